@@ -1,0 +1,61 @@
+#include "estimator/clp_statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <boost/math/distributions/students_t.hpp>
+
+namespace swarm {
+
+double percentile_of_sorted(const std::vector<double>& sorted, double percentile) {
+    if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double position = percentile / 100.0 * static_cast<double>(sorted.size() - 1);
+    const auto below = static_cast<std::size_t>(std::floor(position));
+    const std::size_t above = std::min(below + 1, sorted.size() - 1);
+    const double fraction = position - static_cast<double>(below);
+    return sorted[below] + fraction * (sorted[above] - sorted[below]);
+}
+
+namespace {
+
+double mean_of(const std::vector<double>& values) {
+    if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+    return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+}  // namespace
+
+std::vector<double> sample_metrics(FlowOutcomes& outcomes, const std::vector<Metric>& metrics) {
+    std::sort(outcomes.long_throughput_bps.begin(), outcomes.long_throughput_bps.end());
+    std::sort(outcomes.short_fct_s.begin(), outcomes.short_fct_s.end());
+    std::vector<double> values;
+    values.reserve(metrics.size());
+    for (const Metric& metric : metrics) {
+        const auto& data = metric.quantity == Metric::Quantity::Throughput ? outcomes.long_throughput_bps
+                                                                            : outcomes.short_fct_s;
+        values.push_back(metric.percentile ? percentile_of_sorted(data, *metric.percentile) : mean_of(data));
+    }
+    return values;
+}
+
+MetricEstimate summarise_composite(const std::vector<double>& values, double confidence) {
+    std::vector<double> finite;
+    for (double v : values) {
+        if (!std::isnan(v)) finite.push_back(v);
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (finite.empty()) return {nan, nan, nan, 0};
+    const double n = static_cast<double>(finite.size());
+    const double mean = mean_of(finite);
+    if (finite.size() == 1) return {mean, mean, mean, 1};
+    double squares = 0.0;
+    for (double v : finite) squares += (v - mean) * (v - mean);
+    const double standard_error = std::sqrt(squares / (n - 1.0) / n);
+    const boost::math::students_t t(n - 1.0);
+    const double half_width = boost::math::quantile(t, 0.5 + confidence / 2.0) * standard_error;
+    return {mean, mean - half_width, mean + half_width, static_cast<int>(finite.size())};
+}
+
+}  // namespace swarm

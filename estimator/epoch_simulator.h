@@ -1,0 +1,107 @@
+// SWARM Algorithm 1 (§3.3 "Modeling the throughput of long flows") for one demand sample and
+// one routing sample: time advances in epochs; in each epoch the long flows present share
+// bandwidth by demand-aware max-min fairness with their loss-limited rates as caps
+// (Appendix A.2), and short flows take #RTTs x (propagation + queueing) from the tables.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "estimator/demand.h"
+#include "estimator/max_min_fair.h"
+#include "estimator/network_state.h"
+#include "estimator/routing.h"
+#include "estimator/transport_tables.h"
+
+namespace swarm {
+
+struct SimulationSettings {
+    double epoch_s = 0.2;
+    double short_flow_bytes = 150000.0;
+    double duration_s = 200.0;
+    double window_start_s = 50.0;
+    double window_end_s = 150.0;
+};
+
+/// What one (demand, routing) sample yields: the CLP of every measured flow.
+struct FlowOutcomes {
+    std::vector<double> long_throughput_bps;  ///< long flows that started in the window
+    std::vector<double> short_fct_s;          ///< short flows that started in the window
+    std::size_t censored = 0;    ///< long flows still running at the horizon (rate so far used)
+    std::size_t unroutable = 0;  ///< flows with no usable path (only on partitioned networks)
+    std::size_t epochs = 0;
+    void clear();
+};
+
+/// A candidate's demand edits compiled for per-flow lookup.
+class DemandEditor {
+public:
+    DemandEditor(const std::vector<DemandMove>& moves, std::size_t server_count, std::uint64_t seed);
+    /// The endpoint after every move, for flow `flow` and side 0 (source) or 1 (destination).
+    /// Common random numbers: the draw depends only on (seed, flow, side, move), not on the
+    /// candidate, so two candidates moving the same VMs move the same flows.
+    std::int32_t apply(std::int32_t server, std::size_t flow, int side) const;
+    bool empty() const { return moves_.empty(); }
+
+private:
+    const std::vector<DemandMove>* moves_list_;
+    std::vector<std::vector<char>> moves_;  ///< per move: is server s in from_servers
+    std::uint64_t seed_;
+};
+
+/// Runs Algorithm 1. One instance per worker thread: it keeps scratch buffers between runs so
+/// that the epoch loop itself does not allocate once warm.
+class EpochSimulator {
+public:
+    EpochSimulator(const Routing& routing, const TransportTables& tables, const SimulationSettings& settings);
+
+    void run(const DemandSample& demand, const DemandEditor& editor, std::uint64_t routing_seed,
+             std::uint64_t transport_seed, FlowOutcomes& out);
+
+private:
+    struct ShortFlow {
+        std::int32_t path_begin;
+        std::int32_t path_end;
+        double size_bytes;
+        double drop_rate;
+        double base_rtt_s;
+        bool measured;
+    };
+    void admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow, Rng& routing_rng,
+               Rng& transport_rng, FlowOutcomes& out);
+    void allocate_rates();
+    void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
+    void advance(double t0, double t1, FlowOutcomes& out);
+    void censor(double horizon, FlowOutcomes& out);
+    bool measured(double arrival) const {
+        return arrival >= settings_.window_start_s && arrival < settings_.window_end_s;
+    }
+
+    const Routing* routing_;
+    const TransportTables* tables_;
+    SimulationSettings settings_;
+    double mtu_bits_;
+    std::vector<double> channel_capacity_bps_;
+    MaxMinFairAllocator allocator_;
+
+    // Active long flows, struct of arrays (DESIGN.md "where the time goes").
+    std::vector<double> remaining_bits_;
+    std::vector<double> cap_bps_;
+    std::vector<double> rate_bps_;
+    std::vector<double> arrival_s_;
+    std::vector<double> size_bytes_;
+    std::vector<double> base_rtt_s_;
+    std::vector<char> measured_;
+    std::vector<std::int32_t> path_offsets_;  ///< CSR into path_links_, active_count + 1
+    std::vector<std::int32_t> path_links_;
+    std::size_t measured_active_ = 0;
+
+    // Short flows that arrived in the current epoch, and per-channel load for queueing.
+    std::vector<ShortFlow> short_flows_;
+    std::vector<std::int32_t> short_links_;
+    std::vector<double> channel_load_bps_;
+    std::vector<std::int32_t> channel_long_flows_;
+    std::vector<ChannelId> path_scratch_;
+};
+
+}  // namespace swarm

@@ -1,0 +1,75 @@
+// The condition of the network for one candidate: which links and switches carry traffic, at
+// what capacity and drop rate, the WCMP weights, and where VM moves send demand. Failures,
+// ongoing mitigations and a candidate's actions are all edits of one NetworkState laid over
+// the immutable Topology (SWARM §3.3 "Network state representation"; DESIGN.md extension
+// points 1 and 2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swarm/incident.h"
+#include "swarm/topology.h"
+
+namespace swarm {
+
+/// A demand edit: endpoints in `from_servers` move, with probability `fraction`, to a server
+/// drawn uniformly from `to_servers` (VM migration, or a drain when fraction is 1).
+struct DemandMove {
+    std::vector<std::int32_t> from_servers;  ///< indices into Topology::servers()
+    std::vector<std::int32_t> to_servers;
+    double fraction = 1.0;
+};
+
+class NetworkState {
+public:
+    /// Every link and switch up, no loss, nominal capacities, ECMP.
+    explicit NetworkState(const Topology& topology);
+
+    void apply(const Failure& failure);
+    void apply(const Action& action);
+    void apply_wcmp(const SetWcmp& wcmp);
+
+    const Topology& topology() const { return *topology_; }
+
+    /// A link carries traffic when neither failed nor disabled and its drop rate is below 1
+    /// (the paper's convention: 100% drop = down).
+    bool link_usable(LinkId l) const;
+    bool node_usable(NodeId n) const;
+    double link_capacity_bps(LinkId l) const { return link_capacity_bps_[idx(l)]; }
+    double link_drop_rate(LinkId l) const { return link_drop_rate_[idx(l)]; }
+    double node_drop_rate(NodeId n) const { return node_drop_rate_[idx(n)]; }
+    /// WCMP weight of the hop from `node` to its adjacency entry `slot` (default 1).
+    double weight(NodeId node, std::size_t slot) const { return weights_[idx(node)][slot]; }
+
+    /// Demand edits in the order they were applied. Drains are resolved against the final
+    /// state by finalize_demand_moves(), so a later action cannot leave a stale target.
+    const std::vector<DemandMove>& demand_moves() const { return demand_moves_; }
+    /// Resolves drains of ToRs into DemandMoves towards servers on usable ToRs. Call once, after
+    /// all edits. Returns false (with `problem` set) if a drain leaves nowhere to move to.
+    bool finalize_demand_moves(std::string& problem);
+
+    /// Servers whose every flow moves away (drained, or moved with fraction 1): they hold no
+    /// demand of their own, so the partition check ignores them.
+    std::vector<char> servers_without_demand() const;
+
+private:
+    static std::size_t idx(std::int32_t i) { return static_cast<std::size_t>(i); }
+    void move_traffic(const MoveTraffic& move);
+    std::vector<std::int32_t> servers_below(NodeId node) const;
+
+    const Topology* topology_;
+    std::vector<double> link_capacity_bps_;
+    std::vector<double> link_drop_rate_;
+    std::vector<char> link_failed_;
+    std::vector<char> link_disabled_;
+    std::vector<double> node_drop_rate_;
+    std::vector<char> node_failed_;
+    std::vector<char> node_disabled_;
+    std::vector<std::vector<double>> weights_;
+    std::vector<DemandMove> demand_moves_;
+    std::vector<char> drained_tor_;
+};
+
+}  // namespace swarm

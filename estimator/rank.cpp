@@ -1,0 +1,225 @@
+#include "swarm/rank.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "estimator/clp_statistics.h"
+#include "estimator/comparator.h"
+#include "estimator/demand.h"
+#include "estimator/dkw.h"
+#include "estimator/epoch_simulator.h"
+#include "estimator/network_state.h"
+#include "estimator/routing.h"
+#include "estimator/transport_tables.h"
+
+namespace swarm {
+
+namespace {
+
+/// One network to evaluate: a candidate, or the healthy reference. Built once, shared
+/// read-only by every sample.
+struct Scenario {
+    std::string name;
+    std::unique_ptr<NetworkState> state;
+    std::unique_ptr<Routing> routing;
+    std::unique_ptr<DemandEditor> editor;
+    bool connected = true;
+    std::string reason;
+};
+
+std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator) {
+    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
+                                   *Metric::parse("p99_fct")};
+    auto add = [&](const Metric& m) {
+        if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
+    };
+    if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) {
+        for (const Metric& m : p->order) add(m);
+    } else {
+        for (const auto& [m, w] : std::get<LinearComparatorSpec>(comparator).weights) add(m);
+    }
+    return metrics;
+}
+
+/// The partition check: every server that holds demand must reach every ToR it talks to.
+void check_connectivity(Scenario& scenario, const DemandSampler& sampler) {
+    const NetworkState& state = *scenario.state;
+    const Topology& topo = state.topology();
+    const std::vector<char> without_demand = state.servers_without_demand();
+    const auto& tors = topo.tors();
+    std::vector<char> tor_active(tors.size(), 0);
+    for (std::size_t t = 0; t < tors.size(); ++t) {
+        for (std::int32_t s : topo.servers_of_tor(tors[t])) {
+            if (without_demand[static_cast<std::size_t>(s)]) continue;
+            tor_active[t] = 1;
+            if (!state.link_usable(topo.server_link(s)) || !state.node_usable(tors[t])) {
+                scenario.connected = false;
+                scenario.reason = "server " + topo.node(topo.servers()[static_cast<std::size_t>(s)]).name + " is cut off";
+                return;
+            }
+        }
+    }
+    // Moved demand may land anywhere among the active ToRs, so with moves every pair counts.
+    const bool moves = !state.demand_moves().empty();
+    for (std::size_t i = 0; i < tors.size(); ++i) {
+        for (std::size_t j = 0; j < tors.size(); ++j) {
+            if (i == j || !tor_active[i] || !tor_active[j]) continue;
+            if (!moves && sampler.tor_probability(i, j) <= 0.0) continue;
+            if (scenario.routing->tors_connected(tors[i], tors[j])) continue;
+            scenario.connected = false;
+            scenario.reason = topo.node(tors[i]).name + " cannot reach " + topo.node(tors[j]).name;
+            return;
+        }
+    }
+}
+
+Scenario build_scenario(const Incident& incident, const TransportTables& tables, const DemandSampler& sampler,
+                        const std::string& name, const std::vector<Action>* actions, bool healthy,
+                        std::uint64_t seed) {
+    Scenario scenario;
+    scenario.name = name;
+    scenario.state = std::make_unique<NetworkState>(incident.topology);
+    NetworkState& state = *scenario.state;
+    for (const SetWcmp& w : incident.routing.wcmp) state.apply_wcmp(w);
+    if (!healthy) {
+        for (const Failure& f : incident.failures) state.apply(f);
+        for (const Action& a : incident.ongoing_mitigations) state.apply(a);
+        for (const Action& a : *actions) state.apply(a);
+    }
+    if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
+    scenario.routing = std::make_unique<Routing>(state, tables.mtu_bytes);
+    scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
+                                                     derive_seed(seed, {kDemandEditStream}));
+    if (scenario.connected) check_connectivity(scenario, sampler);
+    return scenario;
+}
+
+SimulationSettings settings_of(const Incident& incident) {
+    const auto& e = incident.estimator;
+    const auto& t = incident.traffic;
+    return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value, t.window_end.value};
+}
+
+/// Per-sample metric values, [scenario][traffic * routing_samples + routing][metric].
+using SampleTable = std::vector<std::vector<std::vector<double>>>;
+
+struct SampleCensus {
+    std::vector<std::atomic<std::size_t>> censored;
+    std::vector<std::atomic<std::size_t>> measured;
+    explicit SampleCensus(std::size_t scenarios) : censored(scenarios), measured(scenarios) {}
+};
+
+void run_samples(const Incident& incident, const TransportTables& tables, const DemandSampler& sampler,
+                 const std::vector<Scenario>& scenarios, const std::vector<Metric>& metrics, SampleCounts counts,
+                 std::uint64_t seed, const RankOptions& options, SampleTable& table, SampleCensus& census) {
+    const SimulationSettings settings = settings_of(incident);
+    const auto routing = static_cast<std::size_t>(counts.routing);
+    const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(counts.traffic);
+    std::atomic<std::size_t> done{0};
+    tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
+    auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
+
+    tbb::parallel_for(0, counts.traffic, [&](int t) {
+        if (cancelled()) return;
+        const DemandSample demand = sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
+        tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
+            if (cancelled()) return;
+            const std::size_t s = job / routing;
+            const std::size_t r = job % routing;
+            const Scenario& scenario = scenarios[s];
+            if (scenario.connected) {
+                FlowOutcomes& outcomes = outcome_buffers.local();
+                EpochSimulator simulator(*scenario.routing, tables, settings);
+                const auto tt = static_cast<std::uint64_t>(t);
+                simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
+                              derive_seed(seed, {kTransportStream, tt, r}), outcomes);
+                census.censored[s] += outcomes.censored;
+                census.measured[s] += outcomes.long_throughput_bps.size();
+                table[s][static_cast<std::size_t>(t) * routing + r] = sample_metrics(outcomes, metrics);
+            }
+            const std::size_t finished = ++done;
+            if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
+        });
+    });
+    if (cancelled()) throw RankCancelled();
+}
+
+MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const std::vector<Metric>& metrics,
+                          double confidence) {
+    MetricEstimates estimates;
+    std::vector<double> column(samples.size());
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+        for (std::size_t i = 0; i < samples.size(); ++i) column[i] = samples[i][m];
+        estimates.emplace_back(metrics[m], summarise_composite(column, confidence));
+    }
+    return estimates;
+}
+
+}  // namespace
+
+Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    const EstimatorSpec& spec = incident.estimator;
+    const std::uint64_t seed = options.seed.value_or(spec.seed);
+    const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
+    const SampleCounts counts = default_sample_counts(dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
+                                                      spec.routing_samples ? &*spec.routing_samples : nullptr);
+    const std::vector<Metric> metrics = metrics_to_report(incident.comparator);
+    const DemandSampler sampler(incident.topology, incident.traffic);
+
+    // Scenario 0 is the healthy network; candidates follow in input order.
+    std::vector<Scenario> scenarios;
+    scenarios.push_back(build_scenario(incident, tables, sampler, "healthy", nullptr, true, seed));
+    for (const Candidate& c : incident.candidates) {
+        scenarios.push_back(build_scenario(incident, tables, sampler, c.name, &c.actions, false, seed));
+    }
+
+    const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
+    SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
+    SampleCensus census(scenarios.size());
+    tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+    arena.execute([&] { run_samples(incident, tables, sampler, scenarios, metrics, counts, seed, options, table, census); });
+
+    Ranking result;
+    result.incident = incident.name;
+    result.healthy = summarise(table[0], metrics, spec.confidence);
+    std::vector<MetricEstimates> estimates;
+    std::vector<char> eligible;
+    for (std::size_t s = 1; s < scenarios.size(); ++s) {
+        estimates.push_back(scenarios[s].connected ? summarise(table[s], metrics, spec.confidence) : MetricEstimates{});
+        eligible.push_back(scenarios[s].connected);
+    }
+    const std::vector<std::size_t> order = order_candidates(incident.comparator, estimates, result.healthy, eligible);
+    for (std::size_t position = 0; position < order.size(); ++position) {
+        const std::size_t c = order[position];
+        const Scenario& scenario = scenarios[c + 1];
+        CandidateResult entry;
+        entry.candidate = scenario.name;
+        entry.rank = static_cast<int>(position) + 1;
+        entry.connected = scenario.connected;
+        entry.reason = scenario.reason;
+        entry.metrics = estimates[c];
+        const std::size_t measured = census.measured[c + 1].load();
+        entry.censored_fraction = measured ? static_cast<double>(census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
+        result.ranking.push_back(std::move(entry));
+    }
+    result.traffic_samples = counts.traffic;
+    result.routing_samples = counts.routing;
+    result.dkw_samples = dkw;
+    result.dkw_epsilon = dkw_epsilon(spec.confidence, counts.traffic * counts.routing);
+    result.confidence = spec.confidence;
+    result.seed = seed;
+    result.tables = tables.name;
+    result.version = SWARM_VERSION;
+    result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+}  // namespace swarm
