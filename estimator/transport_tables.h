@@ -17,7 +17,7 @@ namespace swarm {
 /// A full Cartesian grid over N (1..4) axes whose cells hold quantile vectors. Axes interpolate
 /// linearly or in log10 space (a 0 on a log axis stands for `log_floor`).
 class QuantileGrid {
-public:
+   public:
     struct Axis {
         std::string name;
         bool log_scale = false;
@@ -27,16 +27,17 @@ public:
 
     /// What a table file must declare and how its values interpolate: one per table kind.
     struct Spec {
-        std::string kind;          ///< the "swarm-table:" header, e.g. "loss_limited_throughput"
-        std::string value;         ///< the "value:" header, e.g. "throughput_bps"
-        std::vector<Axis> axes;    ///< names and scales, in the order the file must give them
-        bool log_values = false;   ///< interpolate log(value) across the grid (values > 0)
-        bool allow_inf = false;    ///< "inf" cells allowed (e.g. "not loss-limited")
+        std::string kind;         ///< the "swarm-table:" header, e.g. "loss_limited_throughput"
+        std::string value;        ///< the "value:" header, e.g. "throughput_bps"
+        std::vector<Axis> axes;   ///< names and scales, in the order the file must give them
+        bool log_values = false;  ///< interpolate log(value) across the grid (values > 0)
+        bool allow_inf = false;   ///< "inf" cells allowed (e.g. "not loss-limited")
     };
 
     /// Parses the text of a table file. Throws std::runtime_error naming `source_name`, the line
     /// and what is wrong.
-    static QuantileGrid parse(std::string_view text, std::string_view source_name, const Spec& spec);
+    static QuantileGrid parse(std::string_view text, std::string_view source_name,
+                              const Spec& spec);
 
     /// Sample at coordinates (one per axis, clamped to the grid) for a uniform draw u in [0, 1].
     /// No allocation; O(log) per axis.
@@ -54,7 +55,7 @@ public:
     std::size_t mss_line() const { return mss_line_; }
     std::size_t mtu_line() const { return mtu_line_; }
 
-private:
+   private:
     struct Bracket;  // where a coordinate falls on one axis
     Bracket locate(std::size_t axis, double coord) const;
     double cell_value(std::size_t offset, std::size_t level, double level_weight) const;
@@ -74,7 +75,7 @@ private:
 
 /// Throughput (bits/s) a long flow reaches when only packet loss limits it (§3.3, App. B).
 class LossLimitedThroughputTable {
-public:
+   public:
     explicit LossLimitedThroughputTable(QuantileGrid grid) : grid_(std::move(grid)) {}
     /// Axes drop_rate (log, 0 allowed), rtt_us (log); value throughput_bps, inf allowed.
     static QuantileGrid::Spec spec();
@@ -82,20 +83,20 @@ public:
     double sample_bps(double drop_rate, double rtt_s, double u) const;
     const QuantileGrid& grid() const { return grid_; }
 
-private:
+   private:
     QuantileGrid grid_;
 };
 
 /// Number of RTTs a short flow needs to finish (§3.3, App. B): size x drop rate x RTT.
 class ShortFlowRttTable {
-public:
+   public:
     explicit ShortFlowRttTable(QuantileGrid grid) : grid_(std::move(grid)) {}
     /// Axes size_bytes (log), drop_rate (log, 0 allowed), rtt_us (log); value rtts.
     static QuantileGrid::Spec spec();
     double sample_rtts(double size_bytes, double drop_rate, double rtt_s, double u) const;
     const QuantileGrid& grid() const { return grid_; }
 
-private:
+   private:
     QuantileGrid grid_;
 };
 
@@ -103,14 +104,14 @@ private:
 /// a utilisation in [0, 1] shared with a number of long flows (§3.3, App. B, Fig. 1(b)).
 /// Packet units make the table independent of the link rate.
 class QueueingDelayTable {
-public:
+   public:
     explicit QueueingDelayTable(QuantileGrid grid) : grid_(std::move(grid)) {}
     /// Axes utilization (linear), competing_flows (log, 0 allowed); value packets.
     static QuantileGrid::Spec spec();
     double sample_packets(double utilization, double competing_flows, double u) const;
     const QuantileGrid& grid() const { return grid_; }
 
-private:
+   private:
     QuantileGrid grid_;
 };
 

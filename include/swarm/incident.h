@@ -35,6 +35,7 @@ using Action = std::variant<DisableLink, EnableLink, DisableNode, EnableNode, Se
 
 struct Candidate {
     std::string name;
+    std::string description;  ///< free text for people; not used by the model
     std::vector<Action> actions;
 };
 
@@ -103,6 +104,7 @@ struct EstimatorSpec {
 struct Incident {
     int version = 1;
     std::string name;
+    std::string description;  ///< free text for people; not used by the model
     Topology topology;
     RoutingSpec routing;
     std::vector<Action> ongoing_mitigations;
