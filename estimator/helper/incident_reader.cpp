@@ -898,7 +898,7 @@ std::vector<Candidate> read_candidates(const json& j, const std::string& path,
             fail(child(at, "name"), "duplicate candidate name " + in_quotes(name) + " (also " +
                                         item(path, it->second) + ")");
         }
-        Candidate candidate{name, read_list(optional_field(j[i], "actions"), child(at, "actions"),
+        Candidate candidate{name, {}, read_list(optional_field(j[i], "actions"), child(at, "actions"),
                                             topo, action_kinds(), "action")};
         if (const json* description = optional_field(j[i], "description")) {
             candidate.description = as_string(*description, child(at, "description"));
