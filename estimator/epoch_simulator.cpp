@@ -56,8 +56,6 @@ EpochSimulator::EpochSimulator(const Routing& routing, const TransportTables& ta
         channel_capacity_bps_[2 * l] = c;
         channel_capacity_bps_[2 * l + 1] = c;
     }
-    channel_load_bps_.assign(2 * links, 0.0);
-    channel_long_flows_.assign(2 * links, 0);
 }
 
 void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow,
@@ -107,35 +105,23 @@ void EpochSimulator::allocate_rates() {
 void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
     if (short_flows_.empty()) return;
     // Per-channel state of this epoch (§3.3: queueing delay from utilisation and the number of
-    // competing long flows, Appendix B, Fig. 1(b)).
-    const std::size_t active = rate_bps_.size();
-    for (std::size_t f = 0; f < active; ++f) {
-        for (auto i = path_offsets_[f]; i < path_offsets_[f + 1]; ++i) {
-            const auto c = static_cast<std::size_t>(path_links_[static_cast<std::size_t>(i)]);
-            channel_load_bps_[c] += rate_bps_[f];
-            channel_long_flows_[c] += 1;
-        }
-    }
+    // competing long flows, Appendix B, Fig. 1(b)). The allocator has just summed both for
+    // every channel a long flow crosses; re-summing them here over every long-flow path cost
+    // two passes of random accesses per epoch, more than the short flows themselves at 16K.
     for (const ShortFlow& flow : short_flows_) {
         double queueing_s = 0.0;
         for (auto i = flow.path_begin; i < flow.path_end; ++i) {
-            const auto c = static_cast<std::size_t>(short_links_[static_cast<std::size_t>(i)]);
+            const ChannelId c = short_links_[static_cast<std::size_t>(i)];
             const double u = transport_rng.uniform();
-            if (channel_long_flows_[c] == 0) continue;  // an idle link adds no queueing
-            const double utilisation = std::min(1.0, channel_load_bps_[c] / channel_capacity_bps_[c]);
-            const double packets = tables_->queueing.sample_packets(utilisation, channel_long_flows_[c], u);
-            queueing_s += packets * mtu_bits_ / channel_capacity_bps_[c];
+            const MaxMinFairAllocator::ChannelLoad load = allocator_.channel_load(c);
+            if (load.flows == 0) continue;  // an idle link adds no queueing
+            const double utilisation = std::min(1.0, load.rate_bps / load.capacity_bps);
+            const double packets = tables_->queueing.sample_packets(utilisation, load.flows, u);
+            queueing_s += packets * mtu_bits_ / load.capacity_bps;
         }
         const double rtts = tables_->short_flow_rtts.sample_rtts(flow.size_bytes, flow.drop_rate, flow.base_rtt_s,
                                                                  transport_rng.uniform());
         if (flow.measured) out.short_fct_s.push_back(rtts * (flow.base_rtt_s + queueing_s));
-    }
-    for (std::size_t f = 0; f < active; ++f) {
-        for (auto i = path_offsets_[f]; i < path_offsets_[f + 1]; ++i) {
-            const auto c = static_cast<std::size_t>(path_links_[static_cast<std::size_t>(i)]);
-            channel_load_bps_[c] = 0.0;
-            channel_long_flows_[c] = 0;
-        }
     }
     short_flows_.clear();
     short_links_.clear();

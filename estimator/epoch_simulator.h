@@ -96,11 +96,10 @@ private:
     std::vector<std::int32_t> path_links_;
     std::size_t measured_active_ = 0;
 
-    // Short flows that arrived in the current epoch, and per-channel load for queueing.
+    // Short flows that arrived in the current epoch (their queueing reads the allocator's
+    // per-channel load of the epoch).
     std::vector<ShortFlow> short_flows_;
     std::vector<std::int32_t> short_links_;
-    std::vector<double> channel_load_bps_;
-    std::vector<std::int32_t> channel_long_flows_;
     std::vector<ChannelId> path_scratch_;
 };
 

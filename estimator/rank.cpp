@@ -174,17 +174,24 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     const std::vector<Metric> metrics = metrics_to_report(incident.comparator);
     const DemandSampler sampler(incident.topology, incident.traffic);
 
-    // Scenario 0 is the healthy network; candidates follow in input order.
-    std::vector<Scenario> scenarios;
-    scenarios.push_back(build_scenario(incident, tables, sampler, "healthy", nullptr, true, seed));
-    for (const Candidate& c : incident.candidates) {
-        scenarios.push_back(build_scenario(incident, tables, sampler, c.name, &c.actions, false, seed));
-    }
+    // Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
+    // own (routing compilation is ~0.1 s per scenario at 16K servers), so in parallel.
+    tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+    std::vector<Scenario> scenarios(incident.candidates.size() + 1);
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+            if (s == 0) {
+                scenarios[0] = build_scenario(incident, tables, sampler, "healthy", nullptr, true, seed);
+            } else {
+                const Candidate& c = incident.candidates[s - 1];
+                scenarios[s] = build_scenario(incident, tables, sampler, c.name, &c.actions, false, seed);
+            }
+        });
+    });
 
     const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
     SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
     SampleCensus census(scenarios.size());
-    tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
     arena.execute([&] { run_samples(incident, tables, sampler, scenarios, metrics, counts, seed, options, table, census); });
 
     Ranking result;

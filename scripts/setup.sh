@@ -7,7 +7,15 @@ packages=(
   build-essential cmake pkg-config
   libboost-graph-dev libtbb-dev nlohmann-json3-dev libcpp-httplib-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsqlite3-dev
+  python3-yaml chromium  # service: OpenAPI YAML->JSON at build time; the HTML report test
 )
+
+# Opt-in extras, never installed by default. --with-ns3 (or SWARM_WITH_NS3=1): ns-3.37 for the
+# measured transport tables (tools/tables/ns3, docs/tables.md); package ns3 holds the helper
+# binaries that Debian's ns3Config.cmake insists on.
+if [[ " $* " == *" --with-ns3 "* || "${SWARM_WITH_NS3:-0}" == 1 ]]; then
+  packages+=(libns3-dev libgsl-dev ns3)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

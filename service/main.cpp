@@ -1,96 +1,88 @@
 // swarm: rank data-center incident mitigations by estimated connection-level performance.
-// Thin by design: parse the command line, load the incident and tables, call the library,
-// render. Exit codes: 0 ok, 1 the ranking itself failed, 2 bad usage or bad input.
+// Thin by design: parse the command line, hand over to the rank or serve command.
+// Exit codes: 0 ok, 1 a ranking failed, 2 bad usage or bad input.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
-#include "estimator/helper/incident_reader.h"
-#include "estimator/helper/ranking_json.h"
-#include "estimator/transport_tables.h"
-#include "service/data_paths.h"
-#include "service/ranking_table.h"
-#include "swarm/rank.h"
-
-namespace {
-
-struct RankArguments {
-    std::string incident_path;
-    std::string format = "table";
-    int threads = 0;
-    std::optional<std::uint64_t> seed;
-    std::string data_dir;
-    std::string tables;
-};
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-int run_rank(const RankArguments& args) {
-    const std::filesystem::path data_dir = swarm::cli::resolve_data_dir(args.data_dir);
-    swarm::Incident incident;
-    try {
-        incident = swarm::read_incident_text(read_file(args.incident_path), data_dir);
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << args.incident_path << ": " << e.what() << "\n";
-        return 2;
-    }
-    std::optional<swarm::TransportTables> tables;
-    const std::filesystem::path table_dir =
-        args.tables.empty() ? data_dir / "tables" / swarm::cli::kDefaultTableSet : std::filesystem::path(args.tables);
-    try {
-        tables.emplace(swarm::TransportTables::load(table_dir));
-    } catch (const std::exception& e) {
-        std::cerr << "error: transport tables: " << e.what() << "\n";
-        return 2;
-    }
-    swarm::RankOptions options;
-    options.threads = args.threads;
-    options.seed = args.seed;
-    try {
-        const swarm::Ranking ranking = swarm::rank(incident, *tables, options);
-        if (args.format == "json") {
-            std::cout << swarm::to_json(ranking).dump(2) << "\n";
-        } else {
-            std::cout << swarm::cli::render_table(ranking);
-        }
-    } catch (const std::exception& e) {
-        std::cerr << "error: ranking " << args.incident_path << " failed: " << e.what() << "\n";
-        return 1;
-    }
-    return 0;
-}
-
-}  // namespace
+#include "service/rank_command.h"
+#include "service/serve_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"swarm: rank data-center incident mitigations by estimated connection-level performance"};
     app.require_subcommand(1);
-    RankArguments args;
-    CLI::App* rank = app.add_subcommand("rank", "Rank the candidate mitigations of an incident file");
-    rank->add_option("incident", args.incident_path, "Incident JSON file (docs/incident-format.md)")->required();
-    rank->add_option("--format", args.format, "Output: a readable table or the JSON contract (docs/api.md)")
+    app.set_version_flag("--version", std::string("swarm ") + SWARM_VERSION);
+
+    swarm::cli::RankArguments rank_args;
+    CLI::App* rank = app.add_subcommand(
+        "rank",
+        "Rank the candidate mitigations of incident files. One file: the ranking on stdout. Several files or a "
+        "directory: a batch with progress on stderr and a summary table; exit 1 if any file failed.");
+    rank->add_option("incident", rank_args.inputs, "Incident JSON files or directories of *.json (docs/incident-format.md)")
+        ->required();
+    rank->add_option("--format", rank_args.format, "Output: a readable table or the JSON contract (docs/api.md)")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
-    rank->add_option("--threads", args.threads, "Worker threads (0 = every core); results do not depend on it")
+    rank->add_option("--threads", rank_args.threads, "Worker threads per ranking (0 = every core); results do not depend on it")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    rank->add_option("--seed", args.seed, "Override the incident's estimator.seed");
-    rank->add_option("--data-dir", args.data_dir, "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-    rank->add_option("--tables", args.tables, "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed");
+    rank->add_option("--data-dir", rank_args.data_dir, "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    rank->add_option("--tables", rank_args.tables, "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    rank->add_option("--out", rank_args.out_dir,
+                     "Batch: write one result per incident to DIR/<name>.json (or .txt for --format table); the summary "
+                     "goes to stdout");
+    rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    rank->add_option("--report", rank_args.report,
+                     "Also write a self-contained HTML report (ranking, percentile curves, assumptions) of every incident");
+
+    swarm::cli::ServeArguments serve_args;
+    swarm::service::ServeConfig& serve = serve_args.config;
+    CLI::App* serve_cmd = app.add_subcommand(
+        "serve", "Serve the REST API (docs/api.md) until SIGTERM; jobs and results persist in an SQLite database");
+    serve_cmd->add_option("--host", serve.http.host, "Address to bind; 127.0.0.1 keeps the service local")->capture_default_str();
+    serve_cmd->add_option("--port", serve.http.port, "TCP port (0 = any free port)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    serve_cmd->add_option("--db", serve.jobs.db_path, "SQLite database of jobs and results (created if absent)")
+        ->capture_default_str();
+    serve_cmd->add_option("--token-file", serve_args.token_file,
+                          "Require 'Authorization: Bearer <token>' with the token in this file (default: "
+                          "$SWARM_API_TOKEN if set, else no auth); /healthz and /readyz stay open");
+    serve_cmd->add_option("--data-dir", serve_args.data_dir, "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    serve_cmd->add_option("--tables", serve_args.tables, "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    serve_cmd->add_option("--workers", serve.jobs.workers, "Rankings estimated at the same time")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--threads-per-job", serve.jobs.threads_per_job, "Estimator threads per ranking (0 = every core)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--max-queue", serve.jobs.max_queue, "Queued rankings beyond this get 429 with Retry-After")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--max-body-bytes", serve.http.max_body_bytes, "Larger request bodies get 413")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--job-time-limit", serve_args.job_time_limit_s, "Seconds a ranking may run before it fails")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--http-threads", serve.http.threads, "Connections served at once (a ?wait request holds one)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--max-wait", serve.http.max_wait_s, "Ceiling in seconds on ?wait=")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    serve_cmd->add_option("--grace", serve_args.grace_s,
+                          "On SIGTERM, seconds running jobs get to finish before they are re-queued for the next start")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
-    return run_rank(args);
+    if (serve_cmd->parsed()) return swarm::cli::run_serve(std::move(serve_args));
+    return swarm::cli::run_rank(rank_args);
 }

@@ -769,7 +769,7 @@ const BadCase kBadCases[] = {
     {"candidate_empty_name", set("/candidates/0/name", ""), "$.candidates[0].name",
      "must not be empty"},
     {"candidate_unknown_key", set("/candidates/0/action", json::array()), "$.candidates[0].action",
-     "unknown key \"action\"; allowed keys: name, actions"},
+     "unknown key \"action\"; allowed keys: name, description, actions"},
     // comparator
     {"bad_metric", set("/comparator/order/1", "avg_thruput"), "$.comparator.order[1]",
      "unknown metric \"avg_thruput\""},

@@ -137,5 +137,50 @@ TEST(Routing, PathPropertiesComposeLossAndDelay) {
     EXPECT_TRUE(saw_lossy && saw_clean);
 }
 
+// The compiled, interned next-hop table (what sample_path walks) must give every path the
+// probability the adjacency-scan reference gives it, and no probability to anything else: on
+// ECMP, WCMP with a zero weight, all-zero weights, a disabled link and a lossy switch.
+TEST(Routing, CompiledNextHopTableMatchesEnumeration) {
+    const Topology topo = testbed_clos(1);
+    std::vector<NetworkState> states(5, NetworkState(topo));
+    states[1].apply_wcmp({node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
+    states[1].apply_wcmp({node(topo, "t1-0-1"), {{node(topo, "t2-0"), 0.0}}});
+    states[1].apply_wcmp({node(topo, "t2-1"), {{node(topo, "t1-1-0"), 2.5}}});
+    states[2].apply_wcmp({node(topo, "t0-1-2"), {{node(topo, "t1-1-0"), 0.0}, {node(topo, "t1-1-1"), 0.0}}});
+    states[3].apply(Action{DisableLink{link(topo, "t1-0-0", "t2-1")}});
+    states[3].apply(Action{DisableLink{link(topo, "t0-1-1", "t1-1-0")}});
+    states[4].apply(Failure{NodeLoss{node(topo, "t1-1-1"), 0.5}});
+    for (std::size_t s = 0; s < states.size(); ++s) {
+        const Routing routing(states[s], 1500);
+        for (const NodeId src : topo.tors()) {
+            for (const NodeId dst : topo.tors()) {
+                if (src == dst) continue;
+                double total = 0.0;
+                for (const auto& [nodes, p] : routing.enumerate_paths(src, dst)) {
+                    EXPECT_NEAR(routing.path_probability(nodes), p, 1e-12) << "state " << s;
+                    total += routing.path_probability(nodes);
+                }
+                EXPECT_NEAR(total, 1.0, 1e-12) << "state " << s;
+                // A ToR is never transit, so a path through a third ToR has probability 0.
+                for (const NodeId other : topo.tors()) {
+                    if (other == src || other == dst) continue;
+                    EXPECT_EQ(routing.path_probability({src, other, dst}), 0.0);
+                }
+            }
+        }
+    }
+}
+
+// Interning: a switch keeps one list per distinct next-hop set, not one per destination.
+TEST(Routing, NextHopListsAreSharedAcrossDestinations) {
+    const Topology topo = testbed_clos(1);
+    const NetworkState state(topo);
+    const Routing routing(state, 1500);
+    // ToRs: one "up" list each (6). T1s: one "up" list plus one per ToR of its pod (4 x 4).
+    // Spines: one list per pod (2 x 2). Total 26 lists; entries 6x2 + 4x(2+3x1) + 4x2 = 40.
+    EXPECT_EQ(routing.hop_list_count(), 26u);
+    EXPECT_EQ(routing.hop_entry_count(), 40u);
+}
+
 }  // namespace
 }  // namespace swarm

@@ -1,0 +1,79 @@
+// The embedded library's front door: everything an ops tool needs to rank an incident in
+// process, without the estimator's internal headers.
+//
+//   #include <swarm/swarm.h>
+//   swarm::TableSet tables = swarm::TableSet::load(swarm::data_dir() / "tables" / "analytic-reno");
+//   swarm::Incident incident = swarm::load_incident("incident.json");  // or build one in code
+//   swarm::RankOptions options;                                       // threads, seed, progress, cancel
+//   swarm::Ranking ranking = swarm::rank(incident, tables, options);
+//   std::cout << swarm::to_json_string(ranking);                      // the CLI's JSON contract
+//
+// Link with `find_package(swarm)` and `target_link_libraries(app PRIVATE swarm::swarm)`.
+// Stability: additions only; the JSON contract is docs/api.md.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "swarm/incident.h"
+#include "swarm/rank.h"
+#include "swarm/ranking.h"
+#include "swarm/topology.h"
+#include "swarm/units.h"
+
+namespace swarm {
+
+/// The library's version, e.g. "0.1.0" (also in every Ranking and its JSON).
+std::string version();
+
+/// An incident that does not validate. `json_path()` names the place, e.g.
+/// "$.failures[0].drop_rate"; what() is "<path>: <what is wrong>, got <what was given>".
+class InvalidIncident : public std::runtime_error {
+public:
+    InvalidIncident(std::string json_path, const std::string& message)
+        : std::runtime_error(message), json_path_(std::move(json_path)) {}
+    const std::string& json_path() const { return json_path_; }
+
+private:
+    std::string json_path_;
+};
+
+/// Where the installed data lives (cdfs/ and tables/): $SWARM_DATA_DIR if set, else the
+/// data directory of the installation (or of the source tree for an uninstalled build).
+std::filesystem::path data_dir();
+
+/// Parses and validates incident JSON (docs/incident-format.md). Named flow-size CDFs are
+/// looked up in `data/cdfs/`. Throws InvalidIncident.
+Incident parse_incident(std::string_view json_text, const std::filesystem::path& data = data_dir());
+/// The same from a file; an unreadable file throws std::runtime_error.
+Incident load_incident(const std::filesystem::path& file, const std::filesystem::path& data = data_dir());
+
+/// A loaded transport table set (the three tables of SWARM §3.3). Cheap to copy: copies share
+/// the tables, which are immutable, so one TableSet can serve many threads.
+class TableSet {
+public:
+    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv.
+    /// Throws std::runtime_error naming the file and line of any problem.
+    static TableSet load(const std::filesystem::path& dir);
+    /// The default set, data_dir()/tables/analytic-reno.
+    static TableSet load_default();
+
+    const std::string& name() const;
+    const TransportTables& tables() const { return *tables_; }
+
+private:
+    explicit TableSet(std::shared_ptr<const TransportTables> tables) : tables_(std::move(tables)) {}
+    std::shared_ptr<const TransportTables> tables_;
+};
+
+/// Ranks the incident's candidates (see swarm/rank.h for the options: threads, seed override,
+/// progress callback, cancel token -> RankCancelled).
+Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions& options = {});
+
+/// The ranking as the CLI's JSON contract (`swarm rank --format json`, docs/api.md).
+std::string to_json_string(const Ranking& ranking, int indent = 2);
+
+}  // namespace swarm

@@ -1,0 +1,55 @@
+// Implementation of include/swarm/swarm.h over the estimator and its helpers.
+#include "swarm/swarm.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "estimator/helper/incident_reader.h"
+#include "estimator/helper/ranking_json.h"
+#include "estimator/transport_tables.h"
+
+namespace swarm {
+
+std::string version() { return SWARM_VERSION; }
+
+std::filesystem::path data_dir() {
+    if (const char* env = std::getenv("SWARM_DATA_DIR"); env && *env) return env;
+    // An installed library looks in its installation first; an uninstalled build in the
+    // source tree it was built from.
+    const std::filesystem::path installed = SWARM_API_INSTALLED_DATA_DIR;
+    if (std::filesystem::is_directory(installed / "tables")) return installed;
+    return SWARM_API_SOURCE_DATA_DIR;
+}
+
+Incident parse_incident(std::string_view json_text, const std::filesystem::path& data) {
+    try {
+        return read_incident_text(std::string(json_text), data);
+    } catch (const IncidentError& e) {
+        throw InvalidIncident(e.path(), e.what());
+    }
+}
+
+Incident load_incident(const std::filesystem::path& file, const std::filesystem::path& data) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_incident(text.str(), data);
+}
+
+TableSet TableSet::load(const std::filesystem::path& dir) {
+    return TableSet(std::make_shared<const TransportTables>(TransportTables::load(dir)));
+}
+
+TableSet TableSet::load_default() { return load(data_dir() / "tables" / "analytic-reno"); }
+
+const std::string& TableSet::name() const { return tables_->name; }
+
+Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions& options) {
+    return rank(incident, tables.tables(), options);
+}
+
+std::string to_json_string(const Ranking& ranking, int indent) { return to_json(ranking).dump(indent); }
+
+}  // namespace swarm

@@ -1,0 +1,268 @@
+#include "service/job_store.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace swarm::service {
+
+const char* to_string(JobStatus status) {
+    switch (status) {
+        case JobStatus::Queued: return "queued";
+        case JobStatus::Running: return "running";
+        case JobStatus::Done: return "done";
+        case JobStatus::Failed: return "failed";
+        case JobStatus::Cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+std::optional<JobStatus> parse_job_status(const std::string& text) {
+    for (JobStatus s : {JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed, JobStatus::Cancelled}) {
+        if (text == to_string(s)) return s;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, status, incident_name, incident_json, seed, idempotency_key, request_fingerprint, created_ms, "
+    "started_ms, finished_ms, deadline_ms, result_json, curves_json, error, attempts";
+
+/// A prepared statement, finalized on scope exit. Binding is 1-based, like SQLite's.
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+        }
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int i, const std::string& text) {
+        check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+        return *this;
+    }
+    Statement& bind(int i, std::int64_t value) {
+        check(sqlite3_bind_int64(stmt_, i, value));
+        return *this;
+    }
+    Statement& bind_null(int i) {
+        check(sqlite3_bind_null(stmt_, i));
+        return *this;
+    }
+    template <typename T>
+    Statement& bind(int i, const std::optional<T>& value) {
+        return value ? bind(i, *value) : bind_null(i);
+    }
+    /// True while a row is available.
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+    }
+    std::string text(int column) const {
+        const auto* p = sqlite3_column_text(stmt_, column);
+        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string();
+    }
+    std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+    bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite bind: ") + sqlite3_errmsg(db_));
+    }
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+JobRecord read_row(const Statement& s) {
+    JobRecord job;
+    job.id = s.text(0);
+    job.status = parse_job_status(s.text(1)).value_or(JobStatus::Failed);
+    job.incident_name = s.text(2);
+    job.incident_json = s.text(3);
+    if (!s.is_null(4)) job.seed = std::stoull(s.text(4));
+    if (!s.is_null(5)) job.idempotency_key = s.text(5);
+    job.request_fingerprint = s.text(6);
+    job.created_ms = s.integer(7);
+    job.started_ms = s.integer(8);
+    job.finished_ms = s.integer(9);
+    if (!s.is_null(10)) job.deadline_ms = s.integer(10);
+    job.result_json = s.text(11);
+    job.curves_json = s.text(12);
+    job.error = s.text(13);
+    job.attempts = static_cast<int>(s.integer(14));
+    return job;
+}
+
+/// BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.
+class Transaction {
+public:
+    explicit Transaction(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+        if (!committed_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit() {
+        run("COMMIT");
+        committed_ = true;
+    }
+
+private:
+    void run(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+        }
+    }
+    sqlite3* db_;
+    bool committed_ = false;
+};
+
+}  // namespace
+
+void JobStore::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+JobStore::JobStore(const std::filesystem::path& path) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                   nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) {
+        throw std::runtime_error("cannot open job database " + path.string() + ": " +
+                                 (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    }
+    sqlite3_busy_timeout(db_.get(), 5000);
+    exec("PRAGMA journal_mode=WAL");
+    // FULL: a commit is on disk (WAL fsync) before the API answers 202, so even a power cut
+    // after the answer loses no accepted job.
+    exec("PRAGMA synchronous=FULL");
+    exec("CREATE TABLE IF NOT EXISTS jobs ("
+         " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+         " id TEXT NOT NULL UNIQUE,"
+         " status TEXT NOT NULL,"
+         " incident_name TEXT NOT NULL,"
+         " incident_json TEXT NOT NULL,"
+         " seed TEXT,"
+         " idempotency_key TEXT UNIQUE,"
+         " request_fingerprint TEXT NOT NULL,"
+         " created_ms INTEGER NOT NULL,"
+         " started_ms INTEGER NOT NULL DEFAULT 0,"
+         " finished_ms INTEGER NOT NULL DEFAULT 0,"
+         " deadline_ms INTEGER,"
+         " result_json TEXT NOT NULL DEFAULT '',"
+         " curves_json TEXT NOT NULL DEFAULT '',"
+         " error TEXT NOT NULL DEFAULT '',"
+         " attempts INTEGER NOT NULL DEFAULT 0)");
+    exec("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, seq)");
+}
+
+JobStore::~JobStore() = default;
+
+void JobStore::exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        const std::string what = message ? message : "unknown error";
+        sqlite3_free(message);
+        throw std::runtime_error(std::string("sqlite: ") + what + " in: " + sql);
+    }
+}
+
+JobStore::Inserted JobStore::insert(const JobRecord& job) {
+    const std::lock_guard lock(mutex_);
+    Transaction transaction(db_.get());
+    if (job.idempotency_key) {
+        Statement find(db_.get(), (std::string("SELECT ") + kColumns + " FROM jobs WHERE idempotency_key = ?").c_str());
+        find.bind(1, *job.idempotency_key);
+        if (find.step()) return {read_row(find), false};
+    }
+    Statement insert(db_.get(),
+                     "INSERT INTO jobs (id, status, incident_name, incident_json, seed, idempotency_key, "
+                     "request_fingerprint, created_ms, deadline_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, job.id).bind(2, std::string(to_string(job.status))).bind(3, job.incident_name).bind(4, job.incident_json);
+    insert.bind(5, job.seed ? std::optional<std::string>(std::to_string(*job.seed)) : std::nullopt);
+    insert.bind(6, job.idempotency_key).bind(7, job.request_fingerprint).bind(8, job.created_ms).bind(9, job.deadline_ms);
+    insert.step();
+    transaction.commit();
+    return {job, true};
+}
+
+std::optional<JobRecord> JobStore::get(const std::string& id) const {
+    const std::lock_guard lock(mutex_);
+    Statement find(db_.get(), (std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?").c_str());
+    find.bind(1, id);
+    if (!find.step()) return std::nullopt;
+    return read_row(find);
+}
+
+std::optional<JobRecord> JobStore::find_by_idempotency_key(const std::string& key) const {
+    const std::lock_guard lock(mutex_);
+    Statement find(db_.get(), (std::string("SELECT ") + kColumns + " FROM jobs WHERE idempotency_key = ?").c_str());
+    find.bind(1, key);
+    if (!find.step()) return std::nullopt;
+    return read_row(find);
+}
+
+bool JobStore::mark_running(const std::string& id, std::int64_t now_ms) {
+    const std::lock_guard lock(mutex_);
+    Statement update(db_.get(),
+                     "UPDATE jobs SET status = 'running', started_ms = ?, attempts = attempts + 1 "
+                     "WHERE id = ? AND status = 'queued'");
+    update.bind(1, now_ms).bind(2, id).step();
+    return sqlite3_changes(db_.get()) == 1;
+}
+
+void JobStore::mark_done(const std::string& id, const std::string& result_json, const std::string& curves_json,
+                         std::int64_t now_ms) {
+    const std::lock_guard lock(mutex_);
+    Statement update(db_.get(),
+                     "UPDATE jobs SET status = 'done', result_json = ?, curves_json = ?, finished_ms = ?, error = '' "
+                     "WHERE id = ? AND status = 'running'");
+    update.bind(1, result_json).bind(2, curves_json).bind(3, now_ms).bind(4, id).step();
+}
+
+void JobStore::mark_failed(const std::string& id, const std::string& error, std::int64_t now_ms) {
+    const std::lock_guard lock(mutex_);
+    Statement update(db_.get(), "UPDATE jobs SET status = 'failed', error = ?, finished_ms = ? WHERE id = ? AND status IN ('queued', 'running')");
+    update.bind(1, error).bind(2, now_ms).bind(3, id).step();
+}
+
+bool JobStore::mark_cancelled(const std::string& id, const std::string& reason, std::int64_t now_ms) {
+    const std::lock_guard lock(mutex_);
+    Statement update(db_.get(),
+                     "UPDATE jobs SET status = 'cancelled', error = ?, finished_ms = ? "
+                     "WHERE id = ? AND status IN ('queued', 'running')");
+    update.bind(1, reason).bind(2, now_ms).bind(3, id).step();
+    return sqlite3_changes(db_.get()) == 1;
+}
+
+void JobStore::requeue(const std::string& id) {
+    const std::lock_guard lock(mutex_);
+    Statement update(db_.get(), "UPDATE jobs SET status = 'queued', started_ms = 0 WHERE id = ? AND status = 'running'");
+    update.bind(1, id).step();
+}
+
+std::vector<std::string> JobStore::recover_unfinished() {
+    const std::lock_guard lock(mutex_);
+    exec("UPDATE jobs SET status = 'queued', started_ms = 0 WHERE status = 'running'");
+    Statement find(db_.get(), "SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq");
+    std::vector<std::string> ids;
+    while (find.step()) ids.push_back(find.text(0));
+    return ids;
+}
+
+std::size_t JobStore::count(JobStatus status) const {
+    const std::lock_guard lock(mutex_);
+    Statement query(db_.get(), "SELECT COUNT(*) FROM jobs WHERE status = ?");
+    query.bind(1, std::string(to_string(status)));
+    query.step();
+    return static_cast<std::size_t>(query.integer(0));
+}
+
+}  // namespace swarm::service

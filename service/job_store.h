@@ -1,0 +1,85 @@
+// Durable ranking jobs: SQLite (WAL mode, synchronous=FULL) holds every accepted job, its
+// incident and, once finished, its result. A job is written before the API answers 202, so a
+// crash after that loses nothing: on start-up, jobs still queued or running are queued again.
+// One connection behind a mutex: the service's write rate is a few rows per ranking.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace swarm::service {
+
+enum class JobStatus { Queued, Running, Done, Failed, Cancelled };
+
+const char* to_string(JobStatus status);
+std::optional<JobStatus> parse_job_status(const std::string& text);
+inline bool is_terminal(JobStatus s) { return s == JobStatus::Done || s == JobStatus::Failed || s == JobStatus::Cancelled; }
+
+struct JobRecord {
+    std::string id;
+    JobStatus status = JobStatus::Queued;
+    std::string incident_name;
+    std::string incident_json;            ///< the request body, verbatim
+    std::optional<std::uint64_t> seed;    ///< ?seed= override
+    std::optional<std::string> idempotency_key;
+    std::string request_fingerprint;      ///< of body + options, to reject a key reused for another request
+    std::int64_t created_ms = 0;          ///< Unix time in milliseconds
+    std::int64_t started_ms = 0;          ///< 0 = not started
+    std::int64_t finished_ms = 0;         ///< 0 = not finished
+    std::optional<std::int64_t> deadline_ms;
+    std::string result_json;  ///< the CLI JSON contract (docs/api.md), when done
+    std::string curves_json;  ///< percentile curves for the report, when done
+    std::string error;        ///< why it failed or was cancelled
+    int attempts = 0;         ///< how many times a worker started it
+};
+
+class JobStore {
+public:
+    /// Opens (creating if needed) the database at `path`. Throws std::runtime_error.
+    explicit JobStore(const std::filesystem::path& path);
+    ~JobStore();
+    JobStore(const JobStore&) = delete;
+    JobStore& operator=(const JobStore&) = delete;
+
+    struct Inserted {
+        JobRecord job;
+        bool created = false;  ///< false: the idempotency key was known and `job` is the first job
+    };
+    /// Inserts `job`, unless it carries an idempotency key already stored: then returns that job.
+    Inserted insert(const JobRecord& job);
+
+    std::optional<JobRecord> get(const std::string& id) const;
+    std::optional<JobRecord> find_by_idempotency_key(const std::string& key) const;
+    /// queued -> running; false when the job is no longer queued (cancelled meanwhile).
+    bool mark_running(const std::string& id, std::int64_t now_ms);
+    /// running -> done / queued or running -> failed; no effect on a job cancelled meanwhile.
+    void mark_done(const std::string& id, const std::string& result_json, const std::string& curves_json,
+                   std::int64_t now_ms);
+    void mark_failed(const std::string& id, const std::string& error, std::int64_t now_ms);
+    /// queued or running -> cancelled; false when it had already finished.
+    bool mark_cancelled(const std::string& id, const std::string& reason, std::int64_t now_ms);
+    /// running -> queued (shutdown before the job finished: it runs again on the next start).
+    void requeue(const std::string& id);
+    /// Start-up recovery: every running job becomes queued again; returns the queued jobs'
+    /// ids, oldest first.
+    std::vector<std::string> recover_unfinished();
+    std::size_t count(JobStatus status) const;
+
+private:
+    struct Closer {
+        void operator()(sqlite3* db) const;
+    };
+    void exec(const char* sql);
+
+    mutable std::mutex mutex_;
+    std::unique_ptr<sqlite3, Closer> db_;
+};
+
+}  // namespace swarm::service

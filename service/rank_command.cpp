@@ -1,0 +1,124 @@
+#include "service/rank_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "estimator/helper/incident_reader.h"
+#include "estimator/helper/ranking_json.h"
+#include "estimator/transport_tables.h"
+#include "service/batch_rank.h"
+#include "service/data_paths.h"
+#include "service/ranking_analysis.h"
+#include "service/ranking_table.h"
+#include "service/report_html.h"
+#include "swarm/rank.h"
+
+namespace swarm::cli {
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+namespace {
+
+std::optional<TransportTables> load_tables(const RankArguments& args, const std::filesystem::path& data_dir) {
+    const std::filesystem::path table_dir =
+        args.tables.empty() ? data_dir / "tables" / kDefaultTableSet : std::filesystem::path(args.tables);
+    try {
+        return TransportTables::load(table_dir);
+    } catch (const std::exception& e) {
+        std::cerr << "error: transport tables: " << e.what() << "\n";
+        return std::nullopt;
+    }
+}
+
+bool write_text(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) {
+        std::cerr << "error: cannot write " << path.string() << "\n";
+        return false;
+    }
+    return true;
+}
+
+/// One incident, result on stdout: the behaviour `swarm rank FILE` has always had.
+int run_single(const RankArguments& args, const std::string& path, const std::filesystem::path& data_dir) {
+    Incident incident;
+    try {
+        incident = read_incident_text(read_text_file(path), data_dir);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << path << ": " << e.what() << "\n";
+        return 2;
+    }
+    const std::optional<TransportTables> tables = load_tables(args, data_dir);
+    if (!tables) return 2;
+    RankOptions options;
+    options.threads = args.threads;
+    options.seed = args.seed;
+    try {
+        Ranking ranking;
+        nlohmann::json curves;
+        if (args.report.empty()) {
+            ranking = rank(incident, *tables, options);
+        } else {
+            service::Analysis analysis = service::analyse(incident, *tables, options);
+            ranking = std::move(analysis.ranking);
+            curves = std::move(analysis.curves);
+        }
+        if (args.format == "json") {
+            std::cout << to_json(ranking).dump(2) << "\n";
+        } else {
+            std::cout << render_table(ranking);
+        }
+        if (!args.report.empty()) {
+            const std::string html = service::render_report_html(
+                {service::ReportEntry{std::filesystem::path(path).filename().string(), incident, to_json(ranking), curves}});
+            if (!write_text(args.report, html)) return 1;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "error: ranking " << path << " failed: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_rank(const RankArguments& args) {
+    const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
+    std::vector<std::filesystem::path> files;
+    try {
+        files = expand_inputs(args.inputs);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    }
+    if (files.empty()) {
+        std::cerr << "error: no *.json incident files in the given directories\n";
+        return 2;
+    }
+    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0]) && args.out_dir.empty();
+    if (single) return run_single(args, args.inputs[0], data_dir);
+
+    if (!args.out_dir.empty()) {
+        std::error_code error;
+        std::filesystem::create_directories(args.out_dir, error);
+        if (error) {
+            std::cerr << "error: cannot create " << args.out_dir << ": " << error.message() << "\n";
+            return 2;
+        }
+    }
+    const std::optional<TransportTables> tables = load_tables(args, data_dir);
+    if (!tables) return 2;
+    return run_batch(args, files, *tables, data_dir);
+}
+
+}  // namespace swarm::cli

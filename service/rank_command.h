@@ -1,0 +1,30 @@
+// `swarm rank FILE_OR_DIR...`: one incident file prints its ranking on stdout (table or JSON),
+// as it always has; several files or directories run as a batch (batch_rank.h).
+// Exit codes: 0 ok, 1 a ranking failed (or, in a batch, any file failed), 2 bad usage or input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace swarm::cli {
+
+struct RankArguments {
+    std::vector<std::string> inputs;  ///< incident files and directories of *.json
+    std::string format = "table";
+    int threads = 0;
+    std::optional<std::uint64_t> seed;
+    std::string data_dir;
+    std::string tables;
+    std::string out_dir;   ///< batch: write <stem>.json / <stem>.txt here
+    int jobs = 1;          ///< batch: files ranked at the same time
+    std::string report;    ///< write the HTML report here
+};
+
+int run_rank(const RankArguments& args);
+
+/// Reads a whole file; throws std::runtime_error naming it.
+std::string read_text_file(const std::string& path);
+
+}  // namespace swarm::cli

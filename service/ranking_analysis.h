@@ -1,0 +1,35 @@
+// A ranking plus the percentile curves that the HTML report plots. The Ranking is exactly what
+// swarm::rank() gives for the incident (same candidates, order, estimates and intervals); the
+// curves are extra percentiles of long-flow throughput and short-flow FCT computed in the same
+// run, so a report costs no second estimation.
+//
+// How: the incident's comparator is extended with the extra percentiles as metrics that cannot
+// change the order (priority: appended after the operator's metrics; linear: weight 0), the
+// candidates are re-ordered with the operator's own comparator, and the extra metrics are moved
+// out of the Ranking into the curves. (A core option to report extra metrics would make this
+// simpler; see the service section of docs/api.md.)
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "swarm/incident.h"
+#include "swarm/rank.h"
+#include "swarm/ranking.h"
+
+namespace swarm::service {
+
+/// Percentile levels of the curves, in (0, 100).
+const std::vector<double>& curve_percentiles();
+
+struct Analysis {
+    Ranking ranking;
+    /// {"percentiles": [...], "throughput_bps": {"healthy": [[estimate, ci_low, ci_high], ...],
+    ///  "<candidate>": [...]}, "fct_s": {...}}; null entries where no flow was measured.
+    nlohmann::json curves;
+};
+
+Analysis analyse(const Incident& incident, const TransportTables& tables, const RankOptions& options);
+
+}  // namespace swarm::service

@@ -1,0 +1,22 @@
+// `swarm serve`: the REST service until SIGTERM or SIGINT, then a graceful stop (stop
+// accepting, let running jobs finish for --grace seconds, re-queue the rest in the database).
+#pragma once
+
+#include <string>
+
+#include "service/service_app.h"
+
+namespace swarm::cli {
+
+struct ServeArguments {
+    service::ServeConfig config;
+    std::string token_file;
+    std::string data_dir;
+    std::string tables;
+    double grace_s = 30.0;
+    long job_time_limit_s = 600;
+};
+
+int run_serve(ServeArguments args);
+
+}  // namespace swarm::cli

@@ -1,0 +1,307 @@
+// swarm_tables_ns3: measures SWARM's three transport tables (§3.3, Appendix B) with ns-3.
+//
+//   swarm_tables_ns3 generate [--out data/tables] [--cc cubic,newreno,dctcp,bbr] [--jobs 2]
+//                             [--cache ns3-cache/full.tsv] [--smoke]
+//       regenerates <out>/ns3-<cc>/ for each congestion control (resumable: finished runs are
+//       kept in the cache file); --smoke runs a tiny grid in well under a minute.
+//   swarm_tables_ns3 long|short|queue --cc C [point options] [--runs N] [--first-run R]
+//       repetitions of one point, one line per run and the median.
+//   swarm_tables_ns3 checks [--runs N]
+//       the rate-independence and set-sharing checks quoted in docs/tables.md (markdown).
+//
+// docs/tables.md documents the experiments, grids and settings.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tools/tables/ns3/generate.h"
+#include "tools/tables/ns3/measure.h"
+#include "tools/tables/ns3/table_output.h"
+
+namespace swarm::ns3tables {
+namespace {
+
+std::string command_line(int argc, char** argv) {
+    std::string text = std::filesystem::path(argv[0]).filename().string();
+    for (int i = 1; i < argc; ++i) {
+        text += std::string(" ") + argv[i];
+    }
+    return text;
+}
+
+std::vector<CongestionControl> parse_cc_list(const std::string& list) {
+    std::vector<CongestionControl> out;
+    std::istringstream in(list);
+    std::string name;
+    while (std::getline(in, name, ',')) {
+        out.push_back(parse_cc(name));
+    }
+    return out;
+}
+
+// ---- generate ----------------------------------------------------------------------------------
+
+struct GenerateArgs {
+    std::string out = "data/tables";
+    std::string ccs = "cubic,newreno,dctcp,bbr";
+    std::string cache = "ns3-cache/full.tsv";
+    int jobs = 2;
+    bool smoke = false;
+};
+
+int generate(const GenerateArgs& args, const std::string& command) {
+    GenerateOptions options;
+    options.grid = args.smoke ? smoke_grid() : full_grid();
+    options.out_dir = args.out;
+    options.parallel = args.jobs;
+    options.command = command;
+    ResultCache cache(args.cache);
+    std::fprintf(stderr, "grid '%s', cache %s\n", options.grid.name.c_str(),
+                 cache.file().string().c_str());
+    for (const CongestionControl cc : parse_cc_list(args.ccs)) {
+        generate_table_set(cc, options, cache);
+    }
+    return 0;
+}
+
+// ---- single points -------------------------------------------------------------------------------
+
+struct PointArgs {
+    std::string cc = "cubic";
+    double drop = 0.0;
+    double rtt_us = 100.0;
+    double link_gbps = 0.0;  // 0: the experiment's default
+    double size = 100000;
+    double warmup_s = 0.1;
+    double measure_s = 1.0;
+    double utilization = 0.5;
+    std::uint32_t flows = 1;
+    int runs = 5;
+    std::uint64_t first_run = 1;
+    std::uint32_t seed = 1;
+    int jobs = 2;
+};
+
+int run_long_point(const PointArgs& a) {
+    LongFlowParams p;
+    p.drop_rate = a.drop;
+    p.rtt_s = a.rtt_us * 1e-6;
+    p.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : p.link_bps;
+    p.warmup_s = a.warmup_s;
+    p.measure_s = a.measure_s;
+    const auto results =
+        measure_long(table_tcp_settings(parse_cc(a.cc)), p, a.seed, a.first_run, a.runs, a.jobs);
+    std::vector<double> values;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        std::printf("run %llu goodput_bps %s wall_s %.3f\n",
+                    static_cast<unsigned long long>(a.first_run + i),
+                    num(results[i].goodput_bps).c_str(), results[i].wall_s);
+        values.push_back(results[i].goodput_bps);
+    }
+    std::printf("median goodput_bps %s\n", num(median(values)).c_str());
+    return 0;
+}
+
+int run_short_point(const PointArgs& a) {
+    ShortFlowParams p;
+    p.size_bytes = a.size;
+    p.drop_rate = a.drop;
+    p.rtt_s = a.rtt_us * 1e-6;
+    p.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : p.link_bps;
+    const auto results =
+        measure_short(table_tcp_settings(parse_cc(a.cc)), p, a.seed, a.first_run, a.runs, a.jobs);
+    std::vector<double> values;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        std::printf("run %llu fct_s %s rtts %s%s\n",
+                    static_cast<unsigned long long>(a.first_run + i),
+                    num(results[i].fct_s).c_str(), num(results[i].fct_s / p.rtt_s).c_str(),
+                    results[i].censored ? " censored" : "");
+        values.push_back(results[i].fct_s / p.rtt_s);
+    }
+    std::printf("median rtts %s\n", num(median(values)).c_str());
+    return 0;
+}
+
+int run_queue_point(const PointArgs& a) {
+    QueueingParams p;
+    p.utilization = a.utilization;
+    p.competing_flows = a.flows;
+    p.rtt_s = a.rtt_us * 1e-6;
+    p.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : p.link_bps;
+    p.warmup_s = a.warmup_s;
+    p.measure_s = a.measure_s;
+    const auto results =
+        measure_queue(table_tcp_settings(parse_cc(a.cc)), p, a.seed, a.first_run, a.runs, a.jobs);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        std::printf("run %llu median_packets %s p90_packets %s utilization %s full %s\n",
+                    static_cast<unsigned long long>(a.first_run + i),
+                    num(results[i].median_packets, 4).c_str(),
+                    num(results[i].p90_packets, 4).c_str(), num(results[i].utilization, 4).c_str(),
+                    num(results[i].full_fraction, 3).c_str());
+    }
+    return 0;
+}
+
+// ---- checks (docs/tables.md) -----------------------------------------------------------------------
+
+/// Loss-limited goodput well below the link rate must not depend on the link rate; near it, it
+/// does, which is what App. B's baseline rule (inf) handles.
+void check_long_rates(int runs, int jobs) {
+    struct Point {
+        double drop;
+        double rtt_us;
+        double warmup_s;
+        double measure_s;
+    };
+    const std::vector<Point> points = {
+        {1e-2, 10, 0.1, 1.0}, {1e-3, 100, 0.02, 0.2}, {1e-3, 1000, 0.1, 1.0}, {1e-4, 10, 0.005, 0.02}};
+    std::printf("\nLong flows, Cubic: median goodput (Gb/s) of %d runs by link rate\n\n", runs);
+    std::printf("| drop rate | RTT (us) | 10 Gb/s | 40 Gb/s | 100 Gb/s |\n|---|---|---|---|---|\n");
+    for (const Point& pt : points) {
+        std::printf("| %s | %s |", num(pt.drop).c_str(), num(pt.rtt_us).c_str());
+        for (const double gbps : {10.0, 40.0, 100.0}) {
+            LongFlowParams p{pt.drop, pt.rtt_us * 1e-6, gbps * 1e9, pt.warmup_s, pt.measure_s, 0};
+            std::vector<double> values;
+            for (const auto& r :
+                 measure_long(table_tcp_settings(CongestionControl::kCubic), p, 1, 1, runs, jobs)) {
+                values.push_back(r.goodput_bps);
+            }
+            std::printf(" %s |", num(median(values) / 1e9, 3).c_str());
+        }
+        std::printf("\n");
+    }
+}
+
+/// Short-flow RTT counts do not depend on the link rate while the window, not the link, limits
+/// the flow; the table is measured at an effectively infinite rate.
+void check_short_rates(int runs, int jobs) {
+    std::printf("\nShort flows, Cubic: median FCT in RTTs of %d runs by link rate\n\n", runs);
+    std::printf("| size (B) | drop rate | RTT (us) | 10 Gb/s | 100 Gb/s | 10 Tb/s |\n"
+                "|---|---|---|---|---|---|\n");
+    for (const double size : {10000.0, 150000.0, 1000000.0}) {
+        for (const double drop : {0.0, 1e-2}) {
+            for (const double rtt_us : {10.0, 100.0}) {
+                std::printf("| %s | %s | %s |", num(size).c_str(), num(drop).c_str(),
+                            num(rtt_us).c_str());
+                for (const double gbps : {10.0, 100.0, 10000.0}) {
+                    ShortFlowParams p{size, drop, rtt_us * 1e-6, gbps * 1e9, 3600.0};
+                    std::vector<double> values;
+                    for (const auto& r : measure_short(table_tcp_settings(CongestionControl::kCubic),
+                                                       p, 1, 1, runs, jobs)) {
+                        values.push_back(r.fct_s / p.rtt_s);
+                    }
+                    std::printf(" %s |", num(median(values), 4).c_str());
+                }
+                std::printf("\n");
+            }
+        }
+    }
+}
+
+/// Below saturation the queue does not depend on the congestion control (the sets share those
+/// rows) nor, in packet times, on the link rate.
+void check_queue_sharing(int runs, int jobs) {
+    std::printf("\nQueueing below saturation: median / p90 wait (packets), mean of %d runs\n\n",
+                runs);
+    std::printf("| u | n | link | cubic | newreno | dctcp | bbr |\n|---|---|---|---|---|---|---|\n");
+    struct Point {
+        double u;
+        std::uint32_t n;
+        double gbps;
+    };
+    for (const Point pt : {Point{0.8, 4, 10}, Point{0.8, 4, 1}, Point{0.95, 16, 10}}) {
+        std::printf("| %s | %u | %s Gb/s |", num(pt.u).c_str(), pt.n, num(pt.gbps).c_str());
+        for (const char* cc : {"cubic", "newreno", "dctcp", "bbr"}) {
+            QueueingParams p;
+            p.utilization = pt.u;
+            p.competing_flows = pt.n;
+            p.link_bps = pt.gbps * 1e9;
+            // Same number of packet times at both rates: windows scale with 1 / rate.
+            p.warmup_s = 0.003 * 10.0 / pt.gbps;
+            p.measure_s = 0.010 * 10.0 / pt.gbps;
+            double med = 0.0;
+            double p90 = 0.0;
+            for (const auto& r : measure_queue(table_tcp_settings(parse_cc(cc)), p, 1, 1, runs, jobs)) {
+                med += r.median_packets / runs;
+                p90 += r.p90_packets / runs;
+            }
+            std::printf(" %s / %s |", num(med, 3).c_str(), num(p90, 3).c_str());
+        }
+        std::printf("\n");
+    }
+}
+
+}  // namespace
+}  // namespace swarm::ns3tables
+
+int main(int argc, char** argv) {
+    using namespace swarm::ns3tables;
+    CLI::App app{"Measures SWARM's transport tables (Appendix B) with ns-3"};
+    app.require_subcommand(1);
+
+    GenerateArgs gen;
+    auto* g = app.add_subcommand("generate", "regenerate table sets ns3-<cc> under --out");
+    g->add_option("--out", gen.out, "directory holding the table sets")->capture_default_str();
+    g->add_option("--cc", gen.ccs, "congestion controls, comma-separated")->capture_default_str();
+    g->add_option("--cache", gen.cache, "result cache file (resumes an interrupted run)")
+        ->capture_default_str();
+    g->add_option("--jobs", gen.jobs, "parallel worker processes")->capture_default_str();
+    g->add_flag("--smoke", gen.smoke, "tiny grid, a few seconds");
+
+    PointArgs pt;
+    const auto point_options = [&pt](CLI::App* sub) {
+        sub->add_option("--cc", pt.cc)->capture_default_str();
+        sub->add_option("--drop", pt.drop)->capture_default_str();
+        sub->add_option("--rtt-us", pt.rtt_us)->capture_default_str();
+        sub->add_option("--link-gbps", pt.link_gbps, "0: the experiment's default");
+        sub->add_option("--runs", pt.runs)->capture_default_str();
+        sub->add_option("--first-run", pt.first_run)->capture_default_str();
+        sub->add_option("--seed", pt.seed)->capture_default_str();
+        sub->add_option("--jobs", pt.jobs)->capture_default_str();
+    };
+    auto* lng = app.add_subcommand("long", "goodput of one long flow under random drop");
+    point_options(lng);
+    lng->add_option("--warmup-s", pt.warmup_s)->capture_default_str();
+    lng->add_option("--measure-s", pt.measure_s)->capture_default_str();
+    auto* shrt = app.add_subcommand("short", "FCT of one short flow, in RTTs");
+    point_options(shrt);
+    shrt->add_option("--size", pt.size, "bytes")->capture_default_str();
+    auto* que = app.add_subcommand("queue", "queueing delay behind n long flows at utilisation u");
+    point_options(que);
+    que->add_option("--utilization", pt.utilization)->capture_default_str();
+    que->add_option("--flows", pt.flows)->capture_default_str();
+    que->add_option("--warmup-s", pt.warmup_s)->capture_default_str();
+    que->add_option("--measure-s", pt.measure_s)->capture_default_str();
+    int check_runs = 10;
+    int check_jobs = 2;
+    auto* chk = app.add_subcommand("checks", "rate-independence and sharing checks (markdown)");
+    chk->add_option("--runs", check_runs)->capture_default_str();
+    chk->add_option("--jobs", check_jobs)->capture_default_str();
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (g->parsed()) {
+            return generate(gen, command_line(argc, argv));
+        }
+        if (lng->parsed()) {
+            return run_long_point(pt);
+        }
+        if (shrt->parsed()) {
+            return run_short_point(pt);
+        }
+        if (que->parsed()) {
+            return run_queue_point(pt);
+        }
+        check_long_rates(check_runs, check_jobs);
+        check_short_rates(check_runs, check_jobs);
+        check_queue_sharing(std::max(1, check_runs / 2), check_jobs);
+    } catch (const std::exception& e) {
+        std::cerr << "swarm_tables_ns3: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

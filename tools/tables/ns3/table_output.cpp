@@ -1,0 +1,160 @@
+#include "tools/tables/ns3/table_output.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+namespace swarm::ns3tables {
+
+std::vector<double> quantiles(std::vector<double> samples, const std::vector<double>& levels) {
+    if (samples.empty()) {
+        throw std::invalid_argument("quantiles of no samples");
+    }
+    std::sort(samples.begin(), samples.end());
+    std::vector<double> out;
+    for (const double q : levels) {
+        const double h = q * static_cast<double>(samples.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(h));
+        const std::size_t hi = std::min(lo + 1, samples.size() - 1);
+        const double w = h - static_cast<double>(lo);
+        if (std::isinf(samples[lo]) || (w > 0.0 && std::isinf(samples[hi]))) {
+            out.push_back(HUGE_VAL);  // inf - inf would give NaN
+        } else {
+            out.push_back(samples[lo] + w * (samples[hi] - samples[lo]));
+        }
+    }
+    return out;
+}
+
+namespace {
+
+/// CDF of one run at x from its quantile function (linear between levels).
+double run_cdf(const std::vector<double>& q, const std::vector<double>& levels, double x) {
+    if (x < q.front()) {
+        return 0.0;
+    }
+    if (x >= q.back()) {
+        return 1.0;
+    }
+    // Last level whose value is <= x (flat stretches: the largest level, i.e. right-continuous).
+    const auto it = std::upper_bound(q.begin(), q.end(), x);
+    const auto i = static_cast<std::size_t>(it - q.begin()) - 1;
+    const double span = q[i + 1] - q[i];
+    return levels[i] + (span > 0.0 ? (x - q[i]) / span : 0.0) * (levels[i + 1] - levels[i]);
+}
+
+}  // namespace
+
+std::vector<double> pooled_quantiles(const std::vector<std::vector<double>>& run_quantiles,
+                                     const std::vector<double>& run_levels,
+                                     const std::vector<double>& levels) {
+    if (run_quantiles.empty()) {
+        throw std::invalid_argument("pooled quantiles of no runs");
+    }
+    double lo = HUGE_VAL;
+    double hi = -HUGE_VAL;
+    for (const auto& q : run_quantiles) {
+        lo = std::min(lo, q.front());
+        hi = std::max(hi, q.back());
+    }
+    const auto mixture_cdf = [&](double x) {
+        double sum = 0.0;
+        for (const auto& q : run_quantiles) {
+            sum += run_cdf(q, run_levels, x);
+        }
+        return sum / static_cast<double>(run_quantiles.size());
+    };
+    std::vector<double> out;
+    for (const double level : levels) {
+        if (level <= 0.0 || mixture_cdf(lo) >= level) {
+            out.push_back(lo);  // also an atom at the minimum (an empty queue): exactly lo
+            continue;
+        }
+        if (level >= 1.0) {
+            out.push_back(hi);
+            continue;
+        }
+        double a = lo;  // smallest x with mixture_cdf(x) >= level, by bisection
+        double b = hi;
+        for (int i = 0; i < 100 && b - a > 1e-9 * std::max(1.0, std::abs(b)); ++i) {
+            const double mid = 0.5 * (a + b);
+            (mixture_cdf(mid) >= level ? b : a) = mid;
+        }
+        out.push_back(b);
+    }
+    for (std::size_t i = 1; i < out.size(); ++i) {
+        out[i] = std::max(out[i], out[i - 1]);  // bisection tolerance must not break monotony
+    }
+    return out;
+}
+
+double dkw_epsilon(int n, double confidence) {
+    return std::sqrt(std::log(2.0 / (1.0 - confidence)) / (2.0 * n));
+}
+
+std::string num(double x, int precision) {
+    if (std::isinf(x)) {
+        return "inf";
+    }
+    std::ostringstream out;
+    out.precision(precision);
+    out << (x == 0.0 ? 0.0 : x);  // no "-0"
+    return out.str();
+}
+
+void TableText::add_row(const std::vector<double>& coords, const std::vector<double>& values) {
+    for (const double c : coords) {
+        rows << num(c, 12) << '\t';
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        rows << (i ? "\t" : "") << num(values[i]);
+    }
+    rows << '\n';
+}
+
+namespace {
+
+std::string levels_text(const std::vector<double>& levels, const std::string& prefix,
+                        const std::string& separator) {
+    std::string text;
+    for (const double level : levels) {
+        text += (text.empty() ? "" : separator) + prefix + num(level);
+    }
+    return text;
+}
+
+}  // namespace
+
+void write_table(const std::filesystem::path& file, const TableText& table) {
+    // Write to a temporary name and rename, so a reader never sees a half-written table.
+    const std::filesystem::path temporary = file.string() + ".tmp";
+    {
+        std::ofstream out(temporary);
+        out << "# swarm-table: " << table.kind << "\n# version: 1\n";
+        for (const auto& source : table.sources) {
+            out << "# source: " << source << '\n';
+        }
+        for (const auto& [key, value] : table.provenance) {
+            out << "# " << key << ": " << value << '\n';
+        }
+        std::string axes;
+        for (const auto& axis : table.axes) {
+            axes += (axes.empty() ? "" : " ") + axis;
+        }
+        out << "# axes: " << axes << "\n# value: " << table.value
+            << "\n# quantiles: " << levels_text(table.levels, "", " ")
+            << "\n# mss_bytes: " << num(table.mss_bytes) << "\n# mtu_bytes: "
+            << num(table.mtu_bytes) << '\n';
+        for (const auto& axis : table.axes) {
+            out << axis << '\t';
+        }
+        out << levels_text(table.levels, "q", "\t") << '\n' << table.rows.str();
+        if (!out) {
+            throw std::runtime_error(temporary.string() + ": write failed");
+        }
+    }
+    std::filesystem::rename(temporary, file);
+}
+
+}  // namespace swarm::ns3tables
