@@ -2,6 +2,8 @@
 // "Modeling traffic variability": each flow's size is drawn from the size distribution).
 #include "estimator/flow_size_cdf_library.h"
 
+#include "estimator/detail/text_tokens.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -81,29 +83,7 @@ std::string describe(const CdfProblem& problem, std::size_t point_count) {
     return "point " + std::to_string(problem.point + 1) + ": " + problem.what;
 }
 
-std::optional<double> parse_double(std::string_view token) {
-    double value = 0.0;
-    const auto* end = token.data() + token.size();
-    const auto [ptr, ec] = std::from_chars(token.data(), end, value);
-    if (ec != std::errc() || ptr != end) {
-        return std::nullopt;
-    }
-    return value;
-}
 
-std::vector<std::string_view> split_whitespace(std::string_view line) {
-    std::vector<std::string_view> tokens;
-    std::size_t pos = 0;
-    while (true) {
-        pos = line.find_first_not_of(" \t\r", pos);
-        if (pos == std::string_view::npos) {
-            return tokens;
-        }
-        const std::size_t end = std::min(line.find_first_of(" \t\r", pos), line.size());
-        tokens.push_back(line.substr(pos, end - pos));
-        pos = end;
-    }
-}
 
 [[noreturn]] void fail(const std::filesystem::path& file, std::size_t line,
                        const std::string& what) {
@@ -119,7 +99,7 @@ void parse_cdf_text(const std::filesystem::path& file, std::istream& in,
     while (std::getline(in, text)) {
         ++line_no;
         const std::string_view line = std::string_view(text).substr(0, text.find('#'));
-        const auto tokens = split_whitespace(line);
+        const auto tokens = detail::split_whitespace(line);
         if (tokens.empty()) {
             continue;
         }
@@ -128,8 +108,8 @@ void parse_cdf_text(const std::filesystem::path& file, std::istream& in,
                  "expected \"bytes cumulative_probability\", got " + std::to_string(tokens.size()) +
                      " fields");
         }
-        const auto bytes = parse_double(tokens[0]);
-        const auto prob = parse_double(tokens[1]);
+        const auto bytes = detail::parse_number(tokens[0]);
+        const auto prob = detail::parse_number(tokens[1]);
         if (!bytes || !prob) {
             fail(file, line_no,
                  "not a number: \"" + std::string(bytes ? tokens[1] : tokens[0]) + "\"");

@@ -4,6 +4,8 @@
 // estimate.
 #include "estimator/transport_tables.h"
 
+#include "estimator/detail/text_tokens.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -57,33 +59,10 @@ std::vector<Line> split_lines(std::string_view text) {
     return lines;
 }
 
-std::vector<std::string_view> split_whitespace(std::string_view line) {
-    std::vector<std::string_view> tokens;
-    std::size_t pos = 0;
-    while (true) {
-        pos = line.find_first_not_of(" \t\r", pos);
-        if (pos == std::string_view::npos) {
-            return tokens;
-        }
-        const std::size_t end = std::min(line.find_first_of(" \t\r", pos), line.size());
-        tokens.push_back(line.substr(pos, end - pos));
-        pos = end;
-    }
-}
 
-// from_chars also accepts "inf" and "nan"; the callers decide whether those are allowed.
-std::optional<double> parse_number(std::string_view token) {
-    double value = 0.0;
-    const auto* end = token.data() + token.size();
-    const auto [ptr, ec] = std::from_chars(token.data(), end, value);
-    if (ec != std::errc() || ptr != end) {
-        return std::nullopt;
-    }
-    return value;
-}
 
 double number_or_fail(std::string_view token, std::string_view source, std::size_t line) {
-    const auto value = parse_number(token);
+    const auto value = detail::parse_number(token);
     if (!value) {
         fail(source, line, "not a number: \"" + std::string(token) + "\"");
     }
@@ -175,7 +154,7 @@ double positive_header_number(const Header& header, std::string_view key, std::s
 std::vector<double> parse_quantile_levels(const Header& header, std::string_view source) {
     const HeaderField& field = required(header, "quantiles", source);
     std::vector<double> levels;
-    for (const auto token : split_whitespace(field.value)) {
+    for (const auto token : detail::split_whitespace(field.value)) {
         const double level = number_or_fail(token, source, field.line);
         if (!(level >= 0.0 && level <= 1.0)) {
             fail(source, field.line,
@@ -204,7 +183,7 @@ std::string axis_names(const std::vector<QuantileGrid::Axis>& axes) {
 
 void check_column_row(const Line& line, const std::vector<QuantileGrid::Axis>& axes,
                       const std::vector<double>& levels, std::string_view source) {
-    const auto tokens = split_whitespace(line.text);
+    const auto tokens = detail::split_whitespace(line.text);
     if (tokens.size() != axes.size() + levels.size()) {
         fail(source, line.number,
              "column header row has " + std::to_string(tokens.size()) + " columns, expected " +
@@ -221,7 +200,7 @@ void check_column_row(const Line& line, const std::vector<QuantileGrid::Axis>& a
     for (std::size_t q = 0; q < levels.size(); ++q) {
         const std::string_view token = tokens[axes.size() + q];
         const auto level =
-            token.size() > 1 && token[0] == 'q' ? parse_number(token.substr(1)) : std::nullopt;
+            token.size() > 1 && token[0] == 'q' ? detail::parse_number(token.substr(1)) : std::nullopt;
         if (!level || *level != levels[q]) {
             fail(source, line.number,
                  "column \"" + std::string(token) + "\" should be \"q" + number_text(levels[q]) +
@@ -270,7 +249,7 @@ double cell_number(std::string_view token, const QuantileGrid::Spec& spec, std::
 
 Row parse_row(const Line& line, const QuantileGrid::Spec& spec, std::size_t level_count,
               std::string_view source) {
-    const auto tokens = split_whitespace(line.text);
+    const auto tokens = detail::split_whitespace(line.text);
     const std::size_t expected = spec.axes.size() + level_count;
     if (tokens.size() != expected) {
         fail(source, line.number,
