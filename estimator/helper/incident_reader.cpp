@@ -988,6 +988,76 @@ ComparatorSpec read_comparator(const json* j, const std::string& path) {
          "unknown comparator type " + in_quotes(type) + "; known types: linear, priority");
 }
 
+// ---- transport
+// ---------------------------------------------------------------------------------------------
+
+/// Table-set directories under <data_dir>/tables, sorted.
+std::vector<std::string> table_sets(const std::filesystem::path& data_dir) {
+    std::vector<std::string> sets;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(data_dir / "tables", ec)) {
+        if (entry.is_directory()) sets.push_back(entry.path().filename().string());
+    }
+    std::sort(sets.begin(), sets.end());
+    return sets;
+}
+
+/// A congestion control's table set: measured (ns3-<cc>) before analytic (analytic-<cc>).
+std::string table_set_for(const json& cc_json, const std::string& path,
+                          const std::vector<std::string>& sets) {
+    const std::string& cc = as_name(cc_json, path);
+    for (const std::string prefix : {"ns3-", "analytic-"}) {
+        if (std::find(sets.begin(), sets.end(), prefix + cc) != sets.end()) return prefix + cc;
+    }
+    std::vector<std::string> known;
+    for (const std::string& set : sets) {
+        const auto dash = set.find('-');
+        if (dash == std::string::npos) continue;
+        const std::string name = set.substr(dash + 1);
+        if (std::find(known.begin(), known.end(), name) == known.end()) known.push_back(name);
+    }
+    fail(path, "no transport tables for congestion control " + in_quotes(cc) +
+                   "; available: " + joined(known));
+}
+
+TransportSpec read_transport(const json* j, const std::string& path,
+                             const std::filesystem::path& data_dir) {
+    TransportSpec spec;
+    if (j == nullptr) return spec;
+    as_object(*j, path);
+    check_keys(*j, path, {"cc", "mix"});
+    const std::vector<std::string> sets = table_sets(data_dir);
+    const json* cc = optional_field(*j, "cc");
+    const json* mix = optional_field(*j, "mix");
+    if ((cc == nullptr) == (mix == nullptr)) {
+        fail(path, "give exactly one of \"cc\" (one congestion control) or \"mix\"");
+    }
+    if (cc != nullptr) {
+        spec.mix.emplace_back(table_set_for(*cc, child(path, "cc"), sets), 1.0);
+        return spec;
+    }
+    as_array(*mix, child(path, "mix"));
+    if (mix->empty()) fail(child(path, "mix"), "must list at least one congestion control");
+    double total = 0.0;
+    for (std::size_t i = 0; i < mix->size(); ++i) {
+        const std::string at = item(child(path, "mix"), i);
+        as_object((*mix)[i], at);
+        check_keys((*mix)[i], at, {"cc", "probability"});
+        const std::string set = table_set_for(required_field((*mix)[i], at, "cc"), child(at, "cc"), sets);
+        for (const auto& [seen, p] : spec.mix) {
+            if (seen == set) fail(child(at, "cc"), "listed twice");
+        }
+        const double p = number_in(required_field((*mix)[i], at, "probability"),
+                                   child(at, "probability"), kPositive);
+        spec.mix.emplace_back(set, p);
+        total += p;
+    }
+    if (std::abs(total - 1.0) > 1e-6) {
+        fail(child(path, "mix"), "probabilities must sum to 1, got " + std::to_string(total));
+    }
+    return spec;
+}
+
 // ---- estimator settings
 // ----------------------------------------------------------------------------------
 
@@ -1047,7 +1117,7 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir) {
     }
     check_keys(doc, root,
                {"version", "name", "description", "topology", "routing", "ongoing_mitigations", "failures",
-                "traffic", "candidates", "comparator", "estimator"});
+                "traffic", "candidates", "comparator", "estimator", "transport"});
     Incident incident;
     incident.name = as_name(required_field(doc, root, "name"), child(root, "name"));
     if (const json* description = optional_field(doc, "description")) {
@@ -1069,6 +1139,8 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir) {
     incident.comparator =
         read_comparator(optional_field(doc, "comparator"), child(root, "comparator"));
     incident.estimator = read_estimator(optional_field(doc, "estimator"), child(root, "estimator"));
+    incident.transport =
+        read_transport(optional_field(doc, "transport"), child(root, "transport"), data_dir);
     return incident;
 }
 

@@ -90,6 +90,15 @@ struct LinearComparatorSpec {
 };
 using ComparatorSpec = std::variant<PriorityComparatorSpec, LinearComparatorSpec>;
 
+// ---- transport ------------------------------------------------------------------------------
+/// Which transport table sets the flows use (paper §3.3 footnote 7, Appendix D.1: a mix of
+/// congestion controls with their probabilities). Each entry names a table-set directory under
+/// data/tables/ ("ns3-cubic", "analytic-reno", ...) resolved from the incident's `cc` names.
+/// Empty: every flow uses the caller's default set.
+struct TransportSpec {
+    std::vector<std::pair<std::string, double>> mix;  ///< (table set, probability), sums to 1
+};
+
 // ---- estimator settings ---------------------------------------------------------------------
 struct EstimatorSpec {
     double confidence = 0.95;
@@ -113,6 +122,7 @@ struct Incident {
     std::vector<Candidate> candidates;
     ComparatorSpec comparator = PriorityComparatorSpec{};
     EstimatorSpec estimator;
+    TransportSpec transport;
 };
 
 }  // namespace swarm

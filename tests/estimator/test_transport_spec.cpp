@@ -1,0 +1,65 @@
+// The incident's "transport" section: congestion controls resolved to table sets (§D.1).
+#include <gtest/gtest.h>
+
+#include "estimator/helper/incident_reader.h"
+
+namespace swarm {
+namespace {
+
+const std::filesystem::path kData = SWARM_SOURCE_DATA_DIR;
+
+nlohmann::json base() {
+    return nlohmann::json::parse(R"({
+      "version": 1, "name": "t",
+      "topology": {"clos": {"pods": 1, "tors_per_pod": 2, "aggs_per_pod": 1, "spines": 0,
+                            "servers_per_tor": 2, "link_gbps": 10, "link_delay_us": 1}},
+      "traffic": {"arrival_rate_per_server": 10, "flow_size_cdf": "dctcp-websearch"},
+      "candidates": [{"name": "no-action"}]})");
+}
+
+std::string error_of(const nlohmann::json& doc) {
+    try {
+        read_incident(doc, kData);
+    } catch (const IncidentError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(TransportSpec, AbsentMeansTheCallersDefault) {
+    EXPECT_TRUE(read_incident(base(), kData).transport.mix.empty());
+}
+
+TEST(TransportSpec, OneCongestionControlResolvesToItsTableSet) {
+    nlohmann::json doc = base();
+    doc["transport"] = {{"cc", "reno"}};
+    const Incident incident = read_incident(doc, kData);
+    ASSERT_EQ(incident.transport.mix.size(), 1u);
+    EXPECT_EQ(incident.transport.mix[0].first, "analytic-reno");
+    EXPECT_DOUBLE_EQ(incident.transport.mix[0].second, 1.0);
+}
+
+TEST(TransportSpec, MixKeepsProbabilities) {
+    nlohmann::json doc = base();
+    doc["transport"] = nlohmann::json::parse(R"({"mix": [{"cc": "reno", "probability": 1.0}]})");
+    EXPECT_EQ(read_incident(doc, kData).transport.mix.size(), 1u);
+}
+
+TEST(TransportSpec, BadSectionsNameThePath) {
+    nlohmann::json doc = base();
+    doc["transport"] = {{"cc", "quic-magic"}};
+    EXPECT_NE(error_of(doc).find("$.transport.cc: no transport tables for congestion control \"quic-magic\"; available:"),
+              std::string::npos)
+        << error_of(doc);
+    doc["transport"] = nlohmann::json::parse(R"({"mix": [{"cc": "reno", "probability": 0.5}]})");
+    EXPECT_NE(error_of(doc).find("$.transport.mix: probabilities must sum to 1"), std::string::npos) << error_of(doc);
+    doc["transport"] = nlohmann::json::parse(R"({"cc": "reno", "mix": []})");
+    EXPECT_NE(error_of(doc).find("$.transport: give exactly one of"), std::string::npos) << error_of(doc);
+    doc["transport"] = nlohmann::json::parse(R"({"mix": [{"cc": "reno", "probability": 0.5}, {"cc": "reno", "probability": 0.5}]})");
+    EXPECT_NE(error_of(doc).find("$.transport.mix[1].cc: listed twice"), std::string::npos) << error_of(doc);
+    doc["transport"] = nlohmann::json::parse(R"({"cc": "reno", "bogus": 1})");
+    EXPECT_NE(error_of(doc).find("$.transport.bogus: unknown key"), std::string::npos) << error_of(doc);
+}
+
+}  // namespace
+}  // namespace swarm
