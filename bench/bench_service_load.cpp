@@ -32,7 +32,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string small_incident() {
-    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json");
+    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" /
+                     "scenario1-low-fcs.json");
     std::stringstream text;
     text << in.rdbuf();
     nlohmann::json incident = nlohmann::json::parse(text.str());
@@ -59,7 +60,8 @@ struct Level {
     double p50_ms = 0, p99_ms = 0, max_ms = 0, seconds = 0;
 };
 
-Level run_level(const std::string& host, int port, int concurrency, int requests, const std::string& body) {
+Level run_level(const std::string& host, int port, int concurrency, int requests,
+                const std::string& body) {
     std::vector<double> latencies(static_cast<std::size_t>(requests), 0.0);
     std::atomic<int> next{0};
     std::atomic<int> failed{0};
@@ -74,8 +76,10 @@ Level run_level(const std::string& host, int port, int concurrency, int requests
             start.arrive_and_wait();
             for (int i = next++; i < requests; i = next++) {
                 const auto t0 = Clock::now();
-                auto res = client.Post(("/v1/rankings?wait=60&seed=" + std::to_string(i)).c_str(), body, "application/json");
-                latencies[static_cast<std::size_t>(i)] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                auto res = client.Post(("/v1/rankings?wait=60&seed=" + std::to_string(i)).c_str(),
+                                       body, "application/json");
+                latencies[static_cast<std::size_t>(i)] =
+                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
                 if (!res || res->status != 200) ++failed;
             }
         });
@@ -111,7 +115,9 @@ int main(int argc, char** argv) {
         } else if (arg == "--url" && i + 1 < argc) {
             url = argv[++i];
         } else {
-            std::fprintf(stderr, "usage: %s [--quick] [--requests N] [--url HOST:PORT] [--workers W]\n", argv[0]);
+            std::fprintf(stderr,
+                         "usage: %s [--quick] [--requests N] [--url HOST:PORT] [--workers W]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -124,7 +130,8 @@ int main(int argc, char** argv) {
         host = url.substr(0, url.rfind(':'));
         port = std::atoi(url.c_str() + url.rfind(':') + 1);
     } else {
-        std::string pattern = (std::filesystem::temp_directory_path() / "swarm-bench-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "swarm-bench-XXXXXX").string();
         db_dir = mkdtemp(pattern.data());
         swarm::service::ServeConfig config;
         config.http.port = 0;
@@ -134,7 +141,8 @@ int main(int argc, char** argv) {
         config.jobs.workers = static_cast<std::size_t>(workers);
         config.jobs.threads_per_job = 1;
         config.jobs.max_queue = 10000;
-        config.tables_dir = std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno";
+        config.tables_dir =
+            std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno";
         app = std::make_unique<swarm::service::ServiceApp>(config);
         app->start();
         port = app->port();
@@ -142,12 +150,14 @@ int main(int argc, char** argv) {
 
     const std::string body = small_incident();
     run_level(host, port, 4, 16, body);  // warm-up: connections, allocator, page cache
-    std::printf("| concurrency | requests | p50 (ms) | p99 (ms) | max (ms) | throughput (req/s) | failed |\n");
+    std::printf(
+        "| concurrency | requests | p50 (ms) | p99 (ms) | max (ms) | throughput (req/s) | failed "
+        "|\n");
     std::printf("|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int concurrency : {1, 16, 64}) {
         const Level l = run_level(host, port, concurrency, requests, body);
-        std::printf("| %d | %d | %.1f | %.1f | %.1f | %.0f | %d |\n", l.concurrency, l.requests, l.p50_ms, l.p99_ms,
-                    l.max_ms, l.requests / l.seconds, l.failed);
+        std::printf("| %d | %d | %.1f | %.1f | %.1f | %.0f | %d |\n", l.concurrency, l.requests,
+                    l.p50_ms, l.p99_ms, l.max_ms, l.requests / l.seconds, l.failed);
         std::fflush(stdout);
     }
     if (app) {

@@ -23,10 +23,10 @@ namespace swarm::cli {
 namespace {
 
 struct FileOutcome {
-    std::string incident;   ///< incident name, when it parsed
-    std::string best;       ///< rank-1 candidate
-    std::string output;     ///< rendered result (table or JSON)
-    std::string error;      ///< empty on success
+    std::string incident;  ///< incident name, when it parsed
+    std::string best;      ///< rank-1 candidate
+    std::string output;    ///< rendered result (table or JSON)
+    std::string error;     ///< empty on success
     double seconds = 0.0;
     std::optional<service::ReportEntry> report;
 };
@@ -39,8 +39,9 @@ std::string stem_for(const std::filesystem::path& file, std::set<std::string>& u
     return candidate;
 }
 
-FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& file, const TransportTables& tables,
-                      const std::filesystem::path& data_dir, BatchProgress& progress, std::size_t index) {
+FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& file,
+                      const TransportTables& tables, const std::filesystem::path& data_dir,
+                      BatchProgress& progress, std::size_t index) {
     FileOutcome outcome;
     const auto start = std::chrono::steady_clock::now();
     try {
@@ -49,7 +50,9 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
         RankOptions options;
         options.threads = args.threads;
         options.seed = args.seed;
-        options.progress = [&progress, index](double fraction) { progress.update(index, fraction); };
+        options.progress = [&progress, index](double fraction) {
+            progress.update(index, fraction);
+        };
         service::Analysis analysis;
         if (args.report.empty()) {
             analysis.ranking = rank(incident, tables, options);
@@ -57,16 +60,19 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
             analysis = service::analyse(incident, tables, options);
         }
         const nlohmann::json json = to_json(analysis.ranking);
-        if (!analysis.ranking.ranking.empty()) outcome.best = analysis.ranking.ranking.front().candidate;
+        if (!analysis.ranking.ranking.empty())
+            outcome.best = analysis.ranking.ranking.front().candidate;
         outcome.output = args.format == "json" ? json.dump(args.out_dir.empty() ? -1 : 2) + "\n"
                                                : render_table(analysis.ranking);
         if (!args.report.empty()) {
-            outcome.report = service::ReportEntry{file.filename().string(), incident, json, analysis.curves};
+            outcome.report =
+                service::ReportEntry{file.filename().string(), incident, json, analysis.curves};
         }
     } catch (const std::exception& e) {
         outcome.error = e.what();
     }
-    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    outcome.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
 }
 
@@ -75,7 +81,8 @@ std::string pad(std::string text, std::size_t width) {
     return text + "  ";
 }
 
-std::string summary_table(const std::vector<std::filesystem::path>& files, const std::vector<FileOutcome>& outcomes) {
+std::string summary_table(const std::vector<std::filesystem::path>& files,
+                          const std::vector<FileOutcome>& outcomes) {
     std::size_t file_width = 4, incident_width = 8, best_width = 4;
     for (std::size_t i = 0; i < files.size(); ++i) {
         file_width = std::max(file_width, files[i].filename().string().size());
@@ -84,16 +91,17 @@ std::string summary_table(const std::vector<std::filesystem::path>& files, const
     }
     std::ostringstream out;
     std::size_t failed = 0;
-    out << pad("file", file_width) << pad("incident", incident_width) << pad("status", 6) << pad("best", best_width)
-        << pad("time", 8) << "error\n";
+    out << pad("file", file_width) << pad("incident", incident_width) << pad("status", 6)
+        << pad("best", best_width) << pad("time", 8) << "error\n";
     for (std::size_t i = 0; i < files.size(); ++i) {
         const FileOutcome& o = outcomes[i];
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.2f s", o.seconds);
         if (!o.error.empty()) ++failed;
-        out << pad(files[i].filename().string(), file_width) << pad(o.incident.empty() ? "-" : o.incident, incident_width)
-            << pad(o.error.empty() ? "ok" : "FAILED", 6) << pad(o.best.empty() ? "-" : o.best, best_width)
-            << pad(seconds, 8) << o.error << "\n";
+        out << pad(files[i].filename().string(), file_width)
+            << pad(o.incident.empty() ? "-" : o.incident, incident_width)
+            << pad(o.error.empty() ? "ok" : "FAILED", 6)
+            << pad(o.best.empty() ? "-" : o.best, best_width) << pad(seconds, 8) << o.error << "\n";
     }
     out << files.size() - failed << " of " << files.size() << " incidents ranked";
     if (failed) out << ", " << failed << " failed";
@@ -110,7 +118,8 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
         if (std::filesystem::is_directory(path)) {
             std::vector<std::filesystem::path> found;
             for (const auto& entry : std::filesystem::directory_iterator(path)) {
-                if (entry.is_regular_file() && entry.path().extension() == ".json") found.push_back(entry.path());
+                if (entry.is_regular_file() && entry.path().extension() == ".json")
+                    found.push_back(entry.path());
             }
             std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
@@ -123,8 +132,8 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
     return files;
 }
 
-int run_batch(const RankArguments& args, const std::vector<std::filesystem::path>& files, const TransportTables& tables,
-              const std::filesystem::path& data_dir) {
+int run_batch(const RankArguments& args, const std::vector<std::filesystem::path>& files,
+              const TransportTables& tables, const std::filesystem::path& data_dir) {
     BatchProgress progress(files.size(), is_terminal(2), std::cerr);
     std::vector<FileOutcome> outcomes(files.size());
     std::atomic<std::size_t> next{0};
@@ -136,7 +145,8 @@ int run_batch(const RankArguments& args, const std::vector<std::filesystem::path
     };
     {
         std::vector<std::jthread> workers;
-        const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, args.jobs)), files.size());
+        const std::size_t count =
+            std::min<std::size_t>(static_cast<std::size_t>(std::max(1, args.jobs)), files.size());
         for (std::size_t w = 0; w < count; ++w) workers.emplace_back(worker);
     }
     progress.finish();
@@ -156,7 +166,8 @@ int run_batch(const RankArguments& args, const std::vector<std::filesystem::path
             continue;
         }
         const std::filesystem::path target =
-            std::filesystem::path(args.out_dir) / (stem_for(files[i], used_stems) + (args.format == "json" ? ".json" : ".txt"));
+            std::filesystem::path(args.out_dir) /
+            (stem_for(files[i], used_stems) + (args.format == "json" ? ".json" : ".txt"));
         std::ofstream out(target, std::ios::binary);
         out << o.output;
         if (!out) {

@@ -1,10 +1,9 @@
 // The REST API over RankingJobs (cpp-httplib): routes, bearer auth, body-size limit, problem
 // details, request metrics. docs/api.md describes every route; docs/openapi.yaml is the schema.
-//   POST   /v1/rankings               submit an incident -> 202 + Location (?wait, ?seed, ?deadline_s)
-//   GET    /v1/rankings/{id}          status, progress, result (?wait)
-//   DELETE /v1/rankings/{id}          cancel
-//   GET    /v1/rankings/{id}/report   the HTML report of a finished job
-//   GET    /healthz  /readyz  /metrics  /openapi.json
+//   POST   /v1/rankings               submit an incident -> 202 + Location (?wait, ?seed,
+//   ?deadline_s) GET    /v1/rankings/{id}          status, progress, result (?wait) DELETE
+//   /v1/rankings/{id}          cancel GET    /v1/rankings/{id}/report   the HTML report of a
+//   finished job GET    /healthz  /readyz  /metrics  /openapi.json
 #pragma once
 
 #include <cstddef>
@@ -24,17 +23,18 @@ namespace swarm::service {
 
 struct HttpConfig {
     std::string host = "127.0.0.1";
-    int port = 8080;                      ///< 0 = any free port (see HttpServer::bind)
-    std::size_t max_body_bytes = 1 << 20; ///< larger bodies get 413
-    std::size_t threads = 16;             ///< connections served at once (waiting ?wait requests hold one)
-    double max_wait_s = 60.0;             ///< ceiling on ?wait=
-    std::optional<std::string> token;     ///< bearer token; none = no auth
+    int port = 8080;                       ///< 0 = any free port (see HttpServer::bind)
+    std::size_t max_body_bytes = 1 << 20;  ///< larger bodies get 413
+    std::size_t threads = 16;  ///< connections served at once (waiting ?wait requests hold one)
+    double max_wait_s = 60.0;  ///< ceiling on ?wait=
+    std::optional<std::string> token;  ///< bearer token; none = no auth
 };
 
 class HttpServer {
-public:
+   public:
     /// `jobs` and `metrics` must outlive the server.
-    HttpServer(HttpConfig config, RankingJobs& jobs, MetricsRegistry& metrics, std::filesystem::path data_dir);
+    HttpServer(HttpConfig config, RankingJobs& jobs, MetricsRegistry& metrics,
+               std::filesystem::path data_dir);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
@@ -47,7 +47,7 @@ public:
     void stop();
     bool running() const;
 
-private:
+   private:
     void install_routes();
 
     HttpConfig config_;

@@ -13,7 +13,7 @@
 namespace swarm::service {
 
 class JobQueue {
-public:
+   public:
     explicit JobQueue(std::size_t capacity) : capacity_(capacity) {}
 
     /// False when the queue is full or closed.
@@ -30,7 +30,7 @@ public:
     std::size_t size() const;
     std::size_t capacity() const { return capacity_; }
 
-private:
+   private:
     const std::size_t capacity_;
     mutable std::mutex mutex_;
     std::condition_variable available_;

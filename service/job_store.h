@@ -1,4 +1,4 @@
-// Durable ranking jobs: SQLite (WAL mode, synchronous=FULL) holds every accepted job, its
+// Durable ranking jobs: SQLite (WAL mode) holds every accepted job, its
 // incident and, once finished, its result. A job is written before the API answers 202, so a
 // crash after that loses nothing: on start-up, jobs still queued or running are queued again.
 // One connection behind a mutex: the service's write rate is a few rows per ranking.
@@ -20,19 +20,22 @@ enum class JobStatus { Queued, Running, Done, Failed, Cancelled };
 
 const char* to_string(JobStatus status);
 std::optional<JobStatus> parse_job_status(const std::string& text);
-inline bool is_terminal(JobStatus s) { return s == JobStatus::Done || s == JobStatus::Failed || s == JobStatus::Cancelled; }
+inline bool is_terminal(JobStatus s) {
+    return s == JobStatus::Done || s == JobStatus::Failed || s == JobStatus::Cancelled;
+}
 
 struct JobRecord {
     std::string id;
     JobStatus status = JobStatus::Queued;
     std::string incident_name;
-    std::string incident_json;            ///< the request body, verbatim
-    std::optional<std::uint64_t> seed;    ///< ?seed= override
+    std::string incident_json;          ///< the request body, verbatim
+    std::optional<std::uint64_t> seed;  ///< ?seed= override
     std::optional<std::string> idempotency_key;
-    std::string request_fingerprint;      ///< of body + options, to reject a key reused for another request
-    std::int64_t created_ms = 0;          ///< Unix time in milliseconds
-    std::int64_t started_ms = 0;          ///< 0 = not started
-    std::int64_t finished_ms = 0;         ///< 0 = not finished
+    std::string
+        request_fingerprint;      ///< of body + options, to reject a key reused for another request
+    std::int64_t created_ms = 0;  ///< Unix time in milliseconds
+    std::int64_t started_ms = 0;  ///< 0 = not started
+    std::int64_t finished_ms = 0;  ///< 0 = not finished
     std::optional<std::int64_t> deadline_ms;
     std::string result_json;  ///< the CLI JSON contract (docs/api.md), when done
     std::string curves_json;  ///< percentile curves for the report, when done
@@ -41,7 +44,7 @@ struct JobRecord {
 };
 
 class JobStore {
-public:
+   public:
     /// Opens (creating if needed) the database at `path`. Throws std::runtime_error.
     explicit JobStore(const std::filesystem::path& path);
     ~JobStore();
@@ -60,8 +63,8 @@ public:
     /// queued -> running; false when the job is no longer queued (cancelled meanwhile).
     bool mark_running(const std::string& id, std::int64_t now_ms);
     /// running -> done / queued or running -> failed; no effect on a job cancelled meanwhile.
-    void mark_done(const std::string& id, const std::string& result_json, const std::string& curves_json,
-                   std::int64_t now_ms);
+    void mark_done(const std::string& id, const std::string& result_json,
+                   const std::string& curves_json, std::int64_t now_ms);
     void mark_failed(const std::string& id, const std::string& error, std::int64_t now_ms);
     /// queued or running -> cancelled; false when it had already finished.
     bool mark_cancelled(const std::string& id, const std::string& reason, std::int64_t now_ms);
@@ -72,7 +75,7 @@ public:
     std::vector<std::string> recover_unfinished();
     std::size_t count(JobStatus status) const;
 
-private:
+   private:
     struct Closer {
         void operator()(sqlite3* db) const;
     };

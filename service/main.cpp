@@ -7,73 +7,104 @@
 #include "service/serve_command.h"
 
 int main(int argc, char** argv) {
-    CLI::App app{"swarm: rank data-center incident mitigations by estimated connection-level performance"};
+    CLI::App app{
+        "swarm: rank data-center incident mitigations by estimated connection-level performance"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("swarm ") + SWARM_VERSION);
 
     swarm::cli::RankArguments rank_args;
-    CLI::App* rank = app.add_subcommand(
-        "rank",
-        "Rank the candidate mitigations of incident files. One file: the ranking on stdout. Several files or a "
-        "directory: a batch with progress on stderr and a summary table; exit 1 if any file failed.");
-    rank->add_option("incident", rank_args.inputs, "Incident JSON files or directories of *.json (docs/incident-format.md)")
+    CLI::App* rank = app.add_subcommand("rank",
+                                        "Rank the candidate mitigations of incident files. One "
+                                        "file: the ranking on stdout. Several files or a "
+                                        "directory: a batch with progress on stderr and a summary "
+                                        "table; exit 1 if any file failed.");
+    rank->add_option("incident", rank_args.inputs,
+                     "Incident JSON files or directories of *.json (docs/incident-format.md)")
         ->required();
-    rank->add_option("--format", rank_args.format, "Output: a readable table or the JSON contract (docs/api.md)")
+    rank->add_option("--format", rank_args.format,
+                     "Output: a readable table or the JSON contract (docs/api.md)")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
-    rank->add_option("--threads", rank_args.threads, "Worker threads per ranking (0 = every core); results do not depend on it")
+    rank->add_option("--threads", rank_args.threads,
+                     "Worker threads per ranking (0 = every core); results do not depend on it")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed");
-    rank->add_option("--data-dir", rank_args.data_dir, "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-    rank->add_option("--tables", rank_args.tables, "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    rank->add_option("--data-dir", rank_args.data_dir,
+                     "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    rank->add_option("--tables", rank_args.tables,
+                     "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
     rank->add_option("--out", rank_args.out_dir,
-                     "Batch: write one result per incident to DIR/<name>.json (or .txt for --format table); the summary "
+                     "Batch: write one result per incident to DIR/<name>.json (or .txt for "
+                     "--format table); the summary "
                      "goes to stdout");
     rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     rank->add_option("--report", rank_args.report,
-                     "Also write a self-contained HTML report (ranking, percentile curves, assumptions) of every incident");
+                     "Also write a self-contained HTML report (ranking, percentile curves, "
+                     "assumptions) of every incident");
 
     swarm::cli::ServeArguments serve_args;
     swarm::service::ServeConfig& serve = serve_args.config;
-    CLI::App* serve_cmd = app.add_subcommand(
-        "serve", "Serve the REST API (docs/api.md) until SIGTERM; jobs and results persist in an SQLite database");
-    serve_cmd->add_option("--host", serve.http.host, "Address to bind; 127.0.0.1 keeps the service local")->capture_default_str();
+    CLI::App* serve_cmd = app.add_subcommand("serve",
+                                             "Serve the REST API (docs/api.md) until SIGTERM; jobs "
+                                             "and results persist in an SQLite database");
+    serve_cmd
+        ->add_option("--host", serve.http.host,
+                     "Address to bind; 127.0.0.1 keeps the service local")
+        ->capture_default_str();
     serve_cmd->add_option("--port", serve.http.port, "TCP port (0 = any free port)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
-    serve_cmd->add_option("--db", serve.jobs.db_path, "SQLite database of jobs and results (created if absent)")
+    serve_cmd
+        ->add_option("--db", serve.jobs.db_path,
+                     "SQLite database of jobs and results (created if absent)")
         ->capture_default_str();
-    serve_cmd->add_option("--token-file", serve_args.token_file,
-                          "Require 'Authorization: Bearer <token>' with the token in this file (default: "
-                          "$SWARM_API_TOKEN if set, else no auth); /healthz and /readyz stay open");
-    serve_cmd->add_option("--data-dir", serve_args.data_dir, "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-    serve_cmd->add_option("--tables", serve_args.tables, "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    serve_cmd->add_option(
+        "--token-file", serve_args.token_file,
+        "Require 'Authorization: Bearer <token>' with the token in this file (default: "
+        "$SWARM_API_TOKEN if set, else no auth); /healthz and /readyz stay open");
+    serve_cmd->add_option(
+        "--data-dir", serve_args.data_dir,
+        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    serve_cmd->add_option(
+        "--tables", serve_args.tables,
+        "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
     serve_cmd->add_option("--workers", serve.jobs.workers, "Rankings estimated at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    serve_cmd->add_option("--threads-per-job", serve.jobs.threads_per_job, "Estimator threads per ranking (0 = every core)")
+    serve_cmd
+        ->add_option("--threads-per-job", serve.jobs.threads_per_job,
+                     "Estimator threads per ranking (0 = every core)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    serve_cmd->add_option("--max-queue", serve.jobs.max_queue, "Queued rankings beyond this get 429 with Retry-After")
+    serve_cmd
+        ->add_option("--max-queue", serve.jobs.max_queue,
+                     "Queued rankings beyond this get 429 with Retry-After")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    serve_cmd->add_option("--max-body-bytes", serve.http.max_body_bytes, "Larger request bodies get 413")
+    serve_cmd
+        ->add_option("--max-body-bytes", serve.http.max_body_bytes, "Larger request bodies get 413")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    serve_cmd->add_option("--job-time-limit", serve_args.job_time_limit_s, "Seconds a ranking may run before it fails")
+    serve_cmd
+        ->add_option("--job-time-limit", serve_args.job_time_limit_s,
+                     "Seconds a ranking may run before it fails")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    serve_cmd->add_option("--http-threads", serve.http.threads, "Connections served at once (a ?wait request holds one)")
+    serve_cmd
+        ->add_option("--http-threads", serve.http.threads,
+                     "Connections served at once (a ?wait request holds one)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     serve_cmd->add_option("--max-wait", serve.http.max_wait_s, "Ceiling in seconds on ?wait=")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    serve_cmd->add_option("--grace", serve_args.grace_s,
-                          "On SIGTERM, seconds running jobs get to finish before they are re-queued for the next start")
+    serve_cmd
+        ->add_option("--grace", serve_args.grace_s,
+                     "On SIGTERM, seconds running jobs get to finish before they are re-queued for "
+                     "the next start")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
 

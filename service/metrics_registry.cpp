@@ -33,7 +33,8 @@ std::string MetricsRegistry::route_of(const std::string& path) {
     return "unmatched";
 }
 
-void MetricsRegistry::count_request(const std::string& route, const std::string& method, int status) {
+void MetricsRegistry::count_request(const std::string& route, const std::string& method,
+                                    int status) {
     const std::lock_guard lock(mutex_);
     ++requests_[{route, method, status}];
 }
@@ -51,7 +52,8 @@ void MetricsRegistry::observe_latency(const std::string& route, double seconds) 
     h.sum += seconds;
 }
 
-void MetricsRegistry::job_finished(const std::string& status, std::uint64_t samples, double seconds) {
+void MetricsRegistry::job_finished(const std::string& status, std::uint64_t samples,
+                                   double seconds) {
     const std::lock_guard lock(mutex_);
     ++jobs_finished_[status];
     if (samples > 0 && seconds > 0.0) samples_per_second_ = static_cast<double>(samples) / seconds;
@@ -60,39 +62,48 @@ void MetricsRegistry::job_finished(const std::string& status, std::uint64_t samp
 std::string MetricsRegistry::render(const Gauges& gauges) const {
     const std::lock_guard lock(mutex_);
     std::ostringstream out;
-    out << "# HELP swarm_http_requests_total HTTP responses by route template, method and status code.\n"
+    out << "# HELP swarm_http_requests_total HTTP responses by route template, method and status "
+           "code.\n"
            "# TYPE swarm_http_requests_total counter\n";
     for (const auto& [key, count] : requests_) {
         const auto& [route, method, status] = key;
-        out << "swarm_http_requests_total{route=\"" << route << "\",method=\"" << method << "\",code=\""
-            << status << "\"} " << count << "\n";
+        out << "swarm_http_requests_total{route=\"" << route << "\",method=\"" << method
+            << "\",code=\"" << status << "\"} " << count << "\n";
     }
-    out << "# HELP swarm_http_request_duration_seconds Time spent in route handlers (includes ?wait).\n"
+    out << "# HELP swarm_http_request_duration_seconds Time spent in route handlers (includes "
+           "?wait).\n"
            "# TYPE swarm_http_request_duration_seconds histogram\n";
     for (const auto& [route, h] : latency_) {
         std::uint64_t cumulative = 0;
         for (std::size_t b = 0; b < kBuckets.size(); ++b) {
             cumulative += h.counts[b];
-            out << "swarm_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << bucket_label(kBuckets[b])
-                << "\"} " << cumulative << "\n";
+            out << "swarm_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\""
+                << bucket_label(kBuckets[b]) << "\"} " << cumulative << "\n";
         }
-        out << "swarm_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.count << "\n"
-            << "swarm_http_request_duration_seconds_sum{route=\"" << route << "\"} " << number(h.sum) << "\n"
-            << "swarm_http_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << "\n";
+        out << "swarm_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
+            << h.count << "\n"
+            << "swarm_http_request_duration_seconds_sum{route=\"" << route << "\"} "
+            << number(h.sum) << "\n"
+            << "swarm_http_request_duration_seconds_count{route=\"" << route << "\"} " << h.count
+            << "\n";
     }
-    out << "# HELP swarm_jobs_queued Ranking jobs waiting for a worker.\n# TYPE swarm_jobs_queued gauge\n"
+    out << "# HELP swarm_jobs_queued Ranking jobs waiting for a worker.\n# TYPE swarm_jobs_queued "
+           "gauge\n"
         << "swarm_jobs_queued " << gauges.queued << "\n"
-        << "# HELP swarm_jobs_running Ranking jobs being estimated.\n# TYPE swarm_jobs_running gauge\n"
+        << "# HELP swarm_jobs_running Ranking jobs being estimated.\n# TYPE swarm_jobs_running "
+           "gauge\n"
         << "swarm_jobs_running " << gauges.running << "\n"
         << "# HELP swarm_jobs_finished_total Ranking jobs that reached a terminal status.\n"
            "# TYPE swarm_jobs_finished_total counter\n";
     for (const auto& [status, count] : jobs_finished_) {
         out << "swarm_jobs_finished_total{status=\"" << status << "\"} " << count << "\n";
     }
-    out << "# HELP swarm_estimator_samples_total (candidate x traffic x routing) samples simulated.\n"
+    out << "# HELP swarm_estimator_samples_total (candidate x traffic x routing) samples "
+           "simulated.\n"
            "# TYPE swarm_estimator_samples_total counter\n"
         << "swarm_estimator_samples_total " << samples_total_.load() << "\n"
-        << "# HELP swarm_estimator_samples_per_second Samples per second of the most recently finished job.\n"
+        << "# HELP swarm_estimator_samples_per_second Samples per second of the most recently "
+           "finished job.\n"
            "# TYPE swarm_estimator_samples_per_second gauge\n"
         << "swarm_estimator_samples_per_second " << number(samples_per_second_) << "\n";
     return out.str();

@@ -19,9 +19,9 @@
 namespace swarm::service {
 
 class MetricsRegistry {
-public:
-    static constexpr std::array<double, 14> kBuckets = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                        0.5,   1.0,   2.5,  5.0,   10.0, 30.0, 60.0};
+   public:
+    static constexpr std::array<double, 14> kBuckets = {
+        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0};
 
     /// The route template of a request path; "unmatched" for anything the API does not serve.
     static std::string route_of(const std::string& path);
@@ -38,7 +38,7 @@ public:
     };
     std::string render(const Gauges& gauges) const;
 
-private:
+   private:
     struct Histogram {
         std::array<std::uint64_t, kBuckets.size()> counts{};  ///< non-cumulative per bucket
         std::uint64_t count = 0;

@@ -3,9 +3,8 @@
 // "$.failures[0].drop_rate") and the same place as an RFC 6901 JSON Pointer (`pointer`).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace swarm::service {
 
@@ -13,9 +12,9 @@ inline constexpr const char* kProblemContentType = "application/problem+json";
 
 struct Problem {
     int status = 500;
-    std::string type;    ///< a slug such as "invalid-incident"; rendered as urn:swarm:problem:<slug>
-    std::string title;   ///< short, the same for every occurrence of the type
-    std::string detail;  ///< this occurrence
+    std::string type;   ///< a slug such as "invalid-incident"; rendered as urn:swarm:problem:<slug>
+    std::string title;  ///< short, the same for every occurrence of the type
+    std::string detail;     ///< this occurrence
     std::string json_path;  ///< where in the request body, if anywhere
 
     nlohmann::json to_json(const std::string& instance) const;

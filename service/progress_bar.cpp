@@ -19,15 +19,18 @@ void BatchProgress::update(std::size_t index, double fraction) {
     if (terminal_) draw_locked(false);
 }
 
-void BatchProgress::done(std::size_t index, const std::string& name, double seconds, const std::string& error) {
+void BatchProgress::done(std::size_t index, const std::string& name, double seconds,
+                         const std::string& error) {
     const std::lock_guard lock(mutex_);
     fractions_[index] = 1.0;
     ++finished_;
     if (!error.empty()) ++failed_;
     char timing[32];
     std::snprintf(timing, sizeof timing, "%.2f s", seconds);
-    if (terminal_) out_ << "\r\033[K";  // the finished line replaces the bar, which is redrawn below
-    out_ << "[" << finished_ << "/" << fractions_.size() << "] " << (error.empty() ? "ok     " : "FAILED ") << name;
+    if (terminal_)
+        out_ << "\r\033[K";  // the finished line replaces the bar, which is redrawn below
+    out_ << "[" << finished_ << "/" << fractions_.size() << "] "
+         << (error.empty() ? "ok     " : "FAILED ") << name;
     if (error.empty()) {
         out_ << " (" << timing << ")\n";
     } else {
@@ -46,7 +49,8 @@ void BatchProgress::draw_locked(bool force) {
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_draw_ < std::chrono::milliseconds(100)) return;
     last_draw_ = now;
-    const double total = std::accumulate(fractions_.begin(), fractions_.end(), 0.0) / static_cast<double>(fractions_.size());
+    const double total = std::accumulate(fractions_.begin(), fractions_.end(), 0.0) /
+                         static_cast<double>(fractions_.size());
     constexpr int width = 30;
     const int filled = static_cast<int>(total * width);
     std::string bar(static_cast<std::size_t>(filled), '#');

@@ -12,7 +12,7 @@
 namespace swarm::cli {
 
 class BatchProgress {
-public:
+   public:
     BatchProgress(std::size_t files, bool terminal, std::ostream& out);
 
     /// Thread-safe. `fraction` of file `index`'s samples are done.
@@ -22,7 +22,7 @@ public:
     /// Clears the bar (terminal only).
     void finish();
 
-private:
+   private:
     void draw_locked(bool force);
 
     std::mutex mutex_;

@@ -27,9 +27,11 @@ std::string read_text_file(const std::string& path) {
 
 namespace {
 
-std::optional<TransportTables> load_tables(const RankArguments& args, const std::filesystem::path& data_dir) {
-    const std::filesystem::path table_dir =
-        args.tables.empty() ? data_dir / "tables" / kDefaultTableSet : std::filesystem::path(args.tables);
+std::optional<TransportTables> load_tables(const RankArguments& args,
+                                           const std::filesystem::path& data_dir) {
+    const std::filesystem::path table_dir = args.tables.empty()
+                                                ? data_dir / "tables" / kDefaultTableSet
+                                                : std::filesystem::path(args.tables);
     try {
         return TransportTables::load(table_dir);
     } catch (const std::exception& e) {
@@ -50,7 +52,8 @@ bool write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 /// One incident, result on stdout: the behaviour `swarm rank FILE` has always had.
-int run_single(const RankArguments& args, const std::string& path, const std::filesystem::path& data_dir) {
+int run_single(const RankArguments& args, const std::string& path,
+               const std::filesystem::path& data_dir) {
     Incident incident;
     try {
         incident = read_incident_text(read_text_file(path), data_dir);
@@ -80,7 +83,8 @@ int run_single(const RankArguments& args, const std::string& path, const std::fi
         }
         if (!args.report.empty()) {
             const std::string html = service::render_report_html(
-                {service::ReportEntry{std::filesystem::path(path).filename().string(), incident, to_json(ranking), curves}});
+                {service::ReportEntry{std::filesystem::path(path).filename().string(), incident,
+                                      to_json(ranking), curves}});
             if (!write_text(args.report, html)) return 1;
         }
     } catch (const std::exception& e) {
@@ -105,7 +109,8 @@ int run_rank(const RankArguments& args) {
         std::cerr << "error: no *.json incident files in the given directories\n";
         return 2;
     }
-    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0]) && args.out_dir.empty();
+    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0]) &&
+                        args.out_dir.empty();
     if (single) return run_single(args, args.inputs[0], data_dir);
 
     if (!args.out_dir.empty()) {

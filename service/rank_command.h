@@ -17,9 +17,9 @@ struct RankArguments {
     std::optional<std::uint64_t> seed;
     std::string data_dir;
     std::string tables;
-    std::string out_dir;   ///< batch: write <stem>.json / <stem>.txt here
-    int jobs = 1;          ///< batch: files ranked at the same time
-    std::string report;    ///< write the HTML report here
+    std::string out_dir;  ///< batch: write <stem>.json / <stem>.txt here
+    int jobs = 1;         ///< batch: files ranked at the same time
+    std::string report;   ///< write the HTML report here
 };
 
 int run_rank(const RankArguments& args);

@@ -33,8 +33,8 @@ bool contains(const std::vector<Metric>& metrics, const Metric& m) {
 /// comparator's own (mirrors metrics_to_report in estimator/rank.cpp; the service tests check
 /// that the service's JSON equals the CLI's, which catches any drift).
 std::vector<Metric> reported_metrics(const ComparatorSpec& comparator) {
-    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
-                                   *Metric::parse("p99_fct")};
+    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"),
+                                   *Metric::parse("avg_throughput"), *Metric::parse("p99_fct")};
     auto add = [&](const Metric& m) {
         if (!contains(metrics, m)) metrics.push_back(m);
     };
@@ -55,7 +55,8 @@ ComparatorSpec with_curve_metrics(const ComparatorSpec& comparator) {
     } else {
         auto& weights = std::get<LinearComparatorSpec>(extended).weights;
         for (const Metric& m : curve_metrics()) {
-            const bool present = std::any_of(weights.begin(), weights.end(), [&](const auto& w) { return w.first == m; });
+            const bool present = std::any_of(weights.begin(), weights.end(),
+                                             [&](const auto& w) { return w.first == m; });
             if (!present) weights.emplace_back(m, 0.0);
         }
     }
@@ -65,23 +66,28 @@ ComparatorSpec with_curve_metrics(const ComparatorSpec& comparator) {
 MetricEstimates only(const MetricEstimates& estimates, const std::vector<Metric>& keep) {
     MetricEstimates out;
     for (const Metric& m : keep) {
-        const auto it = std::find_if(estimates.begin(), estimates.end(), [&](const auto& e) { return e.first == m; });
+        const auto it = std::find_if(estimates.begin(), estimates.end(),
+                                     [&](const auto& e) { return e.first == m; });
         if (it != estimates.end()) out.push_back(*it);
     }
     return out;
 }
 
-nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json number_or_null(double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 nlohmann::json curve_of(const MetricEstimates& estimates, Metric::Quantity quantity) {
     nlohmann::json points = nlohmann::json::array();
     for (double p : curve_percentiles()) {
         const Metric m = percentile_metric(quantity, p);
-        const auto it = std::find_if(estimates.begin(), estimates.end(), [&](const auto& e) { return e.first == m; });
+        const auto it = std::find_if(estimates.begin(), estimates.end(),
+                                     [&](const auto& e) { return e.first == m; });
         if (it == estimates.end()) {
             points.push_back(nullptr);
         } else {
-            points.push_back({number_or_null(it->second.estimate), number_or_null(it->second.ci_low),
+            points.push_back({number_or_null(it->second.estimate),
+                              number_or_null(it->second.ci_low),
                               number_or_null(it->second.ci_high)});
         }
     }
@@ -91,11 +97,13 @@ nlohmann::json curve_of(const MetricEstimates& estimates, Metric::Quantity quant
 }  // namespace
 
 const std::vector<double>& curve_percentiles() {
-    static const std::vector<double> levels = {1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99};
+    static const std::vector<double> levels = {1,  2,  5,  10, 20, 30, 40, 50,
+                                               60, 70, 80, 90, 95, 98, 99};
     return levels;
 }
 
-Analysis analyse(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+Analysis analyse(const Incident& incident, const TransportTables& tables,
+                 const RankOptions& options) {
     Incident extended = incident;
     extended.comparator = with_curve_metrics(incident.comparator);
     Ranking full = rank(extended, tables, options);
@@ -109,13 +117,15 @@ Analysis analyse(const Incident& incident, const TransportTables& tables, const 
         estimates.push_back(by_name.at(c.name)->metrics);
         eligible.push_back(by_name.at(c.name)->connected ? 1 : 0);
     }
-    const std::vector<std::size_t> order = order_candidates(incident.comparator, estimates, full.healthy, eligible);
+    const std::vector<std::size_t> order =
+        order_candidates(incident.comparator, estimates, full.healthy, eligible);
 
     const std::vector<Metric> reported = reported_metrics(incident.comparator);
     Analysis analysis;
-    analysis.curves = {{"percentiles", curve_percentiles()},
-                       {"throughput_bps", {{"healthy", curve_of(full.healthy, Metric::Quantity::Throughput)}}},
-                       {"fct_s", {{"healthy", curve_of(full.healthy, Metric::Quantity::Fct)}}}};
+    analysis.curves = {
+        {"percentiles", curve_percentiles()},
+        {"throughput_bps", {{"healthy", curve_of(full.healthy, Metric::Quantity::Throughput)}}},
+        {"fct_s", {{"healthy", curve_of(full.healthy, Metric::Quantity::Fct)}}}};
     Ranking& ranking = analysis.ranking;
     ranking = full;
     ranking.ranking.clear();
@@ -124,8 +134,10 @@ Analysis analyse(const Incident& incident, const TransportTables& tables, const 
         CandidateResult entry = *by_name.at(incident.candidates[order[position]].name);
         entry.rank = static_cast<int>(position) + 1;
         if (entry.connected) {
-            analysis.curves["throughput_bps"][entry.candidate] = curve_of(entry.metrics, Metric::Quantity::Throughput);
-            analysis.curves["fct_s"][entry.candidate] = curve_of(entry.metrics, Metric::Quantity::Fct);
+            analysis.curves["throughput_bps"][entry.candidate] =
+                curve_of(entry.metrics, Metric::Quantity::Throughput);
+            analysis.curves["fct_s"][entry.candidate] =
+                curve_of(entry.metrics, Metric::Quantity::Fct);
         }
         entry.metrics = only(entry.metrics, reported);
         ranking.ranking.push_back(std::move(entry));

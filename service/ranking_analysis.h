@@ -10,9 +10,8 @@
 // simpler; see the service section of docs/api.md.)
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "swarm/incident.h"
 #include "swarm/rank.h"
@@ -30,6 +29,7 @@ struct Analysis {
     nlohmann::json curves;
 };
 
-Analysis analyse(const Incident& incident, const TransportTables& tables, const RankOptions& options);
+Analysis analyse(const Incident& incident, const TransportTables& tables,
+                 const RankOptions& options);
 
 }  // namespace swarm::service

@@ -16,7 +16,8 @@ namespace swarm::service {
 namespace {
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -52,7 +53,8 @@ std::string fingerprint(const SubmitRequest& request) {
 }
 
 Problem invalid_incident(const IncidentError& e) {
-    const bool malformed = e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
+    const bool malformed =
+        e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
     Problem p;
     p.status = malformed ? 400 : 422;
     p.type = malformed ? "malformed-json" : "invalid-incident";
@@ -71,8 +73,9 @@ RankingJobs::RankingJobs(JobsConfig config, const TransportTables& tables, Metri
       store_(config_.db_path),
       queue_(config_.max_queue) {
     for (const std::string& id : store_.recover_unfinished()) queue_.push_unbounded(id);
-    pool_ = std::make_unique<WorkerPool>(queue_, config_.workers,
-                                         [this](const std::string& id, JobControl& control) { run(id, control); });
+    pool_ = std::make_unique<WorkerPool>(
+        queue_, config_.workers,
+        [this](const std::string& id, JobControl& control) { run(id, control); });
 }
 
 RankingJobs::~RankingJobs() { shutdown(std::chrono::milliseconds(0)); }
@@ -80,7 +83,8 @@ RankingJobs::~RankingJobs() { shutdown(std::chrono::milliseconds(0)); }
 SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     SubmitOutcome outcome;
     if (stopping_) {
-        outcome.problem = {503, "shutting-down", "The service is shutting down", "retry against another instance", ""};
+        outcome.problem = {503, "shutting-down", "The service is shutting down",
+                           "retry against another instance", ""};
         outcome.retry_after_s = 5;
         return outcome;
     }
@@ -99,15 +103,20 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     job.idempotency_key = request.idempotency_key;
     job.request_fingerprint = fingerprint(request);
     job.created_ms = now_ms();
-    if (request.deadline_s) job.deadline_ms = job.created_ms + static_cast<std::int64_t>(std::llround(*request.deadline_s * 1000.0));
+    if (request.deadline_s)
+        job.deadline_ms =
+            job.created_ms + static_cast<std::int64_t>(std::llround(*request.deadline_s * 1000.0));
 
     const std::lock_guard lock(submit_mutex_);
     if (request.idempotency_key) {
-        if (std::optional<JobRecord> first = store_.find_by_idempotency_key(*request.idempotency_key)) {
+        if (std::optional<JobRecord> first =
+                store_.find_by_idempotency_key(*request.idempotency_key)) {
             // A retry: answer with the first job, whatever the queue looks like now.
             if (first->request_fingerprint != job.request_fingerprint) {
-                outcome.problem = {422, "idempotency-key-reused", "Idempotency-Key reused for a different request",
-                                   "the key was first used for job " + first->id + " with another body or options", ""};
+                outcome.problem = {
+                    422, "idempotency-key-reused", "Idempotency-Key reused for a different request",
+                    "the key was first used for job " + first->id + " with another body or options",
+                    ""};
                 return outcome;
             }
             outcome.kind = SubmitOutcome::Kind::Replayed;
@@ -116,8 +125,9 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
         }
     }
     if (queue_.size() >= queue_.capacity()) {
-        outcome.problem = {429, "queue-full", "Too many queued rankings",
-                           "the queue holds " + std::to_string(queue_.capacity()) + " jobs; retry later", ""};
+        outcome.problem = {
+            429, "queue-full", "Too many queued rankings",
+            "the queue holds " + std::to_string(queue_.capacity()) + " jobs; retry later", ""};
         outcome.retry_after_s = retry_after_seconds();
         return outcome;
     }
@@ -140,7 +150,8 @@ std::optional<JobView> RankingJobs::get(const std::string& id) const {
     return view;
 }
 
-std::optional<JobView> RankingJobs::wait(const std::string& id, std::chrono::milliseconds timeout) const {
+std::optional<JobView> RankingJobs::wait(const std::string& id,
+                                         std::chrono::milliseconds timeout) const {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (true) {
         std::uint64_t seen;
@@ -151,7 +162,9 @@ std::optional<JobView> RankingJobs::wait(const std::string& id, std::chrono::mil
         std::optional<JobView> view = get(id);
         if (!view || is_terminal(view->record.status) || stopping_) return view;
         std::unique_lock lock(changed_mutex_);
-        if (!changed_.wait_until(lock, until, [&] { return generation_ != seen || stopping_.load(); })) return view;
+        if (!changed_.wait_until(lock, until,
+                                 [&] { return generation_ != seen || stopping_.load(); }))
+            return view;
     }
 }
 
@@ -167,8 +180,9 @@ CancelOutcome RankingJobs::cancel(const std::string& id) {
     if (pool_->request_stop(id, StopReason::Cancelled)) {
         // Running: the estimator stops at its next sample boundary.
         outcome.job = wait(id, std::chrono::seconds(5));
-        outcome.kind = outcome.job && is_terminal(outcome.job->record.status) ? CancelOutcome::Kind::Cancelled
-                                                                              : CancelOutcome::Kind::Stopping;
+        outcome.kind = outcome.job && is_terminal(outcome.job->record.status)
+                           ? CancelOutcome::Kind::Cancelled
+                           : CancelOutcome::Kind::Stopping;
         return outcome;
     }
     // Queued (or taken by a worker that has not marked it running yet: mark_running then fails).
@@ -177,14 +191,13 @@ CancelOutcome RankingJobs::cancel(const std::string& id) {
     metrics_.job_finished("cancelled", 0, 0.0);
     notify_changed();
     outcome.job = get(id);
-    outcome.kind = outcome.job && outcome.job->record.status == JobStatus::Cancelled ? CancelOutcome::Kind::Cancelled
-                                                                                     : CancelOutcome::Kind::AlreadyFinished;
+    outcome.kind = outcome.job && outcome.job->record.status == JobStatus::Cancelled
+                       ? CancelOutcome::Kind::Cancelled
+                       : CancelOutcome::Kind::AlreadyFinished;
     return outcome;
 }
 
-MetricsRegistry::Gauges RankingJobs::gauges() const {
-    return {queue_.size(), pool_->running()};
-}
+MetricsRegistry::Gauges RankingJobs::gauges() const { return {queue_.size(), pool_->running()}; }
 
 void RankingJobs::stop_accepting() {
     stopping_ = true;
@@ -206,11 +219,13 @@ void RankingJobs::notify_changed() {
 
 int RankingJobs::retry_after_seconds() const {
     const double backlog = static_cast<double>(queue_.size() + pool_->running());
-    const double seconds = mean_job_seconds_.load() * backlog / static_cast<double>(std::max<std::size_t>(1, config_.workers));
+    const double seconds = mean_job_seconds_.load() * backlog /
+                           static_cast<double>(std::max<std::size_t>(1, config_.workers));
     return static_cast<int>(std::clamp(std::ceil(seconds), 1.0, 3600.0));
 }
 
-void RankingJobs::finish(const std::string& id, const char* status, std::uint64_t samples, double seconds) {
+void RankingJobs::finish(const std::string& id, const char* status, std::uint64_t samples,
+                         double seconds) {
     (void)id;
     metrics_.job_finished(status, samples, seconds);
     notify_changed();
@@ -221,8 +236,10 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     if (!job || job->status != JobStatus::Queued) return;
     const std::int64_t start_ms = now_ms();
     if (job->deadline_ms && start_ms >= *job->deadline_ms) {
-        store_.mark_failed(id, "deadline exceeded before the job started (deadline was " +
-                                   std::to_string(*job->deadline_ms - job->created_ms) + " ms after acceptance)",
+        store_.mark_failed(id,
+                           "deadline exceeded before the job started (deadline was " +
+                               std::to_string(*job->deadline_ms - job->created_ms) +
+                               " ms after acceptance)",
                            start_ms);
         finish(id, "failed", 0, 0.0);
         return;
@@ -232,8 +249,9 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
 
     const auto started = std::chrono::steady_clock::now();
     const auto limit_at = started + config_.job_time_limit;
-    const auto deadline_at = job->deadline_ms ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms)
-                                              : std::chrono::steady_clock::time_point::max();
+    const auto deadline_at = job->deadline_ms
+                                 ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms)
+                                 : std::chrono::steady_clock::time_point::max();
     std::atomic<std::uint64_t> samples{0};
     RankOptions options;
     options.threads = config_.threads_per_job;
@@ -250,7 +268,9 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
         if (now >= deadline_at) control.request_stop(StopReason::Deadline);
         if (now >= limit_at) control.request_stop(StopReason::TimeLimit);
     };
-    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
     try {
         const Incident incident = read_incident_text(job->incident_json, config_.data_dir);
         const Analysis analysis = analyse(incident, tables_, options);
@@ -261,15 +281,19 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     } catch (const RankCancelled&) {
         switch (control.reason.load()) {
             case StopReason::Deadline:
-                store_.mark_failed(id, "deadline exceeded after " + std::to_string(now_ms() - job->created_ms) +
-                                           " ms (the request allowed " +
-                                           std::to_string(*job->deadline_ms - job->created_ms) + " ms)",
+                store_.mark_failed(id,
+                                   "deadline exceeded after " +
+                                       std::to_string(now_ms() - job->created_ms) +
+                                       " ms (the request allowed " +
+                                       std::to_string(*job->deadline_ms - job->created_ms) + " ms)",
                                    now_ms());
                 finish(id, "failed", samples.load(), elapsed());
                 break;
             case StopReason::TimeLimit:
-                store_.mark_failed(id, "per-job time limit of " + std::to_string(config_.job_time_limit.count()) +
-                                           " s exceeded",
+                store_.mark_failed(id,
+                                   "per-job time limit of " +
+                                       std::to_string(config_.job_time_limit.count()) +
+                                       " s exceeded",
                                    now_ms());
                 finish(id, "failed", samples.load(), elapsed());
                 break;

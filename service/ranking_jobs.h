@@ -27,18 +27,18 @@ namespace swarm::service {
 
 struct JobsConfig {
     std::filesystem::path db_path = "swarm-jobs.db";
-    std::filesystem::path data_dir;   ///< cdfs/ for named flow-size CDFs
-    std::size_t workers = 1;          ///< jobs estimated at the same time
-    int threads_per_job = 0;          ///< RankOptions::threads; 0 = every core
-    std::size_t max_queue = 64;       ///< queued jobs beyond this are refused (429)
+    std::filesystem::path data_dir;  ///< cdfs/ for named flow-size CDFs
+    std::size_t workers = 1;         ///< jobs estimated at the same time
+    int threads_per_job = 0;         ///< RankOptions::threads; 0 = every core
+    std::size_t max_queue = 64;      ///< queued jobs beyond this are refused (429)
     std::chrono::seconds job_time_limit{600};
 };
 
 struct SubmitRequest {
-    std::string body;                       ///< incident JSON
+    std::string body;  ///< incident JSON
     std::optional<std::string> idempotency_key;
     std::optional<std::uint64_t> seed;
-    std::optional<double> deadline_s;       ///< relative to acceptance
+    std::optional<double> deadline_s;  ///< relative to acceptance
 };
 
 /// A job as the API shows it: the stored record plus live progress.
@@ -50,9 +50,9 @@ struct JobView {
 struct SubmitOutcome {
     enum class Kind { Created, Replayed, Rejected };
     Kind kind = Kind::Rejected;
-    JobView job;             ///< Created / Replayed
-    Problem problem;         ///< Rejected
-    int retry_after_s = 0;   ///< Rejected with 429
+    JobView job;            ///< Created / Replayed
+    Problem problem;        ///< Rejected
+    int retry_after_s = 0;  ///< Rejected with 429
 };
 
 struct CancelOutcome {
@@ -62,7 +62,7 @@ struct CancelOutcome {
 };
 
 class RankingJobs {
-public:
+   public:
     /// Opens the store, queues the jobs a previous run left unfinished and starts the workers.
     /// `tables` and `metrics` must outlive this object.
     RankingJobs(JobsConfig config, const TransportTables& tables, MetricsRegistry& metrics);
@@ -84,7 +84,7 @@ public:
     /// then stop them and put them back in the queue (they run again on the next start).
     void shutdown(std::chrono::milliseconds grace);
 
-private:
+   private:
     void run(const std::string& id, JobControl& control);
     void finish(const std::string& id, const char* status, std::uint64_t samples, double seconds);
     void notify_changed();

@@ -5,20 +5,19 @@
 // the estimator assumed. Used by `swarm rank --report` and GET /v1/rankings/{id}/report.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "swarm/incident.h"
 
 namespace swarm::service {
 
 struct ReportEntry {
-    std::string source;      ///< where the incident came from: a file name or a job id
-    Incident incident;       ///< for the assumptions section
-    nlohmann::json result;   ///< the CLI JSON contract (to_json(Ranking))
-    nlohmann::json curves;   ///< Analysis::curves
+    std::string source;     ///< where the incident came from: a file name or a job id
+    Incident incident;      ///< for the assumptions section
+    nlohmann::json result;  ///< the CLI JSON contract (to_json(Ranking))
+    nlohmann::json curves;  ///< Analysis::curves
 };
 
 std::string render_report_html(const std::vector<ReportEntry>& entries);

@@ -16,7 +16,8 @@ int run_serve(ServeArguments args) {
     service::ServeConfig& config = args.config;
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
     config.jobs.data_dir = data_dir;
-    config.tables_dir = args.tables.empty() ? data_dir / "tables" / kDefaultTableSet : std::filesystem::path(args.tables);
+    config.tables_dir = args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
+                                            : std::filesystem::path(args.tables);
     config.jobs.job_time_limit = std::chrono::seconds(args.job_time_limit_s);
     try {
         config.http.token = service::load_api_token(args.token_file);
@@ -41,9 +42,10 @@ int run_serve(ServeArguments args) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;
     }
-    std::cerr << "swarm " << SWARM_VERSION << ": serving on http://" << config.http.host << ":" << app->port()
-              << " (database " << config.jobs.db_path.string() << ", " << config.jobs.workers << " worker(s)"
-              << (config.http.token ? ", bearer auth" : "") << ")" << std::endl;
+    std::cerr << "swarm " << SWARM_VERSION << ": serving on http://" << config.http.host << ":"
+              << app->port() << " (database " << config.jobs.db_path.string() << ", "
+              << config.jobs.workers << " worker(s)" << (config.http.token ? ", bearer auth" : "")
+              << ")" << std::endl;
 
     int received = 0;
     while (app->serving()) {
@@ -54,10 +56,12 @@ int run_serve(ServeArguments args) {
             break;
         }
     }
-    const auto grace = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(args.grace_s * 1000.0)));
+    const auto grace =
+        std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(args.grace_s * 1000.0)));
     if (received) {
-        std::cerr << "swarm: " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ": stopping; running jobs get "
-                  << args.grace_s << " s to finish, the rest run again on the next start" << std::endl;
+        std::cerr << "swarm: " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+                  << ": stopping; running jobs get " << args.grace_s
+                  << " s to finish, the rest run again on the next start" << std::endl;
     }
     app->stop(grace);
     std::cerr << "swarm: stopped" << std::endl;

@@ -18,7 +18,8 @@ void ServiceApp::start() {
     listener_ = std::thread([this] { http_->listen(); });
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!http_->running()) {
-        if (std::chrono::steady_clock::now() > give_up) throw std::runtime_error("the HTTP server did not start");
+        if (std::chrono::steady_clock::now() > give_up)
+            throw std::runtime_error("the HTTP server did not start");
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
 }

@@ -25,7 +25,7 @@ struct ServeConfig {
 };
 
 class ServiceApp {
-public:
+   public:
     /// Loads the tables, opens the database (recovering unfinished jobs), binds the socket.
     /// Throws std::runtime_error on any of those failing.
     explicit ServiceApp(const ServeConfig& config);
@@ -42,7 +42,7 @@ public:
     void stop(std::chrono::milliseconds grace);
     bool serving() const;
 
-private:
+   private:
     std::unique_ptr<TransportTables> tables_;
     MetricsRegistry metrics_;
     std::unique_ptr<RankingJobs> jobs_;

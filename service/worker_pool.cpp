@@ -4,7 +4,8 @@
 
 namespace swarm::service {
 
-WorkerPool::WorkerPool(JobQueue& queue, std::size_t workers, Runner runner) : queue_(queue), runner_(std::move(runner)) {
+WorkerPool::WorkerPool(JobQueue& queue, std::size_t workers, Runner runner)
+    : queue_(queue), runner_(std::move(runner)) {
     const std::size_t count = std::max<std::size_t>(1, workers);
     threads_.reserve(count);
     for (std::size_t i = 0; i < count; ++i) threads_.emplace_back([this] { work(); });

@@ -24,8 +24,8 @@ namespace swarm::service {
 enum class StopReason { None, Cancelled, Deadline, TimeLimit, Shutdown };
 
 struct JobControl {
-    std::atomic<bool> cancel{false};          ///< handed to swarm::rank as the cancel token
-    std::atomic<double> progress{0.0};        ///< fraction of samples done
+    std::atomic<bool> cancel{false};    ///< handed to swarm::rank as the cancel token
+    std::atomic<double> progress{0.0};  ///< fraction of samples done
     std::atomic<StopReason> reason{StopReason::None};
 
     /// The first reason wins (a job past its deadline and then cancelled reports the deadline).
@@ -37,7 +37,7 @@ struct JobControl {
 };
 
 class WorkerPool {
-public:
+   public:
     using Runner = std::function<void(const std::string& id, JobControl& control)>;
 
     /// Starts `workers` threads (at least 1) running `runner` on each popped id.
@@ -56,7 +56,7 @@ public:
     /// stop (StopReason::Shutdown) and joins the threads. Idempotent.
     void shutdown(std::chrono::milliseconds grace);
 
-private:
+   private:
     void work();
 
     JobQueue& queue_;

@@ -38,8 +38,9 @@ int main(int argc, char** argv) {
     const std::filesystem::path data = EMBED_SWARM_DATA_DIR;
     try {
         const std::string arg = argv[1];
-        const swarm::Incident incident =
-            arg == "--in-code" ? swarm::parse_incident(incident_in_code(), data) : swarm::load_incident(arg, data);
+        const swarm::Incident incident = arg == "--in-code"
+                                             ? swarm::parse_incident(incident_in_code(), data)
+                                             : swarm::load_incident(arg, data);
         const swarm::TableSet tables = swarm::TableSet::load(data / "tables" / "analytic-reno");
 
         std::atomic<bool> cancel{false};
@@ -50,8 +51,9 @@ int main(int argc, char** argv) {
         options.progress = [&](double) { ++calls; };
         const swarm::Ranking ranking = swarm::rank(incident, tables, options);
 
-        std::cerr << "swarm " << swarm::version() << " ranked " << ranking.incident << " with tables " << tables.name()
-                  << " (" << calls.load() << " progress calls); best: " << ranking.ranking.front().candidate << "\n";
+        std::cerr << "swarm " << swarm::version() << " ranked " << ranking.incident
+                  << " with tables " << tables.name() << " (" << calls.load()
+                  << " progress calls); best: " << ranking.ranking.front().candidate << "\n";
         std::cout << swarm::to_json_string(ranking) << "\n";
     } catch (const swarm::InvalidIncident& e) {
         std::cerr << "invalid incident at " << e.json_path() << ": " << e.what() << "\n";

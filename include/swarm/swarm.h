@@ -4,9 +4,9 @@
 //   #include <swarm/swarm.h>
 //   swarm::TableSet tables = swarm::TableSet::load(swarm::data_dir() / "tables" / "analytic-reno");
 //   swarm::Incident incident = swarm::load_incident("incident.json");  // or build one in code
-//   swarm::RankOptions options;                                       // threads, seed, progress, cancel
-//   swarm::Ranking ranking = swarm::rank(incident, tables, options);
-//   std::cout << swarm::to_json_string(ranking);                      // the CLI's JSON contract
+//   swarm::RankOptions options;                                       // threads, seed, progress,
+//   cancel swarm::Ranking ranking = swarm::rank(incident, tables, options); std::cout <<
+//   swarm::to_json_string(ranking);                      // the CLI's JSON contract
 //
 // Link with `find_package(swarm)` and `target_link_libraries(app PRIVATE swarm::swarm)`.
 // Stability: additions only; the JSON contract is docs/api.md.
@@ -32,12 +32,12 @@ std::string version();
 /// An incident that does not validate. `json_path()` names the place, e.g.
 /// "$.failures[0].drop_rate"; what() is "<path>: <what is wrong>, got <what was given>".
 class InvalidIncident : public std::runtime_error {
-public:
+   public:
     InvalidIncident(std::string json_path, const std::string& message)
         : std::runtime_error(message), json_path_(std::move(json_path)) {}
     const std::string& json_path() const { return json_path_; }
 
-private:
+   private:
     std::string json_path_;
 };
 
@@ -49,12 +49,13 @@ std::filesystem::path data_dir();
 /// looked up in `data/cdfs/`. Throws InvalidIncident.
 Incident parse_incident(std::string_view json_text, const std::filesystem::path& data = data_dir());
 /// The same from a file; an unreadable file throws std::runtime_error.
-Incident load_incident(const std::filesystem::path& file, const std::filesystem::path& data = data_dir());
+Incident load_incident(const std::filesystem::path& file,
+                       const std::filesystem::path& data = data_dir());
 
 /// A loaded transport table set (the three tables of SWARM §3.3). Cheap to copy: copies share
 /// the tables, which are immutable, so one TableSet can serve many threads.
 class TableSet {
-public:
+   public:
     /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv.
     /// Throws std::runtime_error naming the file and line of any problem.
     static TableSet load(const std::filesystem::path& dir);
@@ -64,7 +65,7 @@ public:
     const std::string& name() const;
     const TransportTables& tables() const { return *tables_; }
 
-private:
+   private:
     explicit TableSet(std::shared_ptr<const TransportTables> tables) : tables_(std::move(tables)) {}
     std::shared_ptr<const TransportTables> tables_;
 };

@@ -1,6 +1,4 @@
 // Implementation of include/swarm/swarm.h over the estimator and its helpers.
-#include "swarm/swarm.h"
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -8,6 +6,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "swarm/swarm.h"
 
 namespace swarm {
 
@@ -50,6 +49,8 @@ Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions
     return rank(incident, tables.tables(), options);
 }
 
-std::string to_json_string(const Ranking& ranking, int indent) { return to_json(ranking).dump(indent); }
+std::string to_json_string(const Ranking& ranking, int indent) {
+    return to_json(ranking).dump(indent);
+}
 
 }  // namespace swarm

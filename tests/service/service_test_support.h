@@ -3,9 +3,9 @@
 // `swarm serve` binary as a child process for the kill/restart and SIGTERM tests.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -32,9 +32,10 @@ using namespace std::chrono_literals;
 
 /// A fresh directory under the system temp dir, removed with everything in it.
 class TempDir {
-public:
+   public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "swarm-service-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "swarm-service-test-XXXXXX").string();
         if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
@@ -47,7 +48,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+   private:
     std::filesystem::path path_;
 };
 
@@ -64,7 +65,8 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
 }
 
 inline json shipped_incident() {
-    return json::parse(read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json"));
+    return json::parse(read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" /
+                                 "scenario1-low-fcs.json"));
 }
 
 /// The shipped scenario cut down to one sample and 0.3 simulated seconds: a few milliseconds.
@@ -101,7 +103,8 @@ inline service::ServeConfig test_config(const std::filesystem::path& dir) {
     return config;
 }
 
-inline std::unique_ptr<httplib::Client> client_for(int port, std::optional<std::string> token = std::nullopt) {
+inline std::unique_ptr<httplib::Client> client_for(
+    int port, std::optional<std::string> token = std::nullopt) {
     auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
     client->set_read_timeout(120, 0);
     client->set_write_timeout(30, 0);
@@ -112,7 +115,7 @@ inline std::unique_ptr<httplib::Client> client_for(int port, std::optional<std::
 
 /// The service in this process on a free port; stops (no grace) and joins on destruction.
 class TestServer {
-public:
+   public:
     explicit TestServer(const std::function<void(service::ServeConfig&)>& adjust = {}) {
         service::ServeConfig config = test_config(dir_.path());
         if (adjust) adjust(config);
@@ -127,18 +130,21 @@ public:
     service::ServiceApp& app() { return *app_; }
     const TempDir& dir() const { return dir_; }
 
-private:
+   private:
     TempDir dir_;
     std::unique_ptr<service::ServiceApp> app_;
 };
 
-inline httplib::Result post_incident(httplib::Client& client, const json& incident, const std::string& query = "",
+inline httplib::Result post_incident(httplib::Client& client, const json& incident,
+                                     const std::string& query = "",
                                      const httplib::Headers& headers = {}) {
-    return client.Post(("/v1/rankings" + query).c_str(), headers, incident.dump(), "application/json");
+    return client.Post(("/v1/rankings" + query).c_str(), headers, incident.dump(),
+                       "application/json");
 }
 
 /// Polls GET until the job reaches a terminal status (or `timeout`); returns the last body.
-inline json wait_terminal(httplib::Client& client, const std::string& id, std::chrono::seconds timeout = 120s) {
+inline json wait_terminal(httplib::Client& client, const std::string& id,
+                          std::chrono::seconds timeout = 120s) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     json job;
     while (std::chrono::steady_clock::now() < until) {
@@ -155,7 +161,8 @@ inline json wait_terminal(httplib::Client& client, const std::string& id, std::c
 }
 
 /// Polls GET until the job is running with some progress.
-inline bool wait_running(httplib::Client& client, const std::string& id, std::chrono::seconds timeout = 60s) {
+inline bool wait_running(httplib::Client& client, const std::string& id,
+                         std::chrono::seconds timeout = 60s) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < until) {
         auto res = client.Get(("/v1/rankings/" + id).c_str());
@@ -215,12 +222,22 @@ inline CommandResult run_command(const std::string& command, const std::filesyst
 /// `swarm serve` as a child process on a free port, stderr in a file. The destructor kills it
 /// (SIGKILL) if it still runs.
 class ChildServer {
-public:
-    ChildServer(const std::filesystem::path& db, const std::filesystem::path& log, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args = {SWARM_BINARY, "serve", "--port", "0", "--db", db.string(),
-                                         "--data-dir", SWARM_SOURCE_DATA_DIR, "--threads-per-job", "2"};
+   public:
+    ChildServer(const std::filesystem::path& db, const std::filesystem::path& log,
+                std::vector<std::string> extra = {}) {
+        std::vector<std::string> args = {SWARM_BINARY,
+                                         "serve",
+                                         "--port",
+                                         "0",
+                                         "--db",
+                                         db.string(),
+                                         "--data-dir",
+                                         SWARM_SOURCE_DATA_DIR,
+                                         "--threads-per-job",
+                                         "2"};
         args.insert(args.end(), extra.begin(), extra.end());
-        // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
+        // Everything the child needs is prepared before fork: after it, only async-signal-safe
+        // calls.
         std::vector<char*> argv;
         for (std::string& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -267,7 +284,7 @@ public:
         return -1000;  // did not exit in time; the destructor kills it
     }
 
-private:
+   private:
     pid_t pid_ = -1;
     int port_ = 0;
     bool reaped_ = false;

@@ -35,12 +35,15 @@ TEST(Concurrency, TwoHundredParallelSubmissionsAndWaitsAreNeitherLostNorMixedUp)
                     return;
                 }
                 statuses[static_cast<std::size_t>(i)] = res->status;
-                if (res->status == 202 || res->status == 200) ids[static_cast<std::size_t>(i)] = json::parse(res->body)["id"];
+                if (res->status == 202 || res->status == 200)
+                    ids[static_cast<std::size_t>(i)] = json::parse(res->body)["id"];
             });
         }
     }
-    for (int i = 0; i < kRequests; ++i) ASSERT_EQ(statuses[static_cast<std::size_t>(i)], 202) << "request " << i;
-    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), static_cast<std::size_t>(kRequests));
+    for (int i = 0; i < kRequests; ++i)
+        ASSERT_EQ(statuses[static_cast<std::size_t>(i)], 202) << "request " << i;
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(),
+              static_cast<std::size_t>(kRequests));
 
     // 200 GETs with ?wait at once; each must see its own incident and seed.
     std::atomic<int> matched{0};
@@ -65,14 +68,16 @@ TEST(Concurrency, TwoHundredParallelSubmissionsAndWaitsAreNeitherLostNorMixedUp)
             });
         }
     }
-    for (int i = 0; i < kRequests; ++i) EXPECT_EQ(problems[static_cast<std::size_t>(i)], "") << "job " << i;
+    for (int i = 0; i < kRequests; ++i)
+        EXPECT_EQ(problems[static_cast<std::size_t>(i)], "") << "job " << i;
     EXPECT_EQ(matched.load(), kRequests);
 
     const std::vector<std::string> expected = {
         "swarm_jobs_finished_total{status=\"done\"} 200\n",
         "swarm_http_requests_total{route=\"/v1/rankings\",method=\"POST\",code=\"202\"} 200\n"};
     const std::string text = metrics_with(*server.client(), expected);
-    for (const std::string& series : expected) EXPECT_NE(text.find(series), std::string::npos) << series << text;
+    for (const std::string& series : expected)
+        EXPECT_NE(text.find(series), std::string::npos) << series << text;
 }
 
 }  // namespace

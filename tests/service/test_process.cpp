@@ -59,7 +59,8 @@ TEST(Process, SigtermLetsTheRunningJobFinishAndExitsCleanly) {
         ASSERT_TRUE(res);
         id = json::parse(res->body)["id"];
         ASSERT_TRUE(wait_running(*client, id));
-        EXPECT_EQ(server.signal_and_wait(SIGTERM, std::chrono::seconds(120)), 0) << read_file(dir / "serve.log");
+        EXPECT_EQ(server.signal_and_wait(SIGTERM, std::chrono::seconds(120)), 0)
+            << read_file(dir / "serve.log");
         EXPECT_NE(read_file(dir / "serve.log").find("SIGTERM: stopping"), std::string::npos);
     }
     // The job finished during the grace period: the next start serves it without re-running it.

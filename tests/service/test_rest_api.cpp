@@ -44,8 +44,11 @@ TEST(RestApi, WaitReturnsTheResultInOneCall) {
 // "Submit the shipped incidents over REST and get the same rankings as the CLI."
 TEST(RestApi, ShippedIncidentGivesExactlyTheCliJson) {
     TempDir scratch;
-    const auto file = std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json";
-    const CommandResult cli = run_command(std::string(SWARM_BINARY) + " rank --format json --threads 2 " + file.string(), scratch.path());
+    const auto file =
+        std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json";
+    const CommandResult cli =
+        run_command(std::string(SWARM_BINARY) + " rank --format json --threads 2 " + file.string(),
+                    scratch.path());
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
 
     TestServer server;
@@ -89,20 +92,25 @@ TEST(RestApi, HealthReadinessAndMetrics) {
     auto metrics = client->Get("/metrics");
     ASSERT_TRUE(metrics);
     ASSERT_EQ(metrics->status, 200);
-    EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(metrics->get_header_value("Content-Type"),
+              "text/plain; version=0.0.4; charset=utf-8");
     const std::vector<std::string> expected = {
         "swarm_http_requests_total{route=\"/v1/rankings\",method=\"POST\",code=\"200\"} 1",
         "swarm_http_requests_total{route=\"/v1/rankings/{id}\",method=\"GET\",code=\"404\"} 1",
         "swarm_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"200\"} 1",
         "swarm_http_request_duration_seconds_bucket{route=\"/v1/rankings\",le=\"+Inf\"} 1",
-        "swarm_http_request_duration_seconds_count{route=\"/v1/rankings\"} 1", "swarm_jobs_queued 0",
-        "swarm_jobs_running 0", "swarm_jobs_finished_total{status=\"done\"} 1", "# TYPE swarm_estimator_samples_total counter",
+        "swarm_http_request_duration_seconds_count{route=\"/v1/rankings\"} 1",
+        "swarm_jobs_queued 0",
+        "swarm_jobs_running 0",
+        "swarm_jobs_finished_total{status=\"done\"} 1",
+        "# TYPE swarm_estimator_samples_total counter",
         "swarm_estimator_samples_per_second "};
     const std::string text = metrics_with(*client, expected);
     for (const std::string& series : expected) {
         EXPECT_NE(text.find(series), std::string::npos) << "missing: " << series << "\n" << text;
     }
-    EXPECT_EQ(text.find("swarm_estimator_samples_total 0\n"), std::string::npos) << "samples were counted";
+    EXPECT_EQ(text.find("swarm_estimator_samples_total 0\n"), std::string::npos)
+        << "samples were counted";
 }
 
 // The served document is docs/openapi.yaml converted at build time; it must describe every route.
@@ -116,8 +124,8 @@ TEST(RestApi, OpenApiDocumentIsServedAndCoversEveryRoute) {
     EXPECT_EQ(served, json::parse(read_file(SWARM_OPENAPI_JSON)));
     EXPECT_EQ(served["openapi"], "3.1.0");
     EXPECT_EQ(served["info"]["version"], SWARM_VERSION);
-    for (const char* path : {"/v1/rankings", "/v1/rankings/{id}", "/v1/rankings/{id}/report", "/healthz", "/readyz",
-                             "/metrics", "/openapi.json"}) {
+    for (const char* path : {"/v1/rankings", "/v1/rankings/{id}", "/v1/rankings/{id}/report",
+                             "/healthz", "/readyz", "/metrics", "/openapi.json"}) {
         EXPECT_TRUE(served["paths"].contains(path)) << path;
     }
     EXPECT_TRUE(served["paths"]["/v1/rankings/{id}"].contains("delete"));

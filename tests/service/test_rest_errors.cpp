@@ -12,7 +12,8 @@ json problem_of(const httplib::Result& res, int status) {
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json") << res->body;
     const json problem = json::parse(res->body);
     EXPECT_EQ(problem["status"], status);
-    EXPECT_TRUE(problem["type"].get<std::string>().starts_with("urn:swarm:problem:")) << problem.dump();
+    EXPECT_TRUE(problem["type"].get<std::string>().starts_with("urn:swarm:problem:"))
+        << problem.dump();
     EXPECT_FALSE(problem["title"].get<std::string>().empty());
     return problem;
 }
@@ -27,17 +28,21 @@ TEST(RestErrors, InvalidIncidentIs422NamingTheJsonPath) {
     EXPECT_EQ(problem["json_path"], "$.failures[0].drop_rate");
     EXPECT_EQ(problem["pointer"], "/failures/0/drop_rate");
     EXPECT_EQ(problem["instance"], "/v1/rankings");
-    EXPECT_NE(problem["detail"].get<std::string>().find("must be in [0, 1], got 1.5"), std::string::npos) << problem.dump();
+    EXPECT_NE(problem["detail"].get<std::string>().find("must be in [0, 1], got 1.5"),
+              std::string::npos)
+        << problem.dump();
 
     json unknown_key = tiny_incident();
     unknown_key["estimator"]["confidance"] = 0.9;
-    EXPECT_EQ(problem_of(post_incident(*client, unknown_key), 422)["json_path"], "$.estimator.confidance");
+    EXPECT_EQ(problem_of(post_incident(*client, unknown_key), 422)["json_path"],
+              "$.estimator.confidance");
 }
 
 TEST(RestErrors, MalformedJsonIs400AtTheRoot) {
     TestServer server;
     auto client = server.client();
-    const json problem = problem_of(client->Post("/v1/rankings", "{\"version\": 1,", "application/json"), 400);
+    const json problem =
+        problem_of(client->Post("/v1/rankings", "{\"version\": 1,", "application/json"), 400);
     EXPECT_EQ(problem["type"], "urn:swarm:problem:malformed-json");
     EXPECT_EQ(problem["json_path"], "$");
     EXPECT_EQ(problem["pointer"], "");
@@ -59,17 +64,21 @@ TEST(RestErrors, BodyOverTheLimitIs413) {
 TEST(RestErrors, BadQueryParametersAre400) {
     TestServer server;
     auto client = server.client();
-    for (const char* query : {"?wait=abc", "?wait=-1", "?wait=100000", "?seed=-3", "?seed=1e3", "?deadline_s=0"}) {
+    for (const char* query :
+         {"?wait=abc", "?wait=-1", "?wait=100000", "?seed=-3", "?seed=1e3", "?deadline_s=0"}) {
         const json problem = problem_of(post_incident(*client, tiny_incident(), query), 400);
         EXPECT_EQ(problem["type"], "urn:swarm:problem:invalid-parameter") << query;
     }
-    problem_of(post_incident(*client, tiny_incident(), "", {{"Idempotency-Key", std::string(300, 'k')}}), 400);
+    problem_of(
+        post_incident(*client, tiny_incident(), "", {{"Idempotency-Key", std::string(300, 'k')}}),
+        400);
 }
 
 TEST(RestErrors, UnknownJobAndUnknownRouteAre404) {
     TestServer server;
     auto client = server.client();
-    EXPECT_EQ(problem_of(client->Get("/v1/rankings/0123abcd"), 404)["type"], "urn:swarm:problem:job-not-found");
+    EXPECT_EQ(problem_of(client->Get("/v1/rankings/0123abcd"), 404)["type"],
+              "urn:swarm:problem:job-not-found");
     problem_of(client->Delete("/v1/rankings/0123abcd"), 404);
     problem_of(client->Get("/v1/rankings/0123abcd/report"), 404);
     EXPECT_EQ(problem_of(client->Get("/v2/whatever"), 404)["type"], "urn:swarm:problem:not-found");
@@ -81,7 +90,8 @@ TEST(RestErrors, CancellingAFinishedJobIs409AndAReportNeedsAFinishedJob) {
     auto res = post_incident(*client, tiny_incident(), "?wait=60");
     ASSERT_TRUE(res);
     const std::string id = json::parse(res->body)["id"];
-    EXPECT_EQ(problem_of(client->Delete(("/v1/rankings/" + id).c_str()), 409)["type"], "urn:swarm:problem:job-finished");
+    EXPECT_EQ(problem_of(client->Delete(("/v1/rankings/" + id).c_str()), 409)["type"],
+              "urn:swarm:problem:job-finished");
 
     auto slow = post_incident(*client, slow_incident("slow-report", 12));
     ASSERT_TRUE(slow);
@@ -118,7 +128,8 @@ TEST(RestErrors, DeleteCancelsAQueuedJob) {
     ASSERT_TRUE(cancel);
     EXPECT_EQ(cancel->status, 200) << cancel->body;
     EXPECT_EQ(json::parse(cancel->body)["status"], "cancelled");
-    ASSERT_TRUE(client->Delete(("/v1/rankings/" + json::parse(first->body)["id"].get<std::string>()).c_str()));
+    ASSERT_TRUE(client->Delete(
+        ("/v1/rankings/" + json::parse(first->body)["id"].get<std::string>()).c_str()));
 }
 
 TEST(RestErrors, AJobPastItsDeadlineFailsWithTheReason) {
@@ -131,11 +142,13 @@ TEST(RestErrors, AJobPastItsDeadlineFailsWithTheReason) {
     EXPECT_FALSE(accepted["deadline"].is_null());
     const json job = wait_terminal(*client, accepted["id"]);
     EXPECT_EQ(job["status"], "failed");
-    EXPECT_NE(job["error"].get<std::string>().find("deadline exceeded"), std::string::npos) << job.dump(2);
+    EXPECT_NE(job["error"].get<std::string>().find("deadline exceeded"), std::string::npos)
+        << job.dump(2);
 }
 
 TEST(RestErrors, AJobOverThePerJobTimeLimitFails) {
-    TestServer server([](service::ServeConfig& c) { c.jobs.job_time_limit = std::chrono::seconds(1); });
+    TestServer server(
+        [](service::ServeConfig& c) { c.jobs.job_time_limit = std::chrono::seconds(1); });
     auto client = server.client();
     auto res = post_incident(*client, slow_incident("too-long", 20));
     ASSERT_TRUE(res);
@@ -158,7 +171,8 @@ TEST(RestErrors, AFullQueueIs429WithRetryAfter) {
     EXPECT_EQ(problem["type"], "urn:swarm:problem:queue-full");
     ASSERT_TRUE(refused->has_header("Retry-After"));
     EXPECT_GE(std::stoi(refused->get_header_value("Retry-After")), 1);
-    ASSERT_TRUE(client->Delete(("/v1/rankings/" + json::parse(running->body)["id"].get<std::string>()).c_str()));
+    ASSERT_TRUE(client->Delete(
+        ("/v1/rankings/" + json::parse(running->body)["id"].get<std::string>()).c_str()));
 }
 
 TEST(RestErrors, IdempotencyKeyReturnsTheFirstJobAndRejectsADifferentBody) {
@@ -179,15 +193,19 @@ TEST(RestErrors, IdempotencyKeyReturnsTheFirstJobAndRejectsADifferentBody) {
 
     // Only one analysis ran.
     wait_terminal(*client, json::parse(first->body)["id"]);
-    const std::string text = metrics_with(*client, {"swarm_jobs_finished_total{status=\"done\"} 1\n"});
-    EXPECT_NE(text.find("swarm_jobs_finished_total{status=\"done\"} 1\n"), std::string::npos) << text;
+    const std::string text =
+        metrics_with(*client, {"swarm_jobs_finished_total{status=\"done\"} 1\n"});
+    EXPECT_NE(text.find("swarm_jobs_finished_total{status=\"done\"} 1\n"), std::string::npos)
+        << text;
 }
 
 TEST(ProblemJson, JsonPathsBecomeJsonPointers) {
     EXPECT_EQ(service::json_path_to_pointer("$"), "");
     EXPECT_EQ(service::json_path_to_pointer("$.failures[0].drop_rate"), "/failures/0/drop_rate");
-    EXPECT_EQ(service::json_path_to_pointer("$.routing.weights[0].weights[\"t1-0-0\"]"), "/routing/weights/0/weights/t1-0-0");
-    EXPECT_EQ(service::json_path_to_pointer("$.comparator.weights[\"a/b~c\"]"), "/comparator/weights/a~1b~0c");
+    EXPECT_EQ(service::json_path_to_pointer("$.routing.weights[0].weights[\"t1-0-0\"]"),
+              "/routing/weights/0/weights/t1-0-0");
+    EXPECT_EQ(service::json_path_to_pointer("$.comparator.weights[\"a/b~c\"]"),
+              "/comparator/weights/a~1b~0c");
 }
 
 }  // namespace
