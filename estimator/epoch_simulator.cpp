@@ -89,6 +89,7 @@ void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& edito
     remaining_bits_.push_back(size * 8.0);
     cap_bps_.push_back(tables_->loss_limited.sample_bps(path.drop_rate, path.base_rtt_s, transport_rng.uniform()));
     rate_bps_.push_back(0.0);
+    long_flows_changed_ = true;
     arrival_s_.push_back(arrival);
     size_bytes_.push_back(size);
     base_rtt_s_.push_back(path.base_rtt_s);
@@ -98,6 +99,11 @@ void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& edito
 }
 
 void EpochSimulator::allocate_rates() {
+    // Same flows, paths, caps and capacities as last epoch: the max-min problem is identical,
+    // so are its rates (still in rate_bps_) and the allocator's channel loads. This is exact,
+    // and it is most epochs of a drain tail, where loss-limited flows run on with no arrivals.
+    if (!long_flows_changed_) return;
+    long_flows_changed_ = false;
     const MaxMinProblem problem{channel_capacity_bps_, path_offsets_, path_links_, cap_bps_};
     allocator_.allocate(problem, rate_bps_);
 }
@@ -144,6 +150,7 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
                 out.long_throughput_bps.push_back(size_bytes_[f] * 8.0 / fct);
                 --measured_active_;
             }
+            long_flows_changed_ = true;
             continue;
         }
         const std::int32_t begin = path_offsets_[f];
@@ -197,6 +204,7 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
     short_flows_.clear();
     short_links_.clear();
     measured_active_ = 0;
+    long_flows_changed_ = true;
 
     Rng routing_rng(routing_seed);
     Rng transport_rng(transport_seed);
@@ -228,9 +236,36 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
         }
         allocate_rates();
         finish_short_flows(transport_rng, out);
-        advance(t0, t1, out);
-        ++out.epochs;
+        const std::int64_t until = quiet_until(k, demand, next, horizon);
+        advance(t0, static_cast<double>(until) * epoch, out);
+        out.epochs += static_cast<std::size_t>(until - k);
+        k = until - 1;
     }
+}
+
+// Epochs k+1 .. m-1 change nothing but the flows' remaining bytes when no flow arrives, no
+// flow completes and the horizon is not reached before epoch m: the rates of epoch k hold
+// throughout, so one advance() over [t0(k), t0(m)) is the same computation as m - k single
+// ones (up to rounding). Returns m (k + 1 when nothing can be skipped). This is the drain
+// tail of a lossy incident: loss-limited flows running for seconds after arrivals stop.
+std::int64_t EpochSimulator::quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next,
+                                         double horizon) const {
+    const double epoch = settings_.epoch_s;
+    const auto t1_of = [&](std::int64_t j) { return static_cast<double>(j) * epoch + epoch; };
+    // The next arrival joins in its epoch: only epochs ending at or before it can be skipped.
+    double stop = horizon;
+    if (next < demand.size()) stop = std::min(stop, demand.arrival_s[next]);
+    if (stop < t1_of(k + 1) || rate_bps_.empty()) return k + 1;
+    const double t0 = static_cast<double>(k) * epoch;
+    for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
+        if (rate_bps_[f] <= 0.0) continue;
+        stop = std::min(stop, std::max(arrival_s_[f], t0) + remaining_bits_[f] / rate_bps_[f]);
+        if (stop < t1_of(k + 1)) return k + 1;
+    }
+    // Skip whole epochs that end before the first event (and start before the horizon).
+    auto m = static_cast<std::int64_t>(std::floor(stop / epoch));
+    while (m > k + 1 && (t1_of(m - 1) > stop || static_cast<double>(m - 1) * epoch >= horizon)) --m;
+    return std::max(m, k + 1);
 }
 
 }  // namespace swarm

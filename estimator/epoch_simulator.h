@@ -73,6 +73,7 @@ private:
     void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
     void advance(double t0, double t1, FlowOutcomes& out);
     void censor(double horizon, FlowOutcomes& out);
+    std::int64_t quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next, double horizon) const;
     bool measured(double arrival) const {
         return arrival >= settings_.window_start_s && arrival < settings_.window_end_s;
     }
@@ -95,6 +96,7 @@ private:
     std::vector<std::int32_t> path_offsets_;  ///< CSR into path_links_, active_count + 1
     std::vector<std::int32_t> path_links_;
     std::size_t measured_active_ = 0;
+    bool long_flows_changed_ = true;  ///< a long flow joined or left since the last allocation
 
     // Short flows that arrived in the current epoch (their queueing reads the allocator's
     // per-channel load of the epoch).
