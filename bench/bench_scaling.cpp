@@ -127,7 +127,8 @@ SampleBreakdown time_one_sample(const swarm::Incident& incident, const swarm::Tr
     const swarm::SimulationSettings settings{incident.estimator.epoch.value, incident.estimator.short_flow_threshold.value,
                                              traffic.duration.value, traffic.window_start.value,
                                              traffic.window_end.value};
-    swarm::EpochSimulator simulator(routing, tables, settings);
+    const swarm::TransportMix transport(tables);
+    swarm::EpochSimulator simulator(routing, transport, settings);
     swarm::FlowOutcomes outcomes;
     t = clock::now();
     simulator.run(demand, editor, 11, 12, outcomes);

@@ -1,5 +1,7 @@
 #include "estimator/epoch_simulator.h"
 
+#include "swarm/rank.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -45,9 +47,9 @@ std::int32_t DemandEditor::apply(std::int32_t server, std::size_t flow, int side
     return server;
 }
 
-EpochSimulator::EpochSimulator(const Routing& routing, const TransportTables& tables,
+EpochSimulator::EpochSimulator(const Routing& routing, const TransportMix& transport,
                                const SimulationSettings& settings)
-    : routing_(&routing), tables_(&tables), settings_(settings), mtu_bits_(tables.mtu_bytes * 8.0) {
+    : routing_(&routing), transport_(&transport), settings_(settings), mtu_bits_(transport.mtu_bytes() * 8.0) {
     const NetworkState& state = routing.state();
     const std::size_t links = state.topology().link_count();
     channel_capacity_bps_.resize(2 * links);
@@ -73,13 +75,14 @@ void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& edito
     }
     const double arrival = demand.arrival_s[flow];
     const double size = demand.size_bytes[flow];
+    const TransportTables& tables = transport_->for_flow(settings_.transport_mix_seed, flow);
     if (size <= settings_.short_flow_bytes) {
         const auto begin = static_cast<std::int32_t>(short_links_.size());
         path_scratch_.clear();
         const PathProperties path = routing_->sample_path(src, dst, routing_rng, path_scratch_);
         short_links_.insert(short_links_.end(), path_scratch_.begin(), path_scratch_.end());
         short_flows_.push_back({begin, static_cast<std::int32_t>(short_links_.size()), size, path.drop_rate,
-                                path.base_rtt_s, measured(arrival)});
+                                path.base_rtt_s, measured(arrival), &tables});
         return;
     }
     path_scratch_.clear();
@@ -87,7 +90,7 @@ void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& edito
     path_links_.insert(path_links_.end(), path_scratch_.begin(), path_scratch_.end());
     path_offsets_.push_back(static_cast<std::int32_t>(path_links_.size()));
     remaining_bits_.push_back(size * 8.0);
-    cap_bps_.push_back(tables_->loss_limited.sample_bps(path.drop_rate, path.base_rtt_s, transport_rng.uniform()));
+    cap_bps_.push_back(tables.loss_limited.sample_bps(path.drop_rate, path.base_rtt_s, transport_rng.uniform()));
     rate_bps_.push_back(0.0);
     long_flows_changed_ = true;
     arrival_s_.push_back(arrival);
@@ -122,10 +125,10 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
             const MaxMinFairAllocator::ChannelLoad load = allocator_.channel_load(c);
             if (load.flows == 0) continue;  // an idle link adds no queueing
             const double utilisation = std::min(1.0, load.rate_bps / load.capacity_bps);
-            const double packets = tables_->queueing.sample_packets(utilisation, load.flows, u);
+            const double packets = flow.tables->queueing.sample_packets(utilisation, load.flows, u);
             queueing_s += packets * mtu_bits_ / load.capacity_bps;
         }
-        const double rtts = tables_->short_flow_rtts.sample_rtts(flow.size_bytes, flow.drop_rate, flow.base_rtt_s,
+        const double rtts = flow.tables->short_flow_rtts.sample_rtts(flow.size_bytes, flow.drop_rate, flow.base_rtt_s,
                                                                  transport_rng.uniform());
         if (flow.measured) out.short_fct_s.push_back(rtts * (flow.base_rtt_s + queueing_s));
     }
@@ -214,7 +217,12 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
     const double horizon = 2.0 * settings_.duration_s;
     std::size_t next = 0;
     const std::size_t flows = demand.size();
+    std::size_t iterations = 0;
     for (std::int64_t k = 0;; ++k) {
+        // A long sample must not hold up a cancelled job for its whole run.
+        if (settings_.cancel && (++iterations & 255u) == 0 && settings_.cancel->load(std::memory_order_relaxed)) {
+            throw RankCancelled();
+        }
         double t0 = static_cast<double>(k) * epoch;
         const bool measuring_ahead = next < flows && demand.arrival_s[next] < settings_.window_end_s;
         if (!measuring_ahead && measured_active_ == 0) break;

@@ -4,6 +4,7 @@
 // (Appendix A.2), and short flows take #RTTs x (propagation + queueing) from the tables.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -11,7 +12,7 @@
 #include "estimator/max_min_fair.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
-#include "estimator/transport_tables.h"
+#include "estimator/transport_mix.h"
 
 namespace swarm {
 
@@ -21,6 +22,9 @@ struct SimulationSettings {
     double duration_s = 200.0;
     double window_start_s = 50.0;
     double window_end_s = 150.0;
+    std::uint64_t transport_mix_seed = 0;  ///< which congestion control each flow uses
+    /// Checked every few hundred epochs; when it becomes true run() throws RankCancelled.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 /// What one (demand, routing) sample yields: the CLP of every measured flow.
@@ -53,7 +57,7 @@ private:
 /// that the epoch loop itself does not allocate once warm.
 class EpochSimulator {
 public:
-    EpochSimulator(const Routing& routing, const TransportTables& tables, const SimulationSettings& settings);
+    EpochSimulator(const Routing& routing, const TransportMix& transport, const SimulationSettings& settings);
 
     void run(const DemandSample& demand, const DemandEditor& editor, std::uint64_t routing_seed,
              std::uint64_t transport_seed, FlowOutcomes& out);
@@ -66,6 +70,7 @@ private:
         double drop_rate;
         double base_rtt_s;
         bool measured;
+        const TransportTables* tables;
     };
     void admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow, Rng& routing_rng,
                Rng& transport_rng, FlowOutcomes& out);
@@ -79,7 +84,7 @@ private:
     }
 
     const Routing* routing_;
-    const TransportTables* tables_;
+    const TransportMix* transport_;
     SimulationSettings settings_;
     double mtu_bits_;
     std::vector<double> channel_capacity_bps_;

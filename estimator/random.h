@@ -69,7 +69,8 @@ enum StreamId : std::uint64_t {
     kTrafficStream = 1,    ///< demand sample t: arrivals, endpoints, sizes
     kRoutingStream = 2,    ///< routing sample r of traffic sample t: ECMP/WCMP choices
     kTransportStream = 3,  ///< draws from the empirical tables
-    kDemandEditStream = 4  ///< VM moves and drains: which flows move where
+    kDemandEditStream = 4,   ///< VM moves and drains: which flows move where
+    kTransportMixStream = 5  ///< which congestion control each flow uses
 };
 
 }  // namespace swarm

@@ -17,6 +17,7 @@
 #include "estimator/epoch_simulator.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
+#include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
 
 namespace swarm {
@@ -34,7 +35,7 @@ struct Scenario {
     std::string reason;
 };
 
-std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator) {
+std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const std::vector<Metric>& extra) {
     std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
                                    *Metric::parse("p99_fct")};
     auto add = [&](const Metric& m) {
@@ -45,6 +46,7 @@ std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator) {
     } else {
         for (const auto& [m, w] : std::get<LinearComparatorSpec>(comparator).weights) add(m);
     }
+    for (const Metric& m : extra) add(m);
     return metrics;
 }
 
@@ -80,7 +82,7 @@ void check_connectivity(Scenario& scenario, const DemandSampler& sampler) {
     }
 }
 
-Scenario build_scenario(const Incident& incident, const TransportTables& tables, const DemandSampler& sampler,
+Scenario build_scenario(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
                         const std::string& name, const std::vector<Action>* actions, bool healthy,
                         std::uint64_t seed) {
     Scenario scenario;
@@ -94,7 +96,7 @@ Scenario build_scenario(const Incident& incident, const TransportTables& tables,
         for (const Action& a : *actions) state.apply(a);
     }
     if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
-    scenario.routing = std::make_unique<Routing>(state, tables.mtu_bytes);
+    scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
     scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
                                                      derive_seed(seed, {kDemandEditStream}));
     if (scenario.connected) check_connectivity(scenario, sampler);
@@ -116,10 +118,12 @@ struct SampleCensus {
     explicit SampleCensus(std::size_t scenarios) : censored(scenarios), measured(scenarios) {}
 };
 
-void run_samples(const Incident& incident, const TransportTables& tables, const DemandSampler& sampler,
+void run_samples(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
                  const std::vector<Scenario>& scenarios, const std::vector<Metric>& metrics, SampleCounts counts,
                  std::uint64_t seed, const RankOptions& options, SampleTable& table, SampleCensus& census) {
-    const SimulationSettings settings = settings_of(incident);
+    SimulationSettings settings = settings_of(incident);
+    settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
+    settings.cancel = options.cancel;
     const auto routing = static_cast<std::size_t>(counts.routing);
     const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(counts.traffic);
     std::atomic<std::size_t> done{0};
@@ -136,7 +140,7 @@ void run_samples(const Incident& incident, const TransportTables& tables, const 
             const Scenario& scenario = scenarios[s];
             if (scenario.connected) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, tables, settings);
+                EpochSimulator simulator(*scenario.routing, transport, settings);
                 const auto tt = static_cast<std::uint64_t>(t);
                 simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
                               derive_seed(seed, {kTransportStream, tt, r}), outcomes);
@@ -149,6 +153,24 @@ void run_samples(const Incident& incident, const TransportTables& tables, const 
         });
     });
     if (cancelled()) throw RankCancelled();
+}
+
+/// The incident's congestion-control mix, or the default set for every flow.
+TransportMix transport_mix(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+    if (incident.transport.mix.empty()) return TransportMix(tables);
+    if (!options.table_sets) {
+        throw std::invalid_argument("the incident names transport table sets but no table-set loader was given");
+    }
+    std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets;
+    for (const auto& [name, probability] : incident.transport.mix) {
+        if (name == tables.name) {
+            // The caller's default set: borrow it (it outlives this call).
+            sets.emplace_back(std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}), probability);
+            continue;
+        }
+        sets.emplace_back(options.table_sets(name), probability);
+    }
+    return TransportMix(std::move(sets));
 }
 
 MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const std::vector<Metric>& metrics,
@@ -171,7 +193,8 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
     const SampleCounts counts = default_sample_counts(dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
                                                       spec.routing_samples ? &*spec.routing_samples : nullptr);
-    const std::vector<Metric> metrics = metrics_to_report(incident.comparator);
+    const std::vector<Metric> metrics = metrics_to_report(incident.comparator, options.extra_metrics);
+    const TransportMix transport = transport_mix(incident, tables, options);
     const DemandSampler sampler(incident.topology, incident.traffic);
 
     // Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
@@ -181,10 +204,10 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
             if (s == 0) {
-                scenarios[0] = build_scenario(incident, tables, sampler, "healthy", nullptr, true, seed);
+                scenarios[0] = build_scenario(incident, transport, sampler, "healthy", nullptr, true, seed);
             } else {
                 const Candidate& c = incident.candidates[s - 1];
-                scenarios[s] = build_scenario(incident, tables, sampler, c.name, &c.actions, false, seed);
+                scenarios[s] = build_scenario(incident, transport, sampler, c.name, &c.actions, false, seed);
             }
         });
     });
@@ -192,7 +215,7 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
     SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
     SampleCensus census(scenarios.size());
-    arena.execute([&] { run_samples(incident, tables, sampler, scenarios, metrics, counts, seed, options, table, census); });
+    arena.execute([&] { run_samples(incident, transport, sampler, scenarios, metrics, counts, seed, options, table, census); });
 
     Ranking result;
     result.incident = incident.name;
@@ -223,7 +246,7 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     result.dkw_epsilon = dkw_epsilon(spec.confidence, counts.traffic * counts.routing);
     result.confidence = spec.confidence;
     result.seed = seed;
-    result.tables = tables.name;
+    result.tables = transport.describe();
     result.version = SWARM_VERSION;
     result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;

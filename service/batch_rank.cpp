@@ -1,5 +1,7 @@
 #include "service/batch_rank.h"
 
+#include "estimator/helper/table_set_cache.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -47,9 +49,11 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
     try {
         const Incident incident = read_incident_text(read_text_file(file.string()), data_dir);
         outcome.incident = incident.name;
+        TableSetCache table_sets(data_dir / "tables");
         RankOptions options;
         options.threads = args.threads;
         options.seed = args.seed;
+        options.table_sets = table_sets.loader();
         options.progress = [&progress, index](double fraction) {
             progress.update(index, fraction);
         };

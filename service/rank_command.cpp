@@ -1,5 +1,7 @@
 #include "service/rank_command.h"
 
+#include "estimator/helper/table_set_cache.h"
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -63,9 +65,11 @@ int run_single(const RankArguments& args, const std::string& path,
     }
     const std::optional<TransportTables> tables = load_tables(args, data_dir);
     if (!tables) return 2;
+    TableSetCache table_sets(data_dir / "tables");
     RankOptions options;
     options.threads = args.threads;
     options.seed = args.seed;
+    options.table_sets = table_sets.loader();
     try {
         Ranking ranking;
         nlohmann::json curves;

@@ -69,6 +69,7 @@ Problem invalid_incident(const IncidentError& e) {
 RankingJobs::RankingJobs(JobsConfig config, const TransportTables& tables, MetricsRegistry& metrics)
     : config_(std::move(config)),
       tables_(tables),
+      table_sets_(config_.data_dir / "tables"),
       metrics_(metrics),
       store_(config_.db_path),
       queue_(config_.max_queue) {
@@ -257,6 +258,7 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     options.threads = config_.threads_per_job;
     options.seed = job->seed;
     options.cancel = &control.cancel;
+    options.table_sets = table_sets_.loader();
     options.progress = [&](double fraction) {
         double seen = control.progress.load();
         while (fraction > seen && !control.progress.compare_exchange_weak(seen, fraction)) {

@@ -3,6 +3,8 @@
 // HTTP: the server maps its outcomes to status codes.
 #pragma once
 
+#include "estimator/helper/table_set_cache.h"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -92,6 +94,7 @@ class RankingJobs {
 
     JobsConfig config_;
     const TransportTables& tables_;
+    TableSetCache table_sets_;  ///< sets an incident's `transport` section names
     MetricsRegistry& metrics_;
     JobStore store_;
     JobQueue queue_;

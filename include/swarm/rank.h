@@ -6,8 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "swarm/incident.h"
 #include "swarm/ranking.h"
@@ -23,6 +26,12 @@ struct RankOptions {
     std::function<void(double)> progress;
     /// When it becomes true, rank() stops early and throws RankCancelled.
     const std::atomic<bool>* cancel = nullptr;
+    /// Metrics to estimate and report besides p1/avg throughput, p99 FCT and the comparator's
+    /// (reports use them for distribution plots); they never change the order.
+    std::vector<Metric> extra_metrics;
+    /// Loads a table set by directory name ("ns3-cubic") when the incident's `transport`
+    /// section names one; rank() throws std::invalid_argument if it needs one and this is empty.
+    std::function<std::shared_ptr<const TransportTables>(const std::string& set)> table_sets;
 };
 
 class RankCancelled : public std::runtime_error {
@@ -30,8 +39,9 @@ public:
     RankCancelled() : std::runtime_error("ranking cancelled") {}
 };
 
-/// Ranks every candidate of `incident`. Deterministic: for a given seed the result is
-/// bit-identical whatever the thread count (elapsed_s aside).
+/// Ranks every candidate of `incident`. `tables` is the default table set, used by every flow
+/// unless the incident's `transport` section names others. Deterministic: for a given seed the
+/// result is bit-identical whatever the thread count (elapsed_s aside).
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options = {});
 
 }  // namespace swarm

@@ -59,7 +59,8 @@ protected:
         Routing routing(state, 1500);
         const std::vector<DemandMove> no_moves;
         DemandEditor editor(no_moves, topo.servers().size(), 1);
-        EpochSimulator simulator(routing, analytic_tables(), s);
+        const TransportMix transport(analytic_tables());
+        EpochSimulator simulator(routing, transport, s);
         FlowOutcomes out;
         simulator.run(demand_of(flows), editor, 11, 12, out);
         return out;

@@ -63,3 +63,59 @@ TEST(TransportSpec, BadSectionsNameThePath) {
 
 }  // namespace
 }  // namespace swarm
+
+// ---- the mix in the estimator ---------------------------------------------------------------
+
+#include "estimator/transport_mix.h"
+#include "estimator/transport_tables.h"
+#include "swarm/rank.h"
+
+namespace swarm {
+namespace {
+
+std::shared_ptr<const TransportTables> analytic(const std::string& name = "analytic-reno") {
+    auto tables = std::make_shared<TransportTables>(TransportTables::load(kData / "tables" / "analytic-reno"));
+    tables->name = name;
+    return tables;
+}
+
+TEST(TransportMix, FlowsSplitByProbabilityAndTheSplitIsStable) {
+    const TransportMix mix({{analytic("a"), 0.25}, {analytic("b"), 0.75}});
+    int a = 0;
+    for (std::size_t f = 0; f < 20000; ++f) a += mix.for_flow(9, f).name == "a";
+    EXPECT_NEAR(a, 5000, 300);  // binomial sd about 61
+    EXPECT_EQ(&mix.for_flow(9, 123), &mix.for_flow(9, 123));
+    EXPECT_EQ(mix.describe(), "a:0.25,b:0.75");
+}
+
+TEST(TransportMix, RejectsBadMixes) {
+    using Sets = std::vector<std::pair<std::shared_ptr<const TransportTables>, double>>;
+    EXPECT_THROW(TransportMix(Sets{}), std::invalid_argument);
+    EXPECT_THROW(TransportMix(Sets{{analytic(), 0.5}}), std::invalid_argument);
+    auto other_mtu = std::make_shared<TransportTables>(*analytic("jumbo"));
+    other_mtu->mtu_bytes = 9000;
+    EXPECT_THROW(TransportMix(Sets{{analytic(), 0.5}, {other_mtu, 0.5}}), std::invalid_argument);
+}
+
+TEST(TransportMix, RankUsesTheIncidentsSetsThroughTheLoader) {
+    nlohmann::json doc = base();
+    doc["traffic"]["duration_s"] = 0.4;
+    doc["traffic"]["measure_window_s"] = {0.1, 0.3};
+    doc["estimator"] = {{"epoch_ms", 1}, {"traffic_samples", 1}, {"routing_samples", 1}};
+    doc["transport"] = {{"cc", "reno"}};
+    const Incident incident = read_incident(doc, kData);
+    const auto tables = analytic("default-set");
+    EXPECT_THROW(rank(incident, *tables), std::invalid_argument);  // names a set, no loader
+    RankOptions options;
+    std::vector<std::string> asked;
+    options.table_sets = [&](const std::string& set) {
+        asked.push_back(set);
+        return analytic(set);
+    };
+    const Ranking r = rank(incident, *tables, options);
+    EXPECT_EQ(asked, std::vector<std::string>{"analytic-reno"});
+    EXPECT_EQ(r.tables, "analytic-reno");
+}
+
+}  // namespace
+}  // namespace swarm

@@ -26,7 +26,7 @@
 namespace swarm::ns3tables {
 namespace {
 
-constexpr std::uint64_t kFirstFreshRun = 101;  // the tables use runs 1..30, the pilots 1000
+constexpr std::uint64_t kFirstFreshRun = 101;  // the tables use runs 1..30 and 1000
 constexpr int kFreshRuns = 9;
 constexpr int kJobs = 2;
 
@@ -61,17 +61,13 @@ class Ns3Tables : public ::testing::Test {
     std::unique_ptr<TransportTables> tables_;
 };
 
-/// Fresh repetitions of the table's long-flow experiment at (p, RTT): same pilot (run 1000),
-/// hence the same window, other runs.
+/// Fresh repetitions of the table's long-flow experiment at (p, RTT), other runs.
 double fresh_median_goodput(double p, double rtt_us) {
     const GridSpec grid = full_grid();
-    const TcpSettings tcp = table_tcp_settings(CongestionControl::kCubic);
-    const auto pilot =
-        measure_long(tcp, pilot_params(grid, p, rtt_us * 1e-6), grid.seed, 1000, 1, 1).at(0);
-    const LongWindow w = long_window(grid, rtt_us * 1e-6, pilot.goodput_bps, tcp.mss_bytes);
-    LongFlowParams params{p, rtt_us * 1e-6, grid.long_link_bps, w.warmup_s, w.measure_s, 0};
+    const LongFlowParams params = long_params(grid, p, rtt_us * 1e-6);
     std::vector<double> values;
-    for (const auto& r : measure_long(tcp, params, grid.seed, kFirstFreshRun, kFreshRuns, kJobs)) {
+    for (const auto& r : measure_long(table_tcp_settings(CongestionControl::kCubic), params,
+                                      grid.seed, kFirstFreshRun, kFreshRuns, kJobs)) {
         values.push_back(r.goodput_bps);
     }
     return median(values);
