@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "service/rank_command.h"
+#include "service/strategy_command.h"
 #include "service/serve_command.h"
 
 int main(int argc, char** argv) {
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
     rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    rank->add_option("--strategy", rank_args.strategies,
+                     "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
+                     "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");
@@ -115,5 +119,6 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     if (serve_cmd->parsed()) return swarm::cli::run_serve(std::move(serve_args));
+    if (!rank_args.strategies.empty()) return swarm::cli::run_strategies(rank_args);
     return swarm::cli::run_rank(rank_args);
 }

@@ -20,6 +20,7 @@ struct RankArguments {
     std::string out_dir;  ///< batch: write <stem>.json / <stem>.txt here
     int jobs = 1;         ///< batch: files ranked at the same time
     std::string report;   ///< write the HTML report here
+    std::vector<std::string> strategies;  ///< baselines to ask instead of ranking ("all" = every one)
 };
 
 int run_rank(const RankArguments& args);
