@@ -10,7 +10,8 @@
 // smallest of the 39 are all fresh: C(9,5) / C(39,5) = 2.2e-4; with the maximum, 4.4e-4 per
 // point, distribution-free. At the one off-grid point (RTT between grid points) the range is
 // interpolated; the throughput interpolates in log-log, exact for the power laws of loss-limited
-// TCP, and we allow a further factor 1.5 for curvature between the two grid RTTs.
+// TCP, and we allow a further factor 1.5 for curvature between the two grid RTTs. FCTs get a
+// relative 1e-4 for the table's 6 printed digits.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -30,8 +31,8 @@ constexpr std::uint64_t kFirstFreshRun = 101;  // the tables use runs 1..30 and 
 constexpr int kFreshRuns = 9;
 constexpr int kJobs = 2;
 
-const std::filesystem::path kSet = std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" /
-                                   "ns3-cubic";
+const std::filesystem::path kSet =
+    std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic";
 
 /// The committed Cubic set, if it was measured on the full grid (the windows below assume it).
 bool full_set_available(std::string& why) {
@@ -92,8 +93,9 @@ void expect_goodput_in_table_range(const TransportTables& t, double p, double rt
     const double measured = fresh_median_goodput(p, rtt_us);
     EXPECT_GE(measured, lo) << "p=" << p << " rtt_us=" << rtt_us;
     EXPECT_LE(measured, hi) << "p=" << p << " rtt_us=" << rtt_us;
-    std::printf("long  p=%-7g rtt=%-5g us: ns-3 median %.4g b/s, table median %.4g, range [%.4g, %.4g]\n",
-                p, rtt_us, measured, t.loss_limited.sample_bps(p, rtt_s, 0.5), lo, hi);
+    std::printf(
+        "long  p=%-7g rtt=%-5g us: ns-3 median %.4g b/s, table median %.4g, range [%.4g, %.4g]\n",
+        p, rtt_us, measured, t.loss_limited.sample_bps(p, rtt_s, 0.5), lo, hi);
 }
 
 void expect_fct_in_table_range(const TransportTables& t, double size, double p, double rtt_us) {
@@ -102,11 +104,15 @@ void expect_fct_in_table_range(const TransportTables& t, double size, double p, 
     const double lo = t.short_flow_rtts.sample_rtts(size, p, rtt_s, 0.0) * rtt_s;
     const double hi = t.short_flow_rtts.sample_rtts(size, p, rtt_s, 1.0) * rtt_s;
     const double measured = fresh_median_fct_s(size, p, rtt_us);
-    EXPECT_GE(measured, lo * (1 - 1e-9)) << "size=" << size << " p=" << p << " rtt_us=" << rtt_us;
-    EXPECT_LE(measured, hi * (1 + 1e-9)) << "size=" << size << " p=" << p << " rtt_us=" << rtt_us;
-    std::printf("short size=%-7g p=%-6g rtt=%-5g us: ns-3 median %.4g s, table median %.4g, range [%.4g, %.4g]\n",
-                size, p, rtt_us, measured, t.short_flow_rtts.sample_rtts(size, p, rtt_s, 0.5) * rtt_s,
-                lo, hi);
+    // 1e-4 relative: the table prints 6 significant digits, and without loss the RTT count
+    // still moves by ~1e-5 between grid RTTs (serialisation at the 10 Tb/s test link).
+    EXPECT_GE(measured, lo * (1 - 1e-4)) << "size=" << size << " p=" << p << " rtt_us=" << rtt_us;
+    EXPECT_LE(measured, hi * (1 + 1e-4)) << "size=" << size << " p=" << p << " rtt_us=" << rtt_us;
+    std::printf(
+        "short size=%-7g p=%-6g rtt=%-5g us: ns-3 median %.4g s, table median %.4g, range [%.4g, "
+        "%.4g]\n",
+        size, p, rtt_us, measured, t.short_flow_rtts.sample_rtts(size, p, rtt_s, 0.5) * rtt_s, lo,
+        hi);
 }
 
 TEST_F(Ns3Tables, LossLimitedRateMatchesFreshRunsOnGrid) {

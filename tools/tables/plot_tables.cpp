@@ -43,7 +43,7 @@ struct Series {
     std::string name;
     std::string color;
     bool dashed = false;
-    std::vector<std::pair<double, double>> points;  // skipped where y is not finite
+    std::vector<std::pair<double, double>> points;   // skipped where y is not finite
     std::vector<std::pair<double, double>> band_lo;  // optional shaded band (same x as points)
     std::vector<std::pair<double, double>> band_hi;
     std::vector<std::pair<double, double>> tail;  // optional thin dotted line (e.g. p99)
@@ -79,7 +79,9 @@ std::vector<double> ticks(const Axis& a) {
         return out;
     }
     const double step = std::pow(10.0, std::floor(std::log10((a.hi - a.lo) / 4.0)));
-    const double nice = (a.hi - a.lo) / step > 20 ? 5 * step : (a.hi - a.lo) / step > 8 ? 2 * step : step;
+    const double nice = (a.hi - a.lo) / step > 20  ? 5 * step
+                        : (a.hi - a.lo) / step > 8 ? 2 * step
+                                                   : step;
     for (double v = std::ceil(a.lo / nice) * nice; v <= a.hi + 1e-9; v += nice) {
         out.push_back(v);
     }
@@ -88,7 +90,8 @@ std::vector<double> ticks(const Axis& a) {
 
 class Chart {
    public:
-    Chart(std::string title, Axis x, Axis y) : title_(std::move(title)), x_(std::move(x)), y_(std::move(y)) {}
+    Chart(std::string title, Axis x, Axis y)
+        : title_(std::move(title)), x_(std::move(x)), y_(std::move(y)) {}
     void add(Series s) { series_.push_back(std::move(s)); }
     void note(std::string text) { notes_.push_back(std::move(text)); }
 
@@ -119,6 +122,9 @@ class Chart {
         for (const Series& s : series_) {
             draw_band(out, s, left, right, top, bottom);
             draw_line(out, s, left, right, top, bottom);
+            if (s.name.empty()) {
+                continue;  // reference curves are explained by a note, not one legend line each
+            }
             out << "<line x1='" << right + 10 << "' y1='" << legend_y << "' x2='" << right + 34
                 << "' y2='" << legend_y << "' stroke='" << s.color << "' stroke-width='2'"
                 << (s.dashed ? " stroke-dasharray='5,3'" : "") << "/><text x='" << right + 40
@@ -126,17 +132,18 @@ class Chart {
             legend_y += 16;
         }
         for (const auto& n : notes_) {
-            out << "<text x='" << right + 10 << "' y='" << legend_y + 8 << "' font-size='10' fill='#555'>"
-                << n << "</text>\n";
+            out << "<text x='" << right + 10 << "' y='" << legend_y + 8
+                << "' font-size='10' fill='#555'>" << n << "</text>\n";
             legend_y += 14;
         }
     }
 
    private:
-    void draw_line(std::ostream& out, const Series& s, double l, double r, double t, double b) const {
+    void draw_line(std::ostream& out, const Series& s, double l, double r, double t,
+                   double b) const {
         out << "<polyline fill='none' stroke='" << s.color << "' stroke-width='2'"
-            << (s.dashed ? " stroke-dasharray='5,3'" : "") << " points='" << path_of(s.points, l, r, t, b)
-            << "'/>\n";
+            << (s.dashed ? " stroke-dasharray='5,3'" : "") << " points='"
+            << path_of(s.points, l, r, t, b) << "'/>\n";
         if (!s.tail.empty()) {
             out << "<polyline fill='none' stroke='" << s.color
                 << "' stroke-width='1.2' stroke-dasharray='1,3' points='"
@@ -153,20 +160,22 @@ class Chart {
         }
         return path;
     }
-    void draw_band(std::ostream& out, const Series& s, double l, double r, double t, double b) const {
+    void draw_band(std::ostream& out, const Series& s, double l, double r, double t,
+                   double b) const {
         if (s.band_lo.empty()) {
             return;
         }
         std::string path;
         for (const auto& [x, y] : s.band_hi) {
-            path += fmt(x_.map(x, l, r)) + "," + fmt(y_.map(std::isfinite(y) ? y : y_.hi, b, t)) + " ";
+            path +=
+                fmt(x_.map(x, l, r)) + "," + fmt(y_.map(std::isfinite(y) ? y : y_.hi, b, t)) + " ";
         }
         for (auto it = s.band_lo.rbegin(); it != s.band_lo.rend(); ++it) {
             path += fmt(x_.map(it->first, l, r)) + "," +
                     fmt(y_.map(std::isfinite(it->second) ? it->second : y_.hi, b, t)) + " ";
         }
-        out << "<polygon fill='" << s.color << "' fill-opacity='0.15' stroke='none' points='" << path
-            << "'/>\n";
+        out << "<polygon fill='" << s.color << "' fill-opacity='0.15' stroke='none' points='"
+            << path << "'/>\n";
     }
 
     std::string title_;
@@ -194,7 +203,8 @@ void write_svg(const std::filesystem::path& file, const std::vector<Chart>& char
 const std::vector<std::string> kColors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-// ---- the three plots -----------------------------------------------------------------------------
+// ---- the three plots
+// -----------------------------------------------------------------------------
 
 std::vector<double> positive(const std::vector<double>& v) {
     std::vector<double> out;
@@ -246,14 +256,17 @@ std::vector<Chart> short_flow_charts(const TransportTables& t, const TransportTa
             }
             Series s{"drop " + fmt(p), kColors[k++ % kColors.size()]};
             for (const double size : axes[0].points) {
-                s.points.emplace_back(size, t.short_flow_rtts.sample_rtts(size, p, rtt_us * 1e-6, 0.5));
-                s.tail.emplace_back(size, t.short_flow_rtts.sample_rtts(size, p, rtt_us * 1e-6, 0.99));
+                s.points.emplace_back(size,
+                                      t.short_flow_rtts.sample_rtts(size, p, rtt_us * 1e-6, 0.5));
+                s.tail.emplace_back(size,
+                                    t.short_flow_rtts.sample_rtts(size, p, rtt_us * 1e-6, 0.99));
             }
             c.add(s);
             if (ref) {
                 Series r{"", s.color, true};
                 for (const double size : axes[0].points) {
-                    r.points.emplace_back(size, ref->short_flow_rtts.sample_rtts(size, p, rtt_us * 1e-6, 0.5));
+                    r.points.emplace_back(
+                        size, ref->short_flow_rtts.sample_rtts(size, p, rtt_us * 1e-6, 0.5));
                 }
                 c.add(r);
             }
@@ -268,8 +281,8 @@ std::vector<Chart> short_flow_charts(const TransportTables& t, const TransportTa
 
 Chart queueing_chart(const TransportTables& t, const TransportTables* ref) {
     const auto& axes = t.queueing.grid().axes();
-    Chart c(t.name + ": queueing delay (median; p99 dotted)",
-            Axis{0, 1, false, "link utilisation"}, Axis{0.01, 1000, true, "wait (MTU packet times)"});
+    Chart c(t.name + ": queueing delay (median; p99 dotted)", Axis{0, 1, false, "link utilisation"},
+            Axis{0.01, 1000, true, "wait (MTU packet times)"});
     std::size_t k = 0;
     for (const double n : axes[1].points) {
         if (n != 1 && n != 4 && n != 16 && n != 128) {
@@ -307,29 +320,31 @@ int svg(const std::filesystem::path& set, const std::filesystem::path& out_dir,
     const auto base = out_dir / tables.name;
     write_svg(base.string() + "-loss_limited_throughput.svg", {throughput_chart(tables, ref.get())},
               900, 520);
-    write_svg(base.string() + "-short_flow_rtts.svg", short_flow_charts(tables, ref.get()), 700, 480);
+    write_svg(base.string() + "-short_flow_rtts.svg", short_flow_charts(tables, ref.get()), 700,
+              480);
     write_svg(base.string() + "-queueing_delay.svg", {queueing_chart(tables, ref.get())}, 900, 480);
     std::printf("wrote %s-*.svg\n", base.string().c_str());
     return 0;
 }
 
-// ---- comparison ------------------------------------------------------------------------------------
+// ---- comparison
+// ------------------------------------------------------------------------------------
 
+/// "a/b" as a number, or why not: "inf" marks a cell that is not loss-limited.
 std::string ratio(double a, double b) {
-    if (std::isinf(a) && std::isinf(b)) {
-        return "inf / inf";
-    }
     if (std::isinf(a) || std::isinf(b)) {
-        return std::isinf(a) ? "inf (" + fmt(b) + ")" : fmt(a) + " / inf";
+        return "n/a";
     }
-    return b > 0 ? fmt(a / b) : (a > 0 ? "> 0 / 0" : "0 / 0");
+    return b > 0 ? fmt(a / b) : (a > 0 ? "n/a" : "1");
 }
 
 int compare(const std::filesystem::path& set, const std::filesystem::path& ref_dir) {
     const auto a = TransportTables::load(set);
     const auto b = TransportTables::load(ref_dir);
-    std::printf("Median ratio %s / %s\n\nLoss-limited throughput (cells: ratio; %s median in b/s)\n\n",
-                a.name.c_str(), b.name.c_str(), a.name.c_str());
+    std::printf(
+        "Median ratio %s / %s\n\nLoss-limited throughput (cells: ratio (%s median vs %s "
+        "median, b/s); inf = not loss-limited)\n\n",
+        a.name.c_str(), b.name.c_str(), a.name.c_str(), b.name.c_str());
     const std::vector<double> rtts = {10, 100, 1000};
     std::printf("| drop rate |");
     for (const double r : rtts) {
@@ -341,29 +356,34 @@ int compare(const std::filesystem::path& set, const std::filesystem::path& ref_d
         for (const double r : rtts) {
             const double x = a.loss_limited.sample_bps(p, r * 1e-6, 0.5);
             const double y = b.loss_limited.sample_bps(p, r * 1e-6, 0.5);
-            std::printf(" %s (%s) |", ratio(x, y).c_str(), fmt(x).c_str());
+            std::printf(" %s (%s vs %s) |", ratio(x, y).c_str(), fmt(x).c_str(), fmt(y).c_str());
         }
         std::printf("\n");
     }
-    std::printf("\nShort-flow RTTs, median and p99 (cells: median ratio, p99 ratio; %s median)\n\n",
-                a.name.c_str());
+    std::printf(
+        "\nShort-flow RTTs (cells: median ratio, p99 ratio (%s median vs %s median, in "
+        "RTTs))\n\n",
+        a.name.c_str(), b.name.c_str());
     std::printf("| size | drop rate | RTT 10 us | RTT 100 us |\n|---|---|---|---|\n");
     for (const double size : {10000.0, 100000.0, 1000000.0}) {
         for (const double p : {0.0, 1e-3, 1e-2}) {
             std::printf("| %s | %s |", fmt(size).c_str(), fmt(p).c_str());
             for (const double r : {10.0, 100.0}) {
                 const double m = a.short_flow_rtts.sample_rtts(size, p, r * 1e-6, 0.5);
-                std::printf(" %s, %s (%s) |",
-                            ratio(m, b.short_flow_rtts.sample_rtts(size, p, r * 1e-6, 0.5)).c_str(),
+                const double mb = b.short_flow_rtts.sample_rtts(size, p, r * 1e-6, 0.5);
+                std::printf(" %s, %s (%s vs %s) |", ratio(m, mb).c_str(),
                             ratio(a.short_flow_rtts.sample_rtts(size, p, r * 1e-6, 0.99),
-                                  b.short_flow_rtts.sample_rtts(size, p, r * 1e-6, 0.99)).c_str(),
-                            fmt(m).c_str());
+                                  b.short_flow_rtts.sample_rtts(size, p, r * 1e-6, 0.99))
+                                .c_str(),
+                            fmt(m).c_str(), fmt(mb).c_str());
             }
             std::printf("\n");
         }
     }
-    std::printf("\nQueueing delay in packets, median (p99): %s vs %s\n\n", a.name.c_str(), b.name.c_str());
-    std::printf("| utilisation | flows | %s | %s |\n|---|---|---|---|\n", a.name.c_str(), b.name.c_str());
+    std::printf("\nQueueing delay in packets, median (p99): %s vs %s\n\n", a.name.c_str(),
+                b.name.c_str());
+    std::printf("| utilisation | flows | %s | %s |\n|---|---|---|---|\n", a.name.c_str(),
+                b.name.c_str());
     for (const double u : {0.5, 0.9, 0.95, 1.0}) {
         for (const double n : {1.0, 16.0, 128.0}) {
             std::printf("| %s | %s | %s (%s) | %s (%s) |\n", fmt(u).c_str(), fmt(n).c_str(),

@@ -19,7 +19,7 @@ const std::vector<double> kShortFlowLevels = {0,   0.05, 0.1, 0.15, 0.2,  0.25, 
                                               0.8, 0.85, 0.9, 0.95, 0.99, 0.999, 1};
 const std::vector<double> kQueueLevels = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1};
 
-constexpr std::uint64_t kPilotRun = 1000;  // outside the repetitions' runs 1..R
+constexpr std::uint64_t kBaselineRun = 1000;  // outside the repetitions' runs 1..R
 constexpr double kDkwConfidence = 0.95;
 // Below saturation the long flows are bottlenecked on their own access links. Window-based
 // senders (Cubic, NewReno, DCTCP) then send back-to-back at the access rate whatever their
@@ -63,7 +63,8 @@ std::string settings_key(const TcpSettings& t) {
            ",rto=" + num(t.min_rto_s) + ",syn=" + num(t.syn_rto_s) +
            ",retries=" + std::to_string(t.data_retries) +
            ",buf=" + std::to_string(t.socket_buffer_bytes) +
-           ",q=" + std::to_string(t.buffer_packets) + ",k=" + std::to_string(t.ecn_threshold_packets);
+           ",q=" + std::to_string(t.buffer_packets) +
+           ",k=" + std::to_string(t.ecn_threshold_packets);
 }
 
 std::string prefix(const char* kind, CongestionControl cc, const GridSpec& g) {
@@ -73,49 +74,20 @@ std::string prefix(const char* kind, CongestionControl cc, const GridSpec& g) {
 
 // ---- keys and jobs -----------------------------------------------------------------------------
 
-std::string pilot_key(CongestionControl cc, const GridSpec& g, double p, double rtt_us) {
-    const LongFlowParams lp = pilot_params(g, p, rtt_us * 1e-6);
-    return prefix("pilot", cc, g) + "|L=" + num(lp.link_bps) + "|p=" + num(p) +
-           "|rtt_us=" + num(rtt_us) + "|warm=" + num(lp.warmup_s) + "|max=" + num(lp.measure_s) +
-           "|seg=" + std::to_string(lp.max_segments) + "|run=" + std::to_string(kPilotRun);
-}
-
-Job pilot_job(CongestionControl cc, const GridSpec& g, double p, double rtt_us) {
-    return {pilot_key(cc, g, p, rtt_us), [cc, g, p, rtt_us] {
-                const auto r = run_long_flow(table_tcp_settings(cc),
-                                             pilot_params(g, p, rtt_us * 1e-6), g.seed, kPilotRun);
-                return encode({r.goodput_bps, r.measured_s, r.wall_s});
-            }};
-}
-
-LongWindow window_of(CongestionControl cc, const GridSpec& g, double p, double rtt_us,
-                     const ResultCache& cache) {
-    const double pilot = decode(cache.get(pilot_key(cc, g, p, rtt_us))).at(0);
-    return long_window(g, rtt_us * 1e-6, pilot, table_tcp_settings(cc).mss_bytes);
-}
-
-LongFlowParams long_params(const GridSpec& g, double p, double rtt_us, const LongWindow& w) {
-    LongFlowParams lp;
-    lp.drop_rate = p;
-    lp.rtt_s = rtt_us * 1e-6;
-    lp.link_bps = g.long_link_bps;
-    lp.warmup_s = w.warmup_s;
-    lp.measure_s = w.measure_s;
-    return lp;
-}
-
+/// One long-flow run; drop_rate 0 is App. B's loss-free baseline (run kBaselineRun).
 std::string long_key(CongestionControl cc, const GridSpec& g, double p, double rtt_us,
-                     const LongWindow& w, int run) {
-    return prefix("long", cc, g) + "|L=" + num(g.long_link_bps) + "|p=" + num(p) +
-           "|rtt_us=" + num(rtt_us) + "|warm=" + num(w.warmup_s, 10) +
-           "|T=" + num(w.measure_s, 10) + "|run=" + std::to_string(run);
+                     std::uint64_t run) {
+    const LongFlowParams lp = long_params(g, p, rtt_us * 1e-6);
+    return prefix("long", cc, g) + "|L=" + num(lp.link_bps) + "|p=" + num(p) +
+           "|rtt_us=" + num(rtt_us) + "|warm=" + num(lp.warmup_s, 10) +
+           "|seg=" + std::to_string(lp.max_segments) + "|limit=" + num(lp.measure_s) +
+           "|run=" + std::to_string(run);
 }
 
-Job long_job(CongestionControl cc, const GridSpec& g, double p, double rtt_us, const LongWindow& w,
-             int run) {
-    return {long_key(cc, g, p, rtt_us, w, run), [cc, g, p, rtt_us, w, run] {
-                const auto r = run_long_flow(table_tcp_settings(cc), long_params(g, p, rtt_us, w),
-                                             g.seed, static_cast<std::uint64_t>(run));
+Job long_job(CongestionControl cc, const GridSpec& g, double p, double rtt_us, std::uint64_t run) {
+    return {long_key(cc, g, p, rtt_us, run), [cc, g, p, rtt_us, run] {
+                const auto r = run_long_flow(table_tcp_settings(cc),
+                                             long_params(g, p, rtt_us * 1e-6), g.seed, run);
                 return encode({r.goodput_bps, r.measured_s, r.wall_s});
             }};
 }
@@ -130,8 +102,8 @@ ShortFlowParams short_params(const GridSpec& g, double size, double p, double rt
     return sp;
 }
 
-std::string short_key(CongestionControl cc, const GridSpec& g, double size, double p,
-                      double rtt_us, int run) {
+std::string short_key(CongestionControl cc, const GridSpec& g, double size, double p, double rtt_us,
+                      int run) {
     return prefix("short", cc, g) + "|L=" + num(g.short_link_bps) +
            "|limit=" + num(g.short_time_limit_s) + "|size=" + num(size) + "|p=" + num(p) +
            "|rtt_us=" + num(rtt_us) + "|run=" + std::to_string(run);
@@ -140,8 +112,9 @@ std::string short_key(CongestionControl cc, const GridSpec& g, double size, doub
 Job short_job(CongestionControl cc, const GridSpec& g, double size, double p, double rtt_us,
               int run) {
     return {short_key(cc, g, size, p, rtt_us, run), [cc, g, size, p, rtt_us, run] {
-                const auto r = run_short_flow(table_tcp_settings(cc), short_params(g, size, p, rtt_us),
-                                              g.seed, static_cast<std::uint64_t>(run));
+                const auto r =
+                    run_short_flow(table_tcp_settings(cc), short_params(g, size, p, rtt_us), g.seed,
+                                   static_cast<std::uint64_t>(run));
                 return encode({r.fct_s, r.censored ? 1.0 : 0.0, r.wall_s});
             }};
 }
@@ -174,7 +147,8 @@ Job queue_job(CongestionControl cc, const GridSpec& g, double u, double n, int r
             }};
 }
 
-// ---- provenance ----------------------------------------------------------------------------------
+// ---- provenance
+// ----------------------------------------------------------------------------------
 
 std::string cc_description(CongestionControl cc) {
     switch (cc) {
@@ -197,8 +171,10 @@ std::string tcp_description(const TcpSettings& t) {
            std::to_string(t.initial_cwnd) + " segments, MinRto " + num(t.min_rto_s * 1e3) +
            " ms (Linux; ns-3 default 1 s), SYN RTO " + num(t.syn_rto_s) +
            " s (Linux; ns-3 default 3 s), DataRetries " + std::to_string(t.data_retries) +
-           " (Linux tcp_retries2; ns-3 default 6), delayed ACKs at ns-3 defaults (every 2nd "
-           "segment, 200 ms timer), SACK on, timestamps on, window scaling on, limited transmit "
+           " (Linux tcp_retries2; ns-3 default 6), delayed ACK every " +
+           std::to_string(t.delack_count) + " segments or after " + num(t.delack_timeout_s * 1e3) +
+           " ms (ns-3 defaults: 2, 200 ms), SACK on, timestamps on, window scaling on, limited "
+           "transmit "
            "on, PRR recovery (ns-3 defaults), socket buffers " +
            std::to_string(t.socket_buffer_bytes >> 20) +
            " MiB (Linux tcp_wmem max; above the BDP of every long-flow point)";
@@ -221,12 +197,14 @@ std::string seed_description(const GridSpec& g) {
     return "ns3::RngSeedManager::SetSeed(" + std::to_string(g.seed) +
            "); repetition r of every grid point uses SetRun(r), r = 1.." +
            std::to_string(g.repetitions) +
-           " (common random numbers across grid points and sets); long-flow pilots use run " +
-           std::to_string(kPilotRun) + "; each run in its own forked process";
+           " (common random numbers across grid points and sets); the loss-free long-flow baseline "
+           "uses run " +
+           std::to_string(kBaselineRun) + "; each run in its own forked process";
 }
 
 std::string repetition_description(const GridSpec& g) {
-    return std::to_string(g.repetitions) + " per grid point; DKW: with 95% confidence the "
+    return std::to_string(g.repetitions) +
+           " per grid point; DKW: with 95% confidence the "
            "empirical CDF of a grid point is within eps = sqrt(ln(2/0.05)/(2n)) = " +
            num(dkw_epsilon(g.repetitions, kDkwConfidence), 3) + " of the true CDF";
 }
@@ -235,8 +213,8 @@ void add_common(TableText& t, CongestionControl cc, const GenerateOptions& o) {
     const TcpSettings tcp = table_tcp_settings(cc);
     t.mss_bytes = tcp.mss_bytes;
     t.mtu_bytes = 1500;
-    t.provenance.emplace_back("generator", "tools/tables/ns3 (swarm_tables_ns3), grid '" +
-                                               o.grid.name + "'");
+    t.provenance.emplace_back("generator",
+                              "tools/tables/ns3 (swarm_tables_ns3), grid '" + o.grid.name + "'");
     t.provenance.emplace_back("command", o.command);
     t.provenance.emplace_back("simulator", ns3_version());
     t.provenance.emplace_back("congestion_control", cc_description(cc));
@@ -246,15 +224,17 @@ void add_common(TableText& t, CongestionControl cc, const GenerateOptions& o) {
     t.provenance.emplace_back("repetitions", repetition_description(o.grid));
 }
 
-// ---- tables ---------------------------------------------------------------------------------------
+// ---- tables
+// ---------------------------------------------------------------------------------------
 
 TableText long_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
     const GridSpec& g = o.grid;
     TableText t("loss_limited_throughput", {"drop_rate", "rtt_us"}, "throughput_bps",
                 kThroughputLevels);
-    t.sources = {"ns-3 measurement, SWARM Appendix B \"Throughput of long flows in a lossy "
-                 "network\": goodput of one bulk TCP flow h1 -> h2 under random packet drop "
-                 "only, capacity never the bottleneck"};
+    t.sources = {
+        "ns-3 measurement, SWARM Appendix B \"Throughput of long flows in a lossy "
+        "network\": goodput of one bulk TCP flow h1 -> h2 under random packet drop "
+        "only, capacity never the bottleneck"};
     add_common(t, cc, o);
     t.provenance.emplace_back(
         "setup", "one point-to-point link of " + num(g.long_link_bps / 1e9) +
@@ -262,43 +242,52 @@ TableText long_table(CongestionControl cc, const GenerateOptions& o, const Resul
                      "on the receiver's device drops data-direction packets only; goodput = "
                      "bytes delivered in order to the receiving application (iperf3's measure)");
     t.provenance.emplace_back(
-        "window", "a pilot run (" + std::to_string(g.pilot_segments) +
-                      " segments) gives goodput G; repetitions measure over T = clamp(" +
-                      std::to_string(g.budget_segments) + " segments * MSS * 8 / G, " +
-                      num(g.min_window_s) + " s, " + num(g.max_window_s) +
-                      " s) after a warm-up of max(" + num(g.warmup_fraction) + " T, " +
-                      num(g.warmup_rtts) + " RTT); per-row comments give T");
+        "measure", "each repetition times the delivery of " + std::to_string(g.measure_segments) +
+                       " segments (" + num(g.measure_segments * 1448 / 1e6, 3) +
+                       " MB) after a warm-up of max(" + num(g.warmup_rtts) + " RTT, " +
+                       num(g.min_warmup_s * 1e3) +
+                       " ms): goodput = bytes * 8 / time (iperf3 "
+                       "-n). A fixed amount of data, not a fixed time: a 200 ms RTO is longer "
+                       "than a short window and would read as ~0 b/s, whereas a transfer pays "
+                       "what the timeout costs it. Runs not done after " +
+                       num(g.time_limit_s) + " s simulated report what they delivered");
     t.provenance.emplace_back(
         "inf", "drop_rate 0 rows, and runs reaching " + num(g.not_loss_limited_fraction) +
-                   " of the loss-free goodput on the same link (App. B's baseline rule: not "
-                   "loss-limited; valid for links up to " + num(g.long_link_bps / 1e9) +
-                   " Gb/s)");
-    t.provenance.emplace_back("floor", "a run delivering less than one segment in its window "
-                                       "is stored as one segment per window (resolution limit)");
+                   " of the loss-free goodput on the same link and RTT (App. B's baseline "
+                   "rule: not loss-limited; valid for links up to " +
+                   num(g.long_link_bps / 1e9) + " Gb/s)");
+    t.provenance.emplace_back("floor",
+                              "a run delivering nothing within the time limit is "
+                              "stored as one segment per time limit");
     for (const double p : g.drop_rates) {
         for (const double rtt : g.rtts_us) {
             if (p == 0.0) {
                 t.add_row({p, rtt}, std::vector<double>(kThroughputLevels.size(), HUGE_VAL));
                 continue;
             }
-            const double baseline = decode(cache.get(pilot_key(cc, g, 0.0, rtt))).at(0);
-            const LongWindow w = window_of(cc, g, p, rtt, cache);
+            const double baseline =
+                decode(cache.get(long_key(cc, g, 0.0, rtt, kBaselineRun))).at(0);
             std::vector<double> samples;
+            std::vector<double> seconds;
             int not_limited = 0;
             for (int r = 1; r <= g.repetitions; ++r) {
-                double bps = decode(cache.get(long_key(cc, g, p, rtt, w, r))).at(0);
-                const double floor = table_tcp_settings(cc).mss_bytes * 8.0 / w.measure_s;
+                const auto v =
+                    decode(cache.get(long_key(cc, g, p, rtt, static_cast<std::uint64_t>(r))));
+                double bps = v.at(0);
+                seconds.push_back(v.at(1));
                 if (bps >= g.not_loss_limited_fraction * baseline) {
                     bps = HUGE_VAL;
                     ++not_limited;
                 }
-                samples.push_back(std::max(bps, floor));
+                samples.push_back(
+                    std::max(bps, table_tcp_settings(cc).mss_bytes * 8.0 / g.time_limit_s));
             }
-            t.add_comment("drop_rate=" + num(p) + " rtt_us=" + num(rtt) + ": T=" +
-                          num(w.measure_s, 4) + " s after " + num(w.warmup_s, 4) +
-                          " s warm-up; " + std::to_string(not_limited) + "/" +
-                          std::to_string(g.repetitions) + " runs >= " +
-                          num(g.not_loss_limited_fraction) + " x loss-free " +
+            const auto time_range = quantiles(seconds, {0.0, 0.5, 1.0});
+            t.add_comment("drop_rate=" + num(p) + " rtt_us=" + num(rtt) + ": transfer time min " +
+                          num(time_range[0], 3) + " s, median " + num(time_range[1], 3) +
+                          " s, max " + num(time_range[2], 3) + " s; " +
+                          std::to_string(not_limited) + "/" + std::to_string(g.repetitions) +
+                          " runs >= " + num(g.not_loss_limited_fraction) + " x loss-free " +
                           num(baseline, 4) + " b/s (inf)");
             t.add_row({p, rtt}, quantiles(samples, kThroughputLevels));
         }
@@ -308,10 +297,10 @@ TableText long_table(CongestionControl cc, const GenerateOptions& o, const Resul
 
 TableText short_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
     const GridSpec& g = o.grid;
-    TableText t("short_flow_rtts", {"size_bytes", "drop_rate", "rtt_us"}, "rtts",
-                kShortFlowLevels);
-    t.sources = {"ns-3 measurement, SWARM Appendix B \"Number of RTTs for short flows\": "
-                 "completion time of one TCP flow divided by the round-trip propagation delay"};
+    TableText t("short_flow_rtts", {"size_bytes", "drop_rate", "rtt_us"}, "rtts", kShortFlowLevels);
+    t.sources = {
+        "ns-3 measurement, SWARM Appendix B \"Number of RTTs for short flows\": "
+        "completion time of one TCP flow divided by the round-trip propagation delay"};
     add_common(t, cc, o);
     t.provenance.emplace_back(
         "setup", "same one-link topology and loss as the long-flow table, link " +
@@ -334,9 +323,8 @@ TableText short_table(CongestionControl cc, const GenerateOptions& o, const Resu
                     censored += v.at(1) > 0.0 ? 1 : 0;
                 }
                 if (censored > 0) {
-                    t.add_comment("size_bytes=" + num(size) + " drop_rate=" + num(p) +
-                                  " rtt_us=" + num(rtt) + ": " + std::to_string(censored) +
-                                  " censored runs");
+                    t.add_comment("size_bytes=" + num(size) + " drop_rate=" + num(p) + " rtt_us=" +
+                                  num(rtt) + ": " + std::to_string(censored) + " censored runs");
                 }
                 t.add_row({size, p, rtt}, quantiles(samples, kShortFlowLevels));
             }
@@ -347,17 +335,18 @@ TableText short_table(CongestionControl cc, const GenerateOptions& o, const Resu
 
 TableText queue_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
     const GridSpec& g = o.grid;
-    TableText t("queueing_delay", {"utilization", "competing_flows"}, "packets",
-                kQueueLevels);
-    t.sources = {"ns-3 measurement, SWARM Appendix B \"Queueing delay for short flows\" "
-                 "(Fig. 1(b)): FIFO wait at an egress port carrying competing long flows, in "
-                 "MTU transmission times"};
+    TableText t("queueing_delay", {"utilization", "competing_flows"}, "packets", kQueueLevels);
+    t.sources = {
+        "ns-3 measurement, SWARM Appendix B \"Queueing delay for short flows\" "
+        "(Fig. 1(b)): FIFO wait at an egress port carrying competing long flows, in "
+        "MTU transmission times"};
     add_common(t, cc, o);
     t.provenance.emplace_back(
         "setup",
         "n long flows (bulk TCP), each from its own sender, through switch s1 to one receiver "
-        "over the measured link of " + num(g.queue_link_bps / 1e9) + " Gb/s; RTT " +
-            num(g.queue_rtt_us) + " us; utilisation u < 1: each sender's access link runs at "
+        "over the measured link of " +
+            num(g.queue_link_bps / 1e9) + " Gb/s; RTT " + num(g.queue_rtt_us) +
+            " us; utilisation u < 1: each sender's access link runs at "
             "u * C / n, so the flows are bottlenecked there (App. B's h4-s1 link) and load the "
             "measured link to u; u = 1: access links at 4 C, the measured link is the "
             "bottleneck");
@@ -368,14 +357,15 @@ TableText queue_table(CongestionControl cc, const GenerateOptions& o, const Resu
                      "the pooled probes of all repetitions");
     t.provenance.emplace_back(
         "windows", "u < 1: " + num(g.queue_warmup_below_s * 1e3) + " ms warm-up, " +
-                       num(g.queue_measure_below_s * 1e3) + " ms measured; u = 1: " +
-                       num(g.queue_warmup_saturated_s * 1e3) + " ms warm-up, " +
-                       num(g.queue_measure_saturated_s * 1e3) + " ms measured");
+                       num(g.queue_measure_below_s * 1e3) +
+                       " ms measured; u = 1: " + num(g.queue_warmup_saturated_s * 1e3) +
+                       " ms warm-up, " + num(g.queue_measure_saturated_s * 1e3) + " ms measured");
     t.provenance.emplace_back(
         "sharing", "rows with u < 1 are measured with " + cc_name(queue_cc(cc, 0.5)) +
-                       (queue_cc(cc, 0.5) == cc ? "" : " and shared by the cubic, newreno and "
-                                                       "dctcp sets (window-based senders send at "
-                                                       "their access rate whatever the CC)") +
+                       (queue_cc(cc, 0.5) == cc ? ""
+                                                : " and shared by the cubic, newreno and "
+                                                  "dctcp sets (window-based senders send at "
+                                                  "their access rate whatever the CC)") +
                        "; rows with u = 0 or n = 0 are 0 by construction (no competing "
                        "traffic)");
     const auto levels = run_levels();
@@ -403,30 +393,24 @@ TableText queue_table(CongestionControl cc, const GenerateOptions& o, const Resu
     return t;
 }
 
-// ---- jobs of one set -------------------------------------------------------------------------------
+// ---- jobs of one set
+// -------------------------------------------------------------------------------
 
-std::vector<Job> pilot_jobs(CongestionControl cc, const GridSpec& g) {
+std::vector<Job> baseline_jobs(CongestionControl cc, const GridSpec& g) {
     std::vector<Job> jobs;
-    for (const double p : g.drop_rates) {  // p = 0: the loss-free baseline of App. B
-        for (const double rtt : g.rtts_us) {
-            jobs.push_back(pilot_job(cc, g, p, rtt));
-        }
+    for (const double rtt : g.rtts_us) {
+        jobs.push_back(long_job(cc, g, 0.0, rtt, kBaselineRun));
     }
     return jobs;
 }
 
-std::vector<Job> measurement_jobs(CongestionControl cc, const GridSpec& g,
-                                  const ResultCache& cache) {
+std::vector<Job> measurement_jobs(CongestionControl cc, const GridSpec& g) {
     std::vector<Job> jobs;
     // Expensive kinds first so that the cheap short flows fill the tail on both workers.
     for (const double p : g.drop_rates) {
         for (const double rtt : g.rtts_us) {
-            if (p == 0.0) {
-                continue;
-            }
-            const LongWindow w = window_of(cc, g, p, rtt, cache);
-            for (int r = 1; r <= g.repetitions; ++r) {
-                jobs.push_back(long_job(cc, g, p, rtt, w, r));
+            for (int r = 1; r <= g.repetitions && p > 0.0; ++r) {
+                jobs.push_back(long_job(cc, g, p, rtt, static_cast<std::uint64_t>(r)));
             }
         }
     }
@@ -460,8 +444,10 @@ TcpSettings table_tcp_settings(CongestionControl cc) {
 std::filesystem::path generate_table_set(CongestionControl cc, const GenerateOptions& options,
                                          ResultCache& cache) {
     const std::string name = "ns3-" + cc_name(cc);
-    run_jobs(pilot_jobs(cc, options.grid), options.parallel, cache, name + " pilots");
-    run_jobs(measurement_jobs(cc, options.grid, cache), options.parallel, cache, name);
+    std::vector<Job> jobs = baseline_jobs(cc, options.grid);
+    const std::vector<Job> measurements = measurement_jobs(cc, options.grid);
+    jobs.insert(jobs.end(), measurements.begin(), measurements.end());
+    run_jobs(jobs, options.parallel, cache, name);
 
     const std::filesystem::path dir = options.out_dir / name;
     std::filesystem::create_directories(dir);

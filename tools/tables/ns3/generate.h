@@ -16,7 +16,7 @@ struct GenerateOptions {
     GridSpec grid;
     std::filesystem::path out_dir;  // the set is written to out_dir / ("ns3-" + cc)
     int parallel = 2;
-    std::string command;            // the command line, for provenance
+    std::string command;  // the command line, for provenance
 };
 
 /// Runs (or takes from the cache) every repetition of every grid point for `cc`, writes

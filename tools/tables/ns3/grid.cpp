@@ -18,6 +18,17 @@ GridSpec full_grid() {
     return g;
 }
 
+GridSpec coarse_grid() {
+    GridSpec g = full_grid();
+    g.name = "coarse";
+    g.drop_rates = {0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.2};
+    g.rtts_us = {10, 100, 1000};
+    g.sizes_bytes = {1000, 10000, 30000, 100000, 150000, 1000000};
+    g.utilizations = {0, 0.5, 0.8, 0.9, 0.95, 1.0};
+    g.competing_flows = {0, 1, 4, 16, 128};
+    return g;
+}
+
 GridSpec smoke_grid() {
     GridSpec g;
     g.name = "smoke";
@@ -27,9 +38,8 @@ GridSpec smoke_grid() {
     g.sizes_bytes = {10000, 150000};
     g.utilizations = {0, 0.5, 1.0};
     g.competing_flows = {0, 2};
-    g.pilot_segments = 500;
-    g.budget_segments = 1000;
-    g.max_window_s = 1.0;
+    g.measure_segments = 1000;
+    g.time_limit_s = 5.0;
     g.short_time_limit_s = 60.0;
     g.queue_warmup_below_s = 0.001;
     g.queue_measure_below_s = 0.002;
@@ -38,24 +48,14 @@ GridSpec smoke_grid() {
     return g;
 }
 
-LongWindow long_window(const GridSpec& grid, double rtt_s, double pilot_goodput_bps,
-                       std::uint32_t mss_bytes) {
-    const double wanted = pilot_goodput_bps > 0.0
-                              ? static_cast<double>(grid.budget_segments) * mss_bytes * 8.0 /
-                                    pilot_goodput_bps
-                              : grid.max_window_s;
-    const double measure = std::clamp(wanted, grid.min_window_s, grid.max_window_s);
-    return {std::max(grid.warmup_fraction * measure, grid.warmup_rtts * rtt_s), measure};
-}
-
-LongFlowParams pilot_params(const GridSpec& grid, double drop_rate, double rtt_s) {
+LongFlowParams long_params(const GridSpec& grid, double drop_rate, double rtt_s) {
     LongFlowParams p;
     p.drop_rate = drop_rate;
     p.rtt_s = rtt_s;
     p.link_bps = grid.long_link_bps;
-    p.warmup_s = std::max(grid.warmup_rtts * rtt_s, 1e-3);
-    p.measure_s = grid.max_window_s;
-    p.max_segments = grid.pilot_segments;
+    p.warmup_s = std::max(grid.warmup_rtts * rtt_s, grid.min_warmup_s);
+    p.measure_s = grid.time_limit_s;
+    p.max_segments = grid.measure_segments;
     return p;
 }
 

@@ -128,8 +128,8 @@ class Progress {
         const double elapsed = seconds();
         if (done_ == total_ || elapsed - last_report_ >= 30.0) {
             last_report_ = elapsed;
-            const double eta = elapsed / static_cast<double>(done_) *
-                               static_cast<double>(total_ - done_);
+            const double eta =
+                elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_);
             std::fprintf(stderr, "[%s] %zu/%zu jobs, %.0f s elapsed, ~%.0f s left\n",
                          label_.c_str(), done_, total_, elapsed, eta);
         }
@@ -159,8 +159,8 @@ void run_jobs(const std::vector<Job>& jobs, int parallel, ResultCache& cache,
     if (todo.empty()) {
         return;
     }
-    std::fprintf(stderr, "[%s] %zu jobs (%zu cached), %d in parallel\n", label.c_str(),
-                 todo.size(), jobs.size() - todo.size(), parallel);
+    std::fprintf(stderr, "[%s] %zu jobs (%zu cached), %d in parallel\n", label.c_str(), todo.size(),
+                 jobs.size() - todo.size(), parallel);
     Progress progress(label, todo.size());
     std::vector<Child> running;
     std::size_t next = 0;

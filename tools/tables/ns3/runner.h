@@ -39,7 +39,7 @@ class ResultCache {
 };
 
 struct Job {
-    std::string key;                  // unique; also the cache key
+    std::string key;                    // unique; also the cache key
     std::function<std::string()> work;  // runs in the child; returns one line of text
 };
 

@@ -18,8 +18,10 @@ std::vector<double> quantiles(std::vector<double> samples, const std::vector<dou
         const auto lo = static_cast<std::size_t>(std::floor(h));
         const std::size_t hi = std::min(lo + 1, samples.size() - 1);
         const double w = h - static_cast<double>(lo);
-        if (std::isinf(samples[lo]) || (w > 0.0 && std::isinf(samples[hi]))) {
-            out.push_back(HUGE_VAL);  // inf - inf would give NaN
+        if (w == 0.0 || std::isinf(samples[lo])) {
+            out.push_back(samples[lo]);  // also avoids 0 * (inf - x) = NaN
+        } else if (std::isinf(samples[hi])) {
+            out.push_back(HUGE_VAL);
         } else {
             out.push_back(samples[lo] + w * (samples[hi] - samples[lo]));
         }
@@ -144,8 +146,8 @@ void write_table(const std::filesystem::path& file, const TableText& table) {
         }
         out << "# axes: " << axes << "\n# value: " << table.value
             << "\n# quantiles: " << levels_text(table.levels, "", " ")
-            << "\n# mss_bytes: " << num(table.mss_bytes) << "\n# mtu_bytes: "
-            << num(table.mtu_bytes) << '\n';
+            << "\n# mss_bytes: " << num(table.mss_bytes)
+            << "\n# mtu_bytes: " << num(table.mtu_bytes) << '\n';
         for (const auto& axis : table.axes) {
             out << axis << '\t';
         }
