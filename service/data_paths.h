@@ -1,5 +1,6 @@
 // Where the CLI finds data/: --data-dir, else $SWARM_DATA_DIR, else the source tree it was
-// built from. And which table set is the default.
+// built from. And which table set is the default (the CLI, `swarm serve` and the embedding API's
+// TableSet::load_default all use kDefaultTableSet).
 #pragma once
 
 #include <filesystem>
@@ -7,7 +8,10 @@
 
 namespace swarm::cli {
 
-inline constexpr const char* kDefaultTableSet = "analytic-reno";
+/// The transport table set under <data-dir>/tables/ used when none is given: measured with ns-3
+/// (Cubic, drop-tail switches), docs/tables.md "Measured table sets". An incident's
+/// "transport": {"cc": ...} still selects its own sets (docs/incident-format.md).
+inline constexpr const char* kDefaultTableSet = "ns3-cubic";
 
 std::filesystem::path resolve_data_dir(const std::string& flag);
 

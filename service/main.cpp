@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 1 a ranking failed, 2 bad usage or bad input.
 #include <CLI/CLI.hpp>
 
+#include "service/data_paths.h"
 #include "service/rank_command.h"
 #include "service/strategy_command.h"
 #include "service/serve_command.h"
@@ -33,8 +34,10 @@ int main(int argc, char** argv) {
     rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed");
     rank->add_option("--data-dir", rank_args.data_dir,
                      "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-    rank->add_option("--tables", rank_args.tables,
-                     "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    const std::string tables_help =
+        std::string("A transport table set directory (default: <data-dir>/tables/") +
+        swarm::cli::kDefaultTableSet + ")";
+    rank->add_option("--tables", rank_args.tables, tables_help);
     rank->add_option("--out", rank_args.out_dir,
                      "Batch: write one result per incident to DIR/<name>.json (or .txt for "
                      "--format table); the summary "
@@ -72,9 +75,7 @@ int main(int argc, char** argv) {
     serve_cmd->add_option(
         "--data-dir", serve_args.data_dir,
         "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-    serve_cmd->add_option(
-        "--tables", serve_args.tables,
-        "A transport table set directory (default: <data-dir>/tables/analytic-reno)");
+    serve_cmd->add_option("--tables", serve_args.tables, tables_help);
     serve_cmd->add_option("--workers", serve.jobs.workers, "Rankings estimated at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
         const swarm::Incident incident = arg == "--in-code"
                                              ? swarm::parse_incident(incident_in_code(), data)
                                              : swarm::load_incident(arg, data);
-        const swarm::TableSet tables = swarm::TableSet::load(data / "tables" / "analytic-reno");
+        // The set `swarm rank` uses by default: measured with ns-3 (docs/tables.md).
+        const swarm::TableSet tables = swarm::TableSet::load(data / "tables" / "ns3-cubic");
 
         std::atomic<bool> cancel{false};
         std::atomic<int> calls{0};

@@ -6,6 +6,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "service/data_paths.h"
 #include "swarm/swarm.h"
 
 namespace swarm {
@@ -41,7 +42,7 @@ TableSet TableSet::load(const std::filesystem::path& dir) {
     return TableSet(std::make_shared<const TransportTables>(TransportTables::load(dir)));
 }
 
-TableSet TableSet::load_default() { return load(data_dir() / "tables" / "analytic-reno"); }
+TableSet TableSet::load_default() { return load(data_dir() / "tables" / cli::kDefaultTableSet); }
 
 const std::string& TableSet::name() const { return tables_->name; }
 

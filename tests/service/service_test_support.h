@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "service/data_paths.h"
 #include "service/service_app.h"
 
 namespace swarm::test {
@@ -99,7 +100,9 @@ inline service::ServeConfig test_config(const std::filesystem::path& dir) {
     config.jobs.data_dir = SWARM_SOURCE_DATA_DIR;
     config.jobs.workers = 1;
     config.jobs.threads_per_job = 2;
-    config.tables_dir = std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno";
+    // As `swarm serve` without --tables, so that the service and the CLI rank alike.
+    config.tables_dir =
+        std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / cli::kDefaultTableSet;
     return config;
 }
 

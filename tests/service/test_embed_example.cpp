@@ -16,8 +16,8 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
     ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
     EXPECT_TRUE(std::filesystem::exists(prefix / "include" / "swarm" / "swarm.h"));
     EXPECT_TRUE(std::filesystem::exists(prefix / "lib" / "cmake" / "swarm" / "swarmConfig.cmake"));
-    EXPECT_TRUE(
-        std::filesystem::exists(prefix / "share" / "swarm" / "data" / "tables" / "analytic-reno"));
+    EXPECT_TRUE(std::filesystem::exists(prefix / "share" / "swarm" / "data" / "tables" /
+                                        cli::kDefaultTableSet));
     EXPECT_FALSE(std::filesystem::exists(prefix / "include" / "estimator"))
         << "internal headers must not be installed";
 

@@ -24,7 +24,7 @@ TEST(ReportHtml, CliWritesOneSelfContainedPage) {
     const std::string html = read_file(dir / "report.html");
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
     for (const char* fragment : {"alpha", "beta", "<svg", "healthy", "What the estimator assumed",
-                                 "analytic-reno", "confidence", "Content-Security-Policy"}) {
+                                 cli::kDefaultTableSet, "confidence", "Content-Security-Policy"}) {
         EXPECT_NE(html.find(fragment), std::string::npos) << fragment;
     }
     for (const char* fetch : {"src=\"http", "href=\"http", "@import", "url(http", "<link "}) {

@@ -24,7 +24,7 @@ TEST(RestApi, SubmitAnswers202WithLocationThenTheJobFinishes) {
     EXPECT_EQ(result["incident"], "happy");
     EXPECT_EQ(result["ranking"].size(), 3u);
     EXPECT_EQ(result["swarm_version"], SWARM_VERSION);
-    EXPECT_EQ(result["tables"], "analytic-reno");
+    EXPECT_EQ(result["tables"], cli::kDefaultTableSet);
     EXPECT_EQ(done["links"]["report"], "/v1/rankings/" + id + "/report");
 }
 

@@ -11,16 +11,16 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "estimator/random.h"
 #include "estimator/transport_tables.h"
+#include "tools/tables/common/quantiles.h"
+#include "tools/tables/common/table_writer.h"
 
 namespace swarm::tables {
 namespace {
@@ -56,38 +56,7 @@ const std::vector<double> kUtilizations = {0,   0.1, 0.2, 0.3,  0.4,  0.5, 0.6,
                                            0.7, 0.8, 0.9, 0.95, 0.98, 1.0};
 const std::vector<double> kCompetingFlows = {0, 1, 2, 4, 8, 16, 32, 64, 128};
 
-const std::vector<double> kThroughputLevels = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 1};
-const std::vector<double> kQueueLevels = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1};
-// Short-flow RTT counts are bimodal (a timeout costs 10^2..10^5 RTTs) and SWARM ranks by tail
-// FCT, so this table keeps every 5% plus the tail; interpolation between levels smears a gap.
-const std::vector<double> kShortFlowLevels = {0,   0.05, 0.1, 0.15, 0.2,  0.25,  0.3, 0.35,
-                                              0.4, 0.45, 0.5, 0.55, 0.6,  0.65,  0.7, 0.75,
-                                              0.8, 0.85, 0.9, 0.95, 0.99, 0.999, 1};
-
 // ---- small helpers ----------------------------------------------------------------------------
-
-std::string num(double x, int precision = 6) {
-    if (std::isinf(x)) {
-        return "inf";
-    }
-    std::ostringstream out;
-    out.precision(precision);
-    out << x;
-    return out.str();
-}
-
-// Empirical quantile with linear interpolation between order statistics (Hyndman-Fan type 7).
-std::vector<double> quantiles(std::vector<double> samples, const std::vector<double>& levels) {
-    std::sort(samples.begin(), samples.end());
-    std::vector<double> out;
-    for (const double q : levels) {
-        const double h = q * static_cast<double>(samples.size() - 1);
-        const auto lo = static_cast<std::size_t>(std::floor(h));
-        const std::size_t hi = std::min(lo + 1, samples.size() - 1);
-        out.push_back(samples[lo] + (h - static_cast<double>(lo)) * (samples[hi] - samples[lo]));
-    }
-    return out;
-}
 
 double rto_s(double rtt_s) { return std::max(kRtoMinS, rtt_s + 4.0 * kRttVarFraction * rtt_s); }
 
@@ -270,75 +239,23 @@ double queue_quantile(double utilization, double flows, double q) {
     return dctcp_quantile(std::max(1.0, flows), q);
 }
 
-// ---- writing ----------------------------------------------------------------------------------
-
-struct TableText {
-    std::string kind;
-    std::vector<std::string> sources;
-    std::vector<std::pair<std::string, std::string>> provenance;  // extra "key: value" lines
-    std::vector<std::string> axes;
-    std::string value;
-    std::vector<double> levels;
-    std::ostringstream rows;
-};
-
-std::string levels_text(const std::vector<double>& levels, const std::string& prefix) {
-    std::string text;
-    for (const double level : levels) {
-        text += (text.empty() ? "" : (prefix.empty() ? " " : "\t")) + prefix + num(level);
-    }
-    return text;
-}
-
-void write_row(std::ostream& out, const std::vector<double>& coords,
-               const std::vector<double>& values) {
-    for (const double c : coords) {
-        out << num(c, 12) << '\t';
-    }
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        out << (i ? "\t" : "") << num(values[i]);
-    }
-    out << '\n';
-}
-
-void write_table(const std::filesystem::path& file, const TableText& table) {
-    std::ofstream out(file);
-    out << "# swarm-table: " << table.kind << "\n# version: 1\n";
-    for (const auto& source : table.sources) {
-        out << "# source: " << source << '\n';
-    }
-    for (const auto& [key, value] : table.provenance) {
-        out << "# " << key << ": " << value << '\n';
-    }
-    std::string axes;
-    for (const auto& axis : table.axes) {
-        axes += (axes.empty() ? "" : " ") + axis;
-    }
-    out << "# axes: " << axes << "\n# value: " << table.value
-        << "\n# quantiles: " << levels_text(table.levels, "") << "\n# mss_bytes: " << num(kMssBytes)
-        << "\n# mtu_bytes: " << num(kMtuBytes) << '\n';
-    for (const auto& axis : table.axes) {
-        out << axis << '\t';
-    }
-    out << levels_text(table.levels, "q") << '\n' << table.rows.str();
-    if (!out) {
-        throw std::runtime_error(file.string() + ": write failed");
-    }
-}
+// ---- assembling the table files ---------------------------------------------------------------
 
 const char* kStandIn =
     "analytic stand-in, not a measurement; to be replaced by ns-3 measurements (same format)";
 
-void add_common(TableText& table, const std::string& command) {
+void add_common(TableFile& table, const std::string& command) {
     table.sources.insert(table.sources.begin(), kStandIn);
+    table.mss_bytes = kMssBytes;
+    table.mtu_bytes = kMtuBytes;
     table.provenance.emplace_back("generator",
                                   "tools/tables/analytic/generate_analytic_tables.cpp");
     table.provenance.emplace_back("command", command);
 }
 
-TableText loss_limited_table(const std::string& command) {
-    TableText t{"loss_limited_throughput", {}, {}, {"drop_rate", "rtt_us"}, "throughput_bps",
-                kThroughputLevels,         {}};
+TableFile loss_limited_table(const std::string& command) {
+    TableFile t("loss_limited_throughput", {"drop_rate", "rtt_us"}, "throughput_bps",
+                kLossLimitedThroughputLevels);
     t.sources = {
         "model: Padhye, Firoiu, Towsley, Kurose, \"Modeling TCP Throughput\", SIGCOMM 1998 (PFTK)",
         "spread: Monte Carlo of PFTK's renewal process (Reno rounds, correlated in-round loss, "
@@ -348,8 +265,8 @@ TableText loss_limited_table(const std::string& command) {
         "parameters",
         "b=1, T0=max(RTO_min=200ms, RTT+4*RTTvar), RTTvar=RTT/2, backoff cap 64*T0, IW=10, "
         "MSS=1448 B, duration=" +
-            num(kThroughputDurationS) + " s per run, runs=" + std::to_string(kThroughputRuns) +
-            " per grid point, no receiver-window cap");
+            format_number(kThroughputDurationS) + " s per run, runs=" +
+            std::to_string(kThroughputRuns) + " per grid point, no receiver-window cap");
     t.provenance.emplace_back("seed", "run r uses derive_seed(" + std::to_string(kThroughputSeed) +
                                           ", {r}) at every grid point (common random numbers)");
     t.provenance.emplace_back("note",
@@ -363,17 +280,17 @@ TableText loss_limited_table(const std::string& command) {
                 Rng rng(derive_seed(kThroughputSeed, {static_cast<std::uint64_t>(r)}));
                 samples.push_back(simulate_long_flow_bps(p, rtt_us * 1e-6, rng));
             }
-            const auto values = p > 0.0 ? quantiles(samples, t.levels)
+            const auto values = p > 0.0 ? empirical_quantiles(samples, t.levels)
                                         : std::vector<double>(t.levels.size(), HUGE_VAL);
-            write_row(t.rows, {p, rtt_us}, values);
+            t.add_row({p, rtt_us}, values);
         }
     }
     return t;
 }
 
-TableText short_flow_table(const std::string& command) {
-    TableText t{"short_flow_rtts", {}, {}, {"size_bytes", "drop_rate", "rtt_us"}, "rtts",
-                kShortFlowLevels,  {}};
+TableFile short_flow_table(const std::string& command) {
+    TableFile t("short_flow_rtts", {"size_bytes", "drop_rate", "rtt_us"}, "rtts",
+                kShortFlowRttLevels);
     t.sources = {
         "model: Monte Carlo of TCP slow start with independent packet loss (this repository)"};
     add_common(t, command);
@@ -401,16 +318,16 @@ TableText short_flow_table(const std::string& command) {
                 for (const auto& c : costs) {
                     samples.push_back(c.rounds + c.timeout_units * rto_rtts);
                 }
-                write_row(t.rows, {size, p, rtt_us}, quantiles(samples, t.levels));
+                t.add_row({size, p, rtt_us}, empirical_quantiles(samples, t.levels));
             }
         }
     }
     return t;
 }
 
-TableText queueing_table(const std::string& command) {
-    TableText t{"queueing_delay", {},           {}, {"utilization", "competing_flows"},
-                "packets",        kQueueLevels, {}};
+TableFile queueing_table(const std::string& command) {
+    TableFile t("queueing_delay", {"utilization", "competing_flows"}, "packets",
+                kQueueingDelayLevels);
     t.sources = {
         "model below saturation: M/D/1 waiting time (Pollaczek-Khinchine mean) with Kingman's "
         "exponential approximation of its distribution",
@@ -419,9 +336,9 @@ TableText queueing_table(const std::string& command) {
     add_common(t, command);
     t.provenance.emplace_back(
         "parameters",
-        "K=" + num(kDctcpK) + " packets, C*RTT=" + num(kDctcpBdpPackets) +
-            " packets (10 Gbps, 100 us, 1500 B), buffer cap " + num(kBufferPackets) +
-            " packets, level 1 holds the model's " + num(kQueueTopLevel) +
+        "K=" + format_number(kDctcpK) + " packets, C*RTT=" + format_number(kDctcpBdpPackets) +
+            " packets (10 Gbps, 100 us, 1500 B), buffer cap " + format_number(kBufferPackets) +
+            " packets, level 1 holds the model's " + format_number(kQueueTopLevel) +
             " quantile (the exponential tail has no maximum), n=0 at utilization 1 uses n=1");
     for (const double u : kUtilizations) {
         for (const double n : kCompetingFlows) {
@@ -429,18 +346,10 @@ TableText queueing_table(const std::string& command) {
             for (const double q : t.levels) {
                 values.push_back(queue_quantile(u, n, q));
             }
-            write_row(t.rows, {u, n}, values);
+            t.add_row({u, n}, values);
         }
     }
     return t;
-}
-
-std::string command_line(int argc, char** argv) {
-    std::string text = std::filesystem::path(argv[0]).filename().string();
-    for (int i = 1; i < argc; ++i) {
-        text += std::string(" ") + argv[i];
-    }
-    return text;
 }
 
 void print_pftk_comparison(const std::filesystem::path& dir) {
@@ -448,9 +357,9 @@ void print_pftk_comparison(const std::filesystem::path& dir) {
     std::cout << "loaded " << tables.name << "; PFTK vs Monte Carlo median (b/s):\n";
     for (const double p : {1e-5, 1e-4, 1e-3, 1e-2, 0.1}) {
         for (const double rtt_us : {10.0, 100.0, 1000.0}) {
-            std::cout << "  p=" << num(p) << " rtt=" << num(rtt_us)
-                      << "us  pftk=" << num(pftk_bps(p, rtt_us * 1e-6), 4)
-                      << "  mc=" << num(tables.loss_limited.sample_bps(p, rtt_us * 1e-6, 0.5), 4)
+            std::cout << "  p=" << format_number(p) << " rtt=" << format_number(rtt_us)
+                      << "us  pftk=" << format_number(pftk_bps(p, rtt_us * 1e-6), 4) << "  mc="
+                      << format_number(tables.loss_limited.sample_bps(p, rtt_us * 1e-6, 0.5), 4)
                       << '\n';
         }
     }
@@ -468,10 +377,10 @@ int main(int argc, char** argv) {
     try {
         const std::filesystem::path dir = argv[1];
         std::filesystem::create_directories(dir);
-        const std::string command = command_line(argc, argv);
-        write_table(dir / "loss_limited_throughput.tsv", loss_limited_table(command));
-        write_table(dir / "short_flow_rtts.tsv", short_flow_table(command));
-        write_table(dir / "queueing_delay.tsv", queueing_table(command));
+        const std::string command = command_line_text(argc, argv);
+        write_table_file(dir / "loss_limited_throughput.tsv", loss_limited_table(command));
+        write_table_file(dir / "short_flow_rtts.tsv", short_flow_table(command));
+        write_table_file(dir / "queueing_delay.tsv", queueing_table(command));
         print_pftk_comparison(dir);
     } catch (const std::exception& e) {
         std::cerr << "swarm_tables_analytic: " << e.what() << '\n';

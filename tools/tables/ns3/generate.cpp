@@ -6,18 +6,20 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "estimator/dkw.h"
 #include "estimator/transport_tables.h"
-#include "tools/tables/ns3/table_output.h"
+#include "tools/tables/common/quantiles.h"
+#include "tools/tables/common/table_writer.h"
 
 namespace swarm::ns3tables {
-namespace {
 
-// Quantile levels: the analytic set's (docs/tables.md), so the two sets compare level by level.
-const std::vector<double> kThroughputLevels = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 1};
-const std::vector<double> kShortFlowLevels = {0,   0.05, 0.1, 0.15, 0.2,  0.25,  0.3, 0.35,
-                                              0.4, 0.45, 0.5, 0.55, 0.6,  0.65,  0.7, 0.75,
-                                              0.8, 0.85, 0.9, 0.95, 0.99, 0.999, 1};
-const std::vector<double> kQueueLevels = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1};
+using tables::empirical_quantiles;
+using tables::format_number;
+using tables::pooled_quantiles;
+using tables::TableFile;
+using tables::write_table_file;
+
+namespace {
 
 constexpr std::uint64_t kBaselineRun = 1000;  // outside the repetitions' runs 1..R
 constexpr double kDkwConfidence = 0.95;
@@ -41,7 +43,7 @@ std::vector<double> run_levels() {
 std::string encode(const std::vector<double>& values) {
     std::string text;
     for (const double v : values) {
-        text += (text.empty() ? "" : " ") + num(v, 10);
+        text += (text.empty() ? "" : " ") + format_number(v, 10);
     }
     return text;
 }
@@ -60,7 +62,7 @@ std::vector<double> decode(const std::string& text) {
 /// setting never reuses stale runs.
 std::string settings_key(const TcpSettings& t) {
     return "mss=" + std::to_string(t.mss_bytes) + ",iw=" + std::to_string(t.initial_cwnd) +
-           ",rto=" + num(t.min_rto_s) + ",syn=" + num(t.syn_rto_s) +
+           ",rto=" + format_number(t.min_rto_s) + ",syn=" + format_number(t.syn_rto_s) +
            ",retries=" + std::to_string(t.data_retries) +
            ",buf=" + std::to_string(t.socket_buffer_bytes) +
            ",q=" + std::to_string(t.buffer_packets) +
@@ -78,9 +80,9 @@ std::string prefix(const char* kind, CongestionControl cc, const GridSpec& g) {
 std::string long_key(CongestionControl cc, const GridSpec& g, double p, double rtt_us,
                      std::uint64_t run) {
     const LongFlowParams lp = long_params(g, p, rtt_us * 1e-6);
-    return prefix("long", cc, g) + "|L=" + num(lp.link_bps) + "|p=" + num(p) +
-           "|rtt_us=" + num(rtt_us) + "|warm=" + num(lp.warmup_s, 10) +
-           "|seg=" + std::to_string(lp.max_segments) + "|limit=" + num(lp.measure_s) +
+    return prefix("long", cc, g) + "|L=" + format_number(lp.link_bps) + "|p=" + format_number(p) +
+           "|rtt_us=" + format_number(rtt_us) + "|warm=" + format_number(lp.warmup_s, 10) +
+           "|seg=" + std::to_string(lp.max_segments) + "|limit=" + format_number(lp.measure_s) +
            "|run=" + std::to_string(run);
 }
 
@@ -104,9 +106,10 @@ ShortFlowParams short_params(const GridSpec& g, double size, double p, double rt
 
 std::string short_key(CongestionControl cc, const GridSpec& g, double size, double p, double rtt_us,
                       int run) {
-    return prefix("short", cc, g) + "|L=" + num(g.short_link_bps) +
-           "|limit=" + num(g.short_time_limit_s) + "|size=" + num(size) + "|p=" + num(p) +
-           "|rtt_us=" + num(rtt_us) + "|run=" + std::to_string(run);
+    return prefix("short", cc, g) + "|L=" + format_number(g.short_link_bps) +
+           "|limit=" + format_number(g.short_time_limit_s) + "|size=" + format_number(size) +
+           "|p=" + format_number(p) + "|rtt_us=" + format_number(rtt_us) +
+           "|run=" + std::to_string(run);
 }
 
 Job short_job(CongestionControl cc, const GridSpec& g, double size, double p, double rtt_us,
@@ -125,11 +128,11 @@ CongestionControl queue_cc(CongestionControl cc, double u) {
 
 std::string queue_key(CongestionControl cc, const GridSpec& g, double u, double n, int run) {
     const QueueingParams q = queueing_params(g, u, static_cast<std::uint32_t>(n));
-    return prefix("queue", queue_cc(cc, u), g) + "|C=" + num(q.link_bps) +
-           "|rtt_us=" + num(g.queue_rtt_us) + "|u=" + num(u) + "|n=" + num(n) +
-           "|warm=" + num(q.warmup_s) + "|T=" + num(q.measure_s) +
-           "|gap=" + num(q.probe_gap_packets) + "|speedup=" + num(q.access_speedup) +
-           "|run=" + std::to_string(run);
+    return prefix("queue", queue_cc(cc, u), g) + "|C=" + format_number(q.link_bps) +
+           "|rtt_us=" + format_number(g.queue_rtt_us) + "|u=" + format_number(u) +
+           "|n=" + format_number(n) + "|warm=" + format_number(q.warmup_s) +
+           "|T=" + format_number(q.measure_s) + "|gap=" + format_number(q.probe_gap_packets) +
+           "|speedup=" + format_number(q.access_speedup) + "|run=" + std::to_string(run);
 }
 
 Job queue_job(CongestionControl cc, const GridSpec& g, double u, double n, int run) {
@@ -141,7 +144,7 @@ Job queue_job(CongestionControl cc, const GridSpec& g, double u, double n, int r
                     throw std::runtime_error("no probe samples");
                 }
                 std::vector<double> out = {r.full_fraction, r.utilization_measured, r.wall_s};
-                const auto q = quantiles(r.delays_packets, run_levels());
+                const auto q = empirical_quantiles(r.delays_packets, run_levels());
                 out.insert(out.end(), q.begin(), q.end());
                 return encode(out);
             }};
@@ -168,11 +171,13 @@ std::string cc_description(CongestionControl cc) {
 
 std::string tcp_description(const TcpSettings& t) {
     return "MSS " + std::to_string(t.mss_bytes) + " B, initial cwnd " +
-           std::to_string(t.initial_cwnd) + " segments, MinRto " + num(t.min_rto_s * 1e3) +
-           " ms (Linux; ns-3 default 1 s), SYN RTO " + num(t.syn_rto_s) +
-           " s (Linux; ns-3 default 3 s), DataRetries " + std::to_string(t.data_retries) +
+           std::to_string(t.initial_cwnd) + " segments, MinRto " +
+           format_number(t.min_rto_s * 1e3) + " ms (Linux; ns-3 default 1 s), SYN RTO " +
+           format_number(t.syn_rto_s) + " s (Linux; ns-3 default 3 s), DataRetries " +
+           std::to_string(t.data_retries) +
            " (Linux tcp_retries2; ns-3 default 6), delayed ACK every " +
-           std::to_string(t.delack_count) + " segments or after " + num(t.delack_timeout_s * 1e3) +
+           std::to_string(t.delack_count) + " segments or after " +
+           format_number(t.delack_timeout_s * 1e3) +
            " ms (ns-3 defaults: 2, 200 ms), SACK on, timestamps on, window scaling on, limited "
            "transmit "
            "on, PRR recovery (ns-3 defaults), socket buffers " +
@@ -206,10 +211,10 @@ std::string repetition_description(const GridSpec& g) {
     return std::to_string(g.repetitions) +
            " per grid point; DKW: with 95% confidence the "
            "empirical CDF of a grid point is within eps = sqrt(ln(2/0.05)/(2n)) = " +
-           num(dkw_epsilon(g.repetitions, kDkwConfidence), 3) + " of the true CDF";
+           format_number(dkw_epsilon(kDkwConfidence, g.repetitions), 3) + " of the true CDF";
 }
 
-void add_common(TableText& t, CongestionControl cc, const GenerateOptions& o) {
+void add_common(TableFile& t, CongestionControl cc, const GenerateOptions& o) {
     const TcpSettings tcp = table_tcp_settings(cc);
     t.mss_bytes = tcp.mss_bytes;
     t.mtu_bytes = 1500;
@@ -227,42 +232,43 @@ void add_common(TableText& t, CongestionControl cc, const GenerateOptions& o) {
 // ---- tables
 // ---------------------------------------------------------------------------------------
 
-TableText long_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
+TableFile long_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
     const GridSpec& g = o.grid;
-    TableText t("loss_limited_throughput", {"drop_rate", "rtt_us"}, "throughput_bps",
-                kThroughputLevels);
+    TableFile t("loss_limited_throughput", {"drop_rate", "rtt_us"}, "throughput_bps",
+                tables::kLossLimitedThroughputLevels);
     t.sources = {
         "ns-3 measurement, SWARM Appendix B \"Throughput of long flows in a lossy "
         "network\": goodput of one bulk TCP flow h1 -> h2 under random packet drop "
         "only, capacity never the bottleneck"};
     add_common(t, cc, o);
     t.provenance.emplace_back(
-        "setup", "one point-to-point link of " + num(g.long_link_bps / 1e9) +
+        "setup", "one point-to-point link of " + format_number(g.long_link_bps / 1e9) +
                      " Gb/s, propagation delay RTT/2 each way; ns3::RateErrorModel (packet unit) "
                      "on the receiver's device drops data-direction packets only; goodput = "
                      "bytes delivered in order to the receiving application (iperf3's measure)");
     t.provenance.emplace_back(
         "measure", "each repetition times the delivery of " + std::to_string(g.measure_segments) +
-                       " segments (" + num(g.measure_segments * 1448 / 1e6, 3) +
-                       " MB) after a warm-up of max(" + num(g.warmup_rtts) + " RTT, " +
-                       num(g.min_warmup_s * 1e3) +
+                       " segments (" + format_number(g.measure_segments * 1448 / 1e6, 3) +
+                       " MB) after a warm-up of max(" + format_number(g.warmup_rtts) + " RTT, " +
+                       format_number(g.min_warmup_s * 1e3) +
                        " ms): goodput = bytes * 8 / time (iperf3 "
                        "-n). A fixed amount of data, not a fixed time: a 200 ms RTO is longer "
                        "than a short window and would read as ~0 b/s, whereas a transfer pays "
                        "what the timeout costs it. Runs not done after " +
-                       num(g.time_limit_s) + " s simulated report what they delivered");
+                       format_number(g.time_limit_s) + " s simulated report what they delivered");
     t.provenance.emplace_back(
-        "inf", "drop_rate 0 rows, and runs reaching " + num(g.not_loss_limited_fraction) +
+        "inf", "drop_rate 0 rows, and runs reaching " + format_number(g.not_loss_limited_fraction) +
                    " of the loss-free goodput on the same link and RTT (App. B's baseline "
                    "rule: not loss-limited; valid for links up to " +
-                   num(g.long_link_bps / 1e9) + " Gb/s)");
+                   format_number(g.long_link_bps / 1e9) + " Gb/s)");
     t.provenance.emplace_back("floor",
                               "a run delivering nothing within the time limit is "
                               "stored as one segment per time limit");
     for (const double p : g.drop_rates) {
         for (const double rtt : g.rtts_us) {
             if (p == 0.0) {
-                t.add_row({p, rtt}, std::vector<double>(kThroughputLevels.size(), HUGE_VAL));
+                t.add_row({p, rtt}, std::vector<double>(tables::kLossLimitedThroughputLevels.size(),
+                                                        HUGE_VAL));
                 continue;
             }
             const double baseline =
@@ -282,34 +288,36 @@ TableText long_table(CongestionControl cc, const GenerateOptions& o, const Resul
                 samples.push_back(
                     std::max(bps, table_tcp_settings(cc).mss_bytes * 8.0 / g.time_limit_s));
             }
-            const auto time_range = quantiles(seconds, {0.0, 0.5, 1.0});
-            t.add_comment("drop_rate=" + num(p) + " rtt_us=" + num(rtt) + ": transfer time min " +
-                          num(time_range[0], 3) + " s, median " + num(time_range[1], 3) +
-                          " s, max " + num(time_range[2], 3) + " s; " +
-                          std::to_string(not_limited) + "/" + std::to_string(g.repetitions) +
-                          " runs >= " + num(g.not_loss_limited_fraction) + " x loss-free " +
-                          num(baseline, 4) + " b/s (inf)");
-            t.add_row({p, rtt}, quantiles(samples, kThroughputLevels));
+            const auto time_range = empirical_quantiles(seconds, {0.0, 0.5, 1.0});
+            t.add_comment("drop_rate=" + format_number(p) + " rtt_us=" + format_number(rtt) +
+                          ": transfer time min " + format_number(time_range[0], 3) + " s, median " +
+                          format_number(time_range[1], 3) + " s, max " +
+                          format_number(time_range[2], 3) + " s; " + std::to_string(not_limited) +
+                          "/" + std::to_string(g.repetitions) +
+                          " runs >= " + format_number(g.not_loss_limited_fraction) +
+                          " x loss-free " + format_number(baseline, 4) + " b/s (inf)");
+            t.add_row({p, rtt}, empirical_quantiles(samples, tables::kLossLimitedThroughputLevels));
         }
     }
     return t;
 }
 
-TableText short_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
+TableFile short_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
     const GridSpec& g = o.grid;
-    TableText t("short_flow_rtts", {"size_bytes", "drop_rate", "rtt_us"}, "rtts", kShortFlowLevels);
+    TableFile t("short_flow_rtts", {"size_bytes", "drop_rate", "rtt_us"}, "rtts",
+                tables::kShortFlowRttLevels);
     t.sources = {
         "ns-3 measurement, SWARM Appendix B \"Number of RTTs for short flows\": "
         "completion time of one TCP flow divided by the round-trip propagation delay"};
     add_common(t, cc, o);
     t.provenance.emplace_back(
         "setup", "same one-link topology and loss as the long-flow table, link " +
-                     num(g.short_link_bps / 1e9) +
+                     format_number(g.short_link_bps / 1e9) +
                      " Gb/s so that capacity never binds (window dynamics only); FCT from the "
                      "sender's connect() (SYN, so the handshake counts) to the last byte "
                      "delivered to the receiving application");
     t.provenance.emplace_back("censoring", "a flow not finished after " +
-                                               num(g.short_time_limit_s) +
+                                               format_number(g.short_time_limit_s) +
                                                " s simulated is stored as that time; per-row "
                                                "comments count them");
     for (const double size : g.sizes_bytes) {
@@ -323,19 +331,22 @@ TableText short_table(CongestionControl cc, const GenerateOptions& o, const Resu
                     censored += v.at(1) > 0.0 ? 1 : 0;
                 }
                 if (censored > 0) {
-                    t.add_comment("size_bytes=" + num(size) + " drop_rate=" + num(p) + " rtt_us=" +
-                                  num(rtt) + ": " + std::to_string(censored) + " censored runs");
+                    t.add_comment("size_bytes=" + format_number(size) + " drop_rate=" +
+                                  format_number(p) + " rtt_us=" + format_number(rtt) + ": " +
+                                  std::to_string(censored) + " censored runs");
                 }
-                t.add_row({size, p, rtt}, quantiles(samples, kShortFlowLevels));
+                t.add_row({size, p, rtt},
+                          empirical_quantiles(samples, tables::kShortFlowRttLevels));
             }
         }
     }
     return t;
 }
 
-TableText queue_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
+TableFile queue_table(CongestionControl cc, const GenerateOptions& o, const ResultCache& cache) {
     const GridSpec& g = o.grid;
-    TableText t("queueing_delay", {"utilization", "competing_flows"}, "packets", kQueueLevels);
+    TableFile t("queueing_delay", {"utilization", "competing_flows"}, "packets",
+                tables::kQueueingDelayLevels);
     t.sources = {
         "ns-3 measurement, SWARM Appendix B \"Queueing delay for short flows\" "
         "(Fig. 1(b)): FIFO wait at an egress port carrying competing long flows, in "
@@ -345,21 +356,21 @@ TableText queue_table(CongestionControl cc, const GenerateOptions& o, const Resu
         "setup",
         "n long flows (bulk TCP), each from its own sender, through switch s1 to one receiver "
         "over the measured link of " +
-            num(g.queue_link_bps / 1e9) + " Gb/s; RTT " + num(g.queue_rtt_us) +
+            format_number(g.queue_link_bps / 1e9) + " Gb/s; RTT " + format_number(g.queue_rtt_us) +
             " us; utilisation u < 1: each sender's access link runs at "
             "u * C / n, so the flows are bottlenecked there (App. B's h4-s1 link) and load the "
             "measured link to u; u = 1: access links at 4 C, the measured link is the "
             "bottleneck");
     t.provenance.emplace_back(
-        "probe", "virtual probe at Poisson times (mean gap " + num(g.probe_gap_packets) +
+        "probe", "virtual probe at Poisson times (mean gap " + format_number(g.probe_gap_packets) +
                      " packet times; PASTA): the wait a packet arriving then would have (queue "
                      "disc + device backlog + rest of the packet on the wire); quantiles over "
                      "the pooled probes of all repetitions");
     t.provenance.emplace_back(
-        "windows", "u < 1: " + num(g.queue_warmup_below_s * 1e3) + " ms warm-up, " +
-                       num(g.queue_measure_below_s * 1e3) +
-                       " ms measured; u = 1: " + num(g.queue_warmup_saturated_s * 1e3) +
-                       " ms warm-up, " + num(g.queue_measure_saturated_s * 1e3) + " ms measured");
+        "windows", "u < 1: " + format_number(g.queue_warmup_below_s * 1e3) + " ms warm-up, " +
+                       format_number(g.queue_measure_below_s * 1e3) + " ms measured; u = 1: " +
+                       format_number(g.queue_warmup_saturated_s * 1e3) + " ms warm-up, " +
+                       format_number(g.queue_measure_saturated_s * 1e3) + " ms measured");
     t.provenance.emplace_back(
         "sharing", "rows with u < 1 are measured with " + cc_name(queue_cc(cc, 0.5)) +
                        (queue_cc(cc, 0.5) == cc ? ""
@@ -372,7 +383,7 @@ TableText queue_table(CongestionControl cc, const GenerateOptions& o, const Resu
     for (const double u : g.utilizations) {
         for (const double n : g.competing_flows) {
             if (u == 0.0 || n == 0.0) {
-                t.add_row({u, n}, std::vector<double>(kQueueLevels.size(), 0.0));
+                t.add_row({u, n}, std::vector<double>(tables::kQueueingDelayLevels.size(), 0.0));
                 continue;
             }
             std::vector<std::vector<double>> runs;
@@ -384,10 +395,10 @@ TableText queue_table(CongestionControl cc, const GenerateOptions& o, const Resu
                 util += v.at(1) / g.repetitions;
                 runs.emplace_back(v.begin() + 3, v.end());
             }
-            t.add_comment("utilization=" + num(u) + " competing_flows=" + num(n) +
-                          ": measured utilisation " + num(util, 4) + ", buffer full at " +
-                          num(100.0 * full, 3) + "% of probes");
-            t.add_row({u, n}, pooled_quantiles(runs, levels, kQueueLevels));
+            t.add_comment("utilization=" + format_number(u) + " competing_flows=" +
+                          format_number(n) + ": measured utilisation " + format_number(util, 4) +
+                          ", buffer full at " + format_number(100.0 * full, 3) + "% of probes");
+            t.add_row({u, n}, pooled_quantiles(runs, levels, tables::kQueueingDelayLevels));
         }
     }
     return t;
@@ -451,9 +462,9 @@ std::filesystem::path generate_table_set(CongestionControl cc, const GenerateOpt
 
     const std::filesystem::path dir = options.out_dir / name;
     std::filesystem::create_directories(dir);
-    write_table(dir / "loss_limited_throughput.tsv", long_table(cc, options, cache));
-    write_table(dir / "short_flow_rtts.tsv", short_table(cc, options, cache));
-    write_table(dir / "queueing_delay.tsv", queue_table(cc, options, cache));
+    write_table_file(dir / "loss_limited_throughput.tsv", long_table(cc, options, cache));
+    write_table_file(dir / "short_flow_rtts.tsv", short_table(cc, options, cache));
+    write_table_file(dir / "queueing_delay.tsv", queue_table(cc, options, cache));
     const auto tables = TransportTables::load(dir);  // self-check: the estimator's own loader
     std::fprintf(stderr, "[%s] wrote and loaded %s\n", name.c_str(), dir.string().c_str());
     return dir;

@@ -1,6 +1,6 @@
 // Grids and measurement windows of the ns-3 table generator: what is simulated at which point,
 // for the full regeneration and for the smoke mode. Every number here is written into the
-// tables' provenance headers (table_output.cpp); docs/tables.md explains the choices.
+// tables' provenance headers (generate.cpp); docs/tables.md explains the choices.
 #pragma once
 
 #include <cstdint>

@@ -18,20 +18,15 @@
 #include <string>
 #include <vector>
 
+#include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/generate.h"
 #include "tools/tables/ns3/measure.h"
-#include "tools/tables/ns3/table_output.h"
 
 namespace swarm::ns3tables {
-namespace {
 
-std::string command_line(int argc, char** argv) {
-    std::string text = std::filesystem::path(argv[0]).filename().string();
-    for (int i = 1; i < argc; ++i) {
-        text += std::string(" ") + argv[i];
-    }
-    return text;
-}
+using tables::format_number;
+
+namespace {
 
 std::vector<CongestionControl> parse_cc_list(const std::string& list) {
     std::vector<CongestionControl> out;
@@ -105,10 +100,10 @@ int run_long_point(const PointArgs& a) {
     for (std::size_t i = 0; i < results.size(); ++i) {
         std::printf("run %llu goodput_bps %s wall_s %.3f\n",
                     static_cast<unsigned long long>(a.first_run + i),
-                    num(results[i].goodput_bps).c_str(), results[i].wall_s);
+                    format_number(results[i].goodput_bps).c_str(), results[i].wall_s);
         values.push_back(results[i].goodput_bps);
     }
-    std::printf("median goodput_bps %s\n", num(median(values)).c_str());
+    std::printf("median goodput_bps %s\n", format_number(median(values)).c_str());
     return 0;
 }
 
@@ -123,12 +118,13 @@ int run_short_point(const PointArgs& a) {
     std::vector<double> values;
     for (std::size_t i = 0; i < results.size(); ++i) {
         std::printf("run %llu fct_s %s rtts %s%s\n",
-                    static_cast<unsigned long long>(a.first_run + i), num(results[i].fct_s).c_str(),
-                    num(results[i].fct_s / p.rtt_s).c_str(),
+                    static_cast<unsigned long long>(a.first_run + i),
+                    format_number(results[i].fct_s).c_str(),
+                    format_number(results[i].fct_s / p.rtt_s).c_str(),
                     results[i].censored ? " censored" : "");
         values.push_back(results[i].fct_s / p.rtt_s);
     }
-    std::printf("median rtts %s\n", num(median(values)).c_str());
+    std::printf("median rtts %s\n", format_number(median(values)).c_str());
     return 0;
 }
 
@@ -145,9 +141,10 @@ int run_queue_point(const PointArgs& a) {
     for (std::size_t i = 0; i < results.size(); ++i) {
         std::printf("run %llu median_packets %s p90_packets %s utilization %s full %s\n",
                     static_cast<unsigned long long>(a.first_run + i),
-                    num(results[i].median_packets, 4).c_str(),
-                    num(results[i].p90_packets, 4).c_str(), num(results[i].utilization, 4).c_str(),
-                    num(results[i].full_fraction, 3).c_str());
+                    format_number(results[i].median_packets, 4).c_str(),
+                    format_number(results[i].p90_packets, 4).c_str(),
+                    format_number(results[i].utilization, 4).c_str(),
+                    format_number(results[i].full_fraction, 3).c_str());
     }
     return 0;
 }
@@ -171,7 +168,8 @@ void check_long_rates(int runs, int jobs) {
         "| drop rate | RTT (us) | 10 Gb/s | 20 Gb/s | 40 Gb/s | 100 Gb/s |\n"
         "|---|---|---|---|---|---|\n");
     for (const Point& pt : points) {
-        std::printf("| %s | %s |", num(pt.drop).c_str(), num(pt.rtt_us).c_str());
+        std::printf("| %s | %s |", format_number(pt.drop).c_str(),
+                    format_number(pt.rtt_us).c_str());
         for (const double gbps : {10.0, 20.0, 40.0, 100.0}) {
             GridSpec grid = full_grid();
             grid.long_link_bps = gbps * 1e9;
@@ -181,7 +179,7 @@ void check_long_rates(int runs, int jobs) {
                  measure_long(table_tcp_settings(CongestionControl::kCubic), p, 1, 1, runs, jobs)) {
                 values.push_back(r.goodput_bps);
             }
-            std::printf(" %s |", num(median(values) / 1e9, 3).c_str());
+            std::printf(" %s |", format_number(median(values) / 1e9, 3).c_str());
         }
         std::printf("\n");
     }
@@ -197,8 +195,8 @@ void check_short_rates(int runs, int jobs) {
     for (const double size : {10000.0, 150000.0, 1000000.0}) {
         for (const double drop : {0.0, 1e-2}) {
             for (const double rtt_us : {10.0, 100.0}) {
-                std::printf("| %s | %s | %s |", num(size).c_str(), num(drop).c_str(),
-                            num(rtt_us).c_str());
+                std::printf("| %s | %s | %s |", format_number(size).c_str(),
+                            format_number(drop).c_str(), format_number(rtt_us).c_str());
                 for (const double gbps : {10.0, 100.0, 10000.0}) {
                     ShortFlowParams p{size, drop, rtt_us * 1e-6, gbps * 1e9, 3600.0};
                     std::vector<double> values;
@@ -206,7 +204,7 @@ void check_short_rates(int runs, int jobs) {
                              table_tcp_settings(CongestionControl::kCubic), p, 1, 1, runs, jobs)) {
                         values.push_back(r.fct_s / p.rtt_s);
                     }
-                    std::printf(" %s |", num(median(values), 4).c_str());
+                    std::printf(" %s |", format_number(median(values), 4).c_str());
                 }
                 std::printf("\n");
             }
@@ -227,7 +225,8 @@ void check_queue_sharing(int runs, int jobs) {
         double gbps;
     };
     for (const Point pt : {Point{0.8, 4, 10}, Point{0.8, 4, 1}, Point{0.95, 16, 10}}) {
-        std::printf("| %s | %u | %s Gb/s |", num(pt.u).c_str(), pt.n, num(pt.gbps).c_str());
+        std::printf("| %s | %u | %s Gb/s |", format_number(pt.u).c_str(), pt.n,
+                    format_number(pt.gbps).c_str());
         for (const char* cc : {"cubic", "newreno", "dctcp", "bbr"}) {
             QueueingParams p;
             p.utilization = pt.u;
@@ -243,7 +242,7 @@ void check_queue_sharing(int runs, int jobs) {
                 med += r.median_packets / runs;
                 p90 += r.p90_packets / runs;
             }
-            std::printf(" %s / %s |", num(med, 3).c_str(), num(p90, 3).c_str());
+            std::printf(" %s / %s |", format_number(med, 3).c_str(), format_number(p90, 3).c_str());
         }
         std::printf("\n");
     }
@@ -300,7 +299,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         if (g->parsed()) {
-            return generate(gen, command_line(argc, argv));
+            return generate(gen, swarm::tables::command_line_text(argc, argv));
         }
         if (lng->parsed()) {
             return run_long_point(pt);

@@ -5,10 +5,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "tools/tables/common/quantiles.h"
+#include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/runner.h"
-#include "tools/tables/ns3/table_output.h"
 
 namespace swarm::ns3tables {
+
+using tables::empirical_quantiles;
+using tables::format_number;
+
 namespace {
 
 std::vector<double> parse(const std::string& text) {
@@ -42,7 +47,7 @@ std::vector<std::vector<double>> run_all(std::uint64_t first_run, int count, int
 std::string join(const std::vector<double>& values) {
     std::string text;
     for (const double v : values) {
-        text += (text.empty() ? "" : " ") + num(v, 10);
+        text += (text.empty() ? "" : " ") + format_number(v, 10);
     }
     return text;
 }
@@ -85,7 +90,7 @@ std::vector<QueueSummary> measure_queue(const TcpSettings& tcp, const QueueingPa
         if (r.delays_packets.empty()) {
             throw std::runtime_error("no probe samples");
         }
-        const auto q = quantiles(r.delays_packets, {0.5, 0.9});
+        const auto q = empirical_quantiles(r.delays_packets, {0.5, 0.9});
         return join({q[0], q[1], r.utilization_measured, r.full_fraction});
     });
     std::vector<QueueSummary> out;

@@ -1,13 +1,14 @@
-#include "tools/tables/ns3/table_output.h"
+#include "tools/tables/common/quantiles.h"
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <cstddef>
 #include <stdexcept>
 
-namespace swarm::ns3tables {
+namespace swarm::tables {
 
-std::vector<double> quantiles(std::vector<double> samples, const std::vector<double>& levels) {
+std::vector<double> empirical_quantiles(std::vector<double> samples,
+                                        const std::vector<double>& levels) {
     if (samples.empty()) {
         throw std::invalid_argument("quantiles of no samples");
     }
@@ -91,72 +92,4 @@ std::vector<double> pooled_quantiles(const std::vector<std::vector<double>>& run
     return out;
 }
 
-double dkw_epsilon(int n, double confidence) {
-    return std::sqrt(std::log(2.0 / (1.0 - confidence)) / (2.0 * n));
-}
-
-std::string num(double x, int precision) {
-    if (std::isinf(x)) {
-        return "inf";
-    }
-    std::ostringstream out;
-    out.precision(precision);
-    out << (x == 0.0 ? 0.0 : x);  // no "-0"
-    return out.str();
-}
-
-void TableText::add_row(const std::vector<double>& coords, const std::vector<double>& values) {
-    for (const double c : coords) {
-        rows << num(c, 12) << '\t';
-    }
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        rows << (i ? "\t" : "") << num(values[i]);
-    }
-    rows << '\n';
-}
-
-namespace {
-
-std::string levels_text(const std::vector<double>& levels, const std::string& prefix,
-                        const std::string& separator) {
-    std::string text;
-    for (const double level : levels) {
-        text += (text.empty() ? "" : separator) + prefix + num(level);
-    }
-    return text;
-}
-
-}  // namespace
-
-void write_table(const std::filesystem::path& file, const TableText& table) {
-    // Write to a temporary name and rename, so a reader never sees a half-written table.
-    const std::filesystem::path temporary = file.string() + ".tmp";
-    {
-        std::ofstream out(temporary);
-        out << "# swarm-table: " << table.kind << "\n# version: 1\n";
-        for (const auto& source : table.sources) {
-            out << "# source: " << source << '\n';
-        }
-        for (const auto& [key, value] : table.provenance) {
-            out << "# " << key << ": " << value << '\n';
-        }
-        std::string axes;
-        for (const auto& axis : table.axes) {
-            axes += (axes.empty() ? "" : " ") + axis;
-        }
-        out << "# axes: " << axes << "\n# value: " << table.value
-            << "\n# quantiles: " << levels_text(table.levels, "", " ")
-            << "\n# mss_bytes: " << num(table.mss_bytes)
-            << "\n# mtu_bytes: " << num(table.mtu_bytes) << '\n';
-        for (const auto& axis : table.axes) {
-            out << axis << '\t';
-        }
-        out << levels_text(table.levels, "q", "\t") << '\n' << table.rows.str();
-        if (!out) {
-            throw std::runtime_error(temporary.string() + ": write failed");
-        }
-    }
-    std::filesystem::rename(temporary, file);
-}
-
-}  // namespace swarm::ns3tables
+}  // namespace swarm::tables
