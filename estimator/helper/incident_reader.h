@@ -8,20 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "estimator/helper/json_fields.h"
 #include "swarm/incident.h"
 
 namespace swarm {
-
-/// Bad input: `path` is a JSON path such as "$.failures[0].drop_rate".
-class IncidentError : public std::runtime_error {
-public:
-    IncidentError(std::string path, const std::string& message)
-        : std::runtime_error(path + ": " + message), path_(std::move(path)) {}
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 /// Validates and converts. `data_dir` holds cdfs/ for named flow-size CDFs.
 /// Throws IncidentError on the first problem found.
