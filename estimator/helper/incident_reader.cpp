@@ -21,6 +21,7 @@
 #include "estimator/flow_size_cdf_library.h"
 #include "estimator/helper/clos_builder.h"
 #include "estimator/helper/json_fields.h"
+#include "models/model_params.h"
 
 namespace swarm {
 namespace {
@@ -372,6 +373,16 @@ const KindTable<Failure>& failure_kinds() {
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
               return NodeDown{switch_at(j, p, t)};
           }}},
+        {"link_blackhole",
+         {{"link"},
+          [](const json& j, const std::string& p, const Topology& t) -> Failure {
+              return LinkBlackhole{link_at(j, p, t)};
+          }}},
+        {"node_blackhole",
+         {{"node"},
+          [](const json& j, const std::string& p, const Topology& t) -> Failure {
+              return NodeBlackhole{switch_at(j, p, t)};
+          }}},
     };
     return table;
 }
@@ -642,8 +653,59 @@ TrafficSpec read_traffic(const json& j, const std::string& path, const Topology&
 // ---- candidates
 // ---------------------------------------------------------------------------------------
 
-std::vector<Candidate> read_candidates(const json& j, const std::string& path,
-                                       const Topology& topo) {
+/// A candidate's action: a classic one, or a mitigation model from the registry.
+Action read_candidate_action(const json& j, const std::string& path, const Topology& topo,
+                             const ModelRegistry& models) {
+    as_object(j, path);
+    const std::string& type = as_string(required_field(j, path, "type"), child(path, "type"));
+    if (action_kinds().count(type)) return read_typed(j, path, topo, action_kinds(), "action");
+    if (const ModelSpec* spec = models.find(type)) {
+        const ModelParams params(j, path, topo, spec->keys);
+        return ModelAction{type, spec->make(params)};
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : action_kinds()) names.push_back(entry.first);
+    for (const std::string& name : models.types()) names.push_back(name);
+    std::sort(names.begin(), names.end());
+    fail(child(path, "type"), "unknown action type " + in_quotes(type) + "; known types: " + joined(names));
+}
+
+/// Two flow policies in one candidate must not both steer a server's flows: which one wins
+/// would depend on their order, and no deployed system runs two overlays on one host.
+void check_policy_overlap(const std::vector<Action>& actions, const std::string& path, const Topology& topo) {
+    std::vector<int> owner(topo.servers().size(), -1);
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+        const auto* m = std::get_if<ModelAction>(&actions[a]);
+        if (!m || !m->model->steers_flows()) continue;
+        std::vector<std::int32_t> governed;
+        if (auto sources = m->model->governed_sources()) {
+            governed = std::move(*sources);
+        } else {
+            for (std::size_t s = 0; s < owner.size(); ++s) governed.push_back(static_cast<std::int32_t>(s));
+        }
+        for (std::int32_t s : governed) {
+            int& o = owner[static_cast<std::size_t>(s)];
+            if (o >= 0) {
+                fail(item(path, a), "steers the flows of " + in_quotes(topo.node(topo.servers()[static_cast<std::size_t>(s)]).name) +
+                                        ", which " + item(path, static_cast<std::size_t>(o)) + " already steers");
+            }
+            o = static_cast<int>(a);
+        }
+    }
+}
+
+std::vector<Action> read_candidate_actions(const json* j, const std::string& path, const Topology& topo,
+                                           const ModelRegistry& models) {
+    std::vector<Action> out;
+    if (j == nullptr) return out;
+    as_array(*j, path);
+    for (std::size_t i = 0; i < j->size(); ++i) out.push_back(read_candidate_action((*j)[i], item(path, i), topo, models));
+    check_policy_overlap(out, path, topo);
+    return out;
+}
+
+std::vector<Candidate> read_candidates(const json& j, const std::string& path, const Topology& topo,
+                                       const ModelRegistry& models) {
     as_array(j, path);
     if (j.empty()) {
         fail(path, "must list at least one candidate mitigation, got none");
@@ -659,8 +721,8 @@ std::vector<Candidate> read_candidates(const json& j, const std::string& path,
             fail(child(at, "name"), "duplicate candidate name " + in_quotes(name) + " (also " +
                                         item(path, it->second) + ")");
         }
-        Candidate candidate{name, {}, read_list(optional_field(j[i], "actions"), child(at, "actions"),
-                                            topo, action_kinds(), "action")};
+        Candidate candidate{name, {}, read_candidate_actions(optional_field(j[i], "actions"), child(at, "actions"),
+                                                             topo, models)};
         if (const json* description = optional_field(j[i], "description")) {
             candidate.description = as_string(*description, child(at, "description"));
         }
@@ -867,7 +929,7 @@ EstimatorSpec read_estimator(const json* j, const std::string& path) {
 // ---- the document
 // ------------------------------------------------------------------------------------------
 
-Incident read_document(const json& doc, const std::filesystem::path& data_dir) {
+Incident read_document(const json& doc, const std::filesystem::path& data_dir, const ModelRegistry& models) {
     const std::string root = "$";
     as_object(doc, root);
     // The version first: a newer document may use keys this reader does not know.
@@ -896,7 +958,7 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir) {
     incident.traffic =
         read_traffic(required_field(doc, root, "traffic"), child(root, "traffic"), topo, data_dir);
     incident.candidates =
-        read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo);
+        read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo, models);
     incident.comparator =
         read_comparator(optional_field(doc, "comparator"), child(root, "comparator"));
     incident.estimator = read_estimator(optional_field(doc, "estimator"), child(root, "estimator"));
@@ -973,9 +1035,10 @@ class DuplicateKeyFinder {
 
 }  // namespace
 
-Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir) {
+Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
+                       const ModelRegistry& models) {
     try {
-        return read_document(document, data_dir);
+        return read_document(document, data_dir, models);
     } catch (const IncidentError&) {
         throw;
     } catch (const std::exception& e) {
