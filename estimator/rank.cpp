@@ -124,7 +124,7 @@ void bind_models(Scenario& scenario, const Incident& incident, const std::vector
     }
     if (models.empty()) return;
     for (const auto& model : models) {
-        if (auto why = model->infeasible(*scenario.state)) exclude(scenario, model->type() + ": " + *why);
+        if (auto why = model->infeasible(*scenario.state, incident)) exclude(scenario, model->type() + ": " + *why);
     }
     build_phases(scenario, models, transport, sampler);
     const ModelContext context{incident, *scenario.state, *scenario.routing, transport, incident.estimator.epoch.value};

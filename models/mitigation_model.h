@@ -57,10 +57,12 @@ public:
         (void)context;
         return nullptr;
     }
-    /// Why this candidate cannot be applied on this network (VROOM: no headroom on the target),
-    /// or empty. An infeasible candidate is reported and never ranked first.
-    virtual std::optional<std::string> infeasible(const NetworkState& state) const {
+    /// Why this candidate cannot be applied on this network (VROOM: no headroom on the target
+    /// for the traffic the incident offers), or empty. `state` is the candidate's network after
+    /// every permanent edit. An infeasible candidate is reported and never ranked.
+    virtual std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const {
         (void)state;
+        (void)incident;
         return std::nullopt;
     }
     /// Only for models that steer flows: the servers (indices into Topology::servers()) whose

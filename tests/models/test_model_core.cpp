@@ -318,7 +318,7 @@ public:
         const LinkId l = link_;
         return {{after_s_, "repair done", [l](NetworkState& s) { s.set_link_drop_rate(l, 0.0); }}};
     }
-    std::optional<std::string> infeasible(const NetworkState&) const override {
+    std::optional<std::string> infeasible(const NetworkState&, const Incident&) const override {
         if (feasible_) return std::nullopt;
         return "no technician on site";
     }
