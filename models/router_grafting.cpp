@@ -9,7 +9,6 @@
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
-#include "models/candidate_models.h"
 #include "models/model_registry.h"
 
 namespace swarm {
@@ -215,10 +214,6 @@ std::optional<std::string> RouterGrafting::infeasible(const NetworkState& state,
     }
     if (!state.link_usable(beside_)) {
         return "the circuit cannot move beside " + topo.link_name(beside_) + ", which is down or disabled";
-    }
-    for (const MitigationModel* other : models_of_candidate(incident, *this)) {
-        const auto* g = dynamic_cast<const RouterGrafting*>(other);
-        if (g && g != this && g->moved_ == moved_) return "the session on " + topo.link_name(moved_) + " is grafted twice";
     }
     NetworkState after(state);
     graft(after);
