@@ -494,6 +494,15 @@ TEST(ModelIncident, ShippedModelsAreAllKnownTypes) {
     for (const std::string& type : builtin_models().types()) EXPECT_NE(message.find(type), std::string::npos) << type;
 }
 
+TEST(ModelIncident, SchemaListsEveryShippedModel) {
+    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "schema" / "incident.schema.json");
+    const nlohmann::json schema = nlohmann::json::parse(in);
+    const nlohmann::json& listed = schema.at("$defs").at("model_action").at("properties").at("type").at("enum");
+    for (const std::string& type : builtin_models().types()) {
+        EXPECT_NE(std::find(listed.begin(), listed.end(), type), listed.end()) << type;
+    }
+}
+
 TEST(ModelIncident, BadParametersNameTheirPath) {
     nlohmann::json doc = small_incident();
     doc["candidates"][2]["actions"][0]["after_ms"] = -1;
