@@ -10,7 +10,7 @@
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/helper/incident_reader.h"
-#include "model_binding.h"
+#include "model_test_support.h"
 #include "models/model_registry.h"
 #include "models/router_grafting.h"
 #include "swarm/rank.h"
@@ -18,20 +18,10 @@
 namespace swarm {
 namespace {
 
+using testing::entry;
+using testing::estimate;
 using testing::link;
 using testing::node;
-
-const TransportTables& analytic_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
-    return tables;
-}
-
-const TransportTables& ns3_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
-    return tables;
-}
 
 // Binary-exact times: phases start on epoch boundaries.
 constexpr double kEpoch = 0.0078125;       // 2^-7 s
@@ -44,7 +34,7 @@ class GraftingTest : public ::testing::Test {
 protected:
     Topology topo = testing::testbed_clos(2);
     Incident incident;  // the policy context only
-    const TransportMix transport{analytic_tables()};
+    const TransportMix transport{testing::tables("analytic-reno")};
 
     std::shared_ptr<const MitigationModel> make(double import_s = 0.0625) {
         nlohmann::json params = {{"type", "router_grafting"}, {"peer", "t0-0-0"},         {"from", "t1-0-0"},
@@ -66,23 +56,7 @@ protected:
     /// One long flow of `bits` at t = 0, with the routing seed given.
     double throughput(const NetworkState& state, const MitigationModel& model, const char* src, const char* dst,
                       double bits, std::uint64_t routing_seed) {
-        const Routing routing(state, 1500);
-        const testing::BoundModel bound(model, incident, state, routing, transport, kEpoch);
-        SimulationSettings s;
-        s.epoch_s = kEpoch;
-        s.duration_s = 1.0;
-        s.window_start_s = 0.0;
-        s.window_end_s = 1.0;
-        EpochSimulator simulator(routing, transport, s, &bound.models);
-        const std::vector<DemandMove> no_moves;
-        const DemandEditor editor(no_moves, topo.servers().size(), 1);
-        DemandSample d;
-        d.arrival_s = {0.0};
-        d.src = {server(src)};
-        d.dst = {server(dst)};
-        d.size_bytes = {bits / 8};
-        FlowOutcomes out;
-        simulator.run(d, editor, routing_seed, 4, out);
+        const FlowOutcomes out = testing::run_one_flow(model, state, server(src), server(dst), bits / 8, kEpoch, routing_seed);
         EXPECT_EQ(out.long_throughput_bps.size(), 1u);
         return out.long_throughput_bps.empty() ? 0.0 : out.long_throughput_bps[0];
     }
@@ -218,27 +192,13 @@ nlohmann::json example() {
     return doc;
 }
 
-const CandidateResult& entry(const Ranking& r, const std::string& name) {
-    for (const auto& c : r.ranking) {
-        if (c.candidate == name) return c;
-    }
-    throw std::runtime_error("no candidate " + name);
-}
-
-double estimate(const MetricEstimates& m, const std::string& name) {
-    for (const auto& [metric, e] : m) {
-        if (metric.name() == name) return e.estimate;
-    }
-    throw std::runtime_error("no metric " + name);
-}
-
 TEST(GraftingRanking, GraftingRemovesTheLossWithoutLosingTheCircuit) {
     nlohmann::json doc = example();
     for (auto& c : doc["candidates"]) {
         for (auto& a : c["actions"]) a.erase("start_s");  // graft at t = 0: the window is after it
     }
     RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), ns3_tables(), options);
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
     const double none = estimate(entry(r, "no-action").metrics, "p1_throughput");
     const double graft = estimate(entry(r, "router-grafting").metrics, "p1_throughput");
     const double disable = estimate(entry(r, "disable-link").metrics, "p1_throughput");
@@ -304,7 +264,7 @@ std::string infeasible_reason(nlohmann::json actions, nlohmann::json doc = examp
     doc["candidates"] = {{{"name", "no-action"}, {"actions", nlohmann::json::array()}},
                          {{"name", "c"}, {"actions", std::move(actions)}}};
     RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), analytic_tables(), options);
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), testing::tables("analytic-reno"), options);
     EXPECT_FALSE(entry(r, "c").connected);
     return entry(r, "c").reason;
 }

@@ -3,13 +3,10 @@
 // moving a virtual router off a lossy switch helps once the migration is over, and not before.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/helper/incident_reader.h"
-#include "model_binding.h"
+#include "model_test_support.h"
 #include "models/model_registry.h"
 #include "models/vroom.h"
 #include "swarm/rank.h"
@@ -17,20 +14,10 @@
 namespace swarm {
 namespace {
 
+using testing::entry;
+using testing::estimate;
 using testing::link;
 using testing::node;
-
-const TransportTables& analytic_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
-    return tables;
-}
-
-const TransportTables& ns3_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
-    return tables;
-}
 
 // Binary-exact times, so phase starts fall exactly on epoch boundaries.
 constexpr double kEpoch = 0.0078125;  // 2^-7 s
@@ -41,8 +28,6 @@ constexpr double kPathRtt = 8e-6 + 4 * 1.2e-6;  // two-tier path: 4 links of 1 u
 class VroomTimeline : public ::testing::Test {
 protected:
     Topology topo = testing::testbed_clos(2);
-    Incident incident;  // the policy context only; these models read nothing from it
-    const TransportMix transport{analytic_tables()};
 
     std::shared_ptr<const MitigationModel> make(nlohmann::json params) {
         params["type"] = "vroom";
@@ -54,24 +39,7 @@ protected:
     }
     /// One flow of `bytes` at t = 0 from t0-0-0's first server to t0-0-1's, under `model`.
     FlowOutcomes run(const NetworkState& state, const MitigationModel& model, double bytes) {
-        const Routing routing(state, 1500);
-        const testing::BoundModel bound(model, incident, state, routing, transport, kEpoch);
-        SimulationSettings s;
-        s.epoch_s = kEpoch;
-        s.duration_s = 1.0;
-        s.window_start_s = 0.0;
-        s.window_end_s = 1.0;
-        EpochSimulator simulator(routing, transport, s, &bound.models);
-        const std::vector<DemandMove> no_moves;
-        const DemandEditor editor(no_moves, topo.servers().size(), 1);
-        DemandSample d;
-        d.arrival_s = {0.0};
-        d.src = {server("t0-0-0", 0)};
-        d.dst = {server("t0-0-1", 0)};
-        d.size_bytes = {bytes};
-        FlowOutcomes out;
-        simulator.run(d, editor, 3, 4, out);
-        return out;
+        return testing::run_one_flow(model, state, server("t0-0-0", 0), server("t0-0-1", 0), bytes, kEpoch, 3);
     }
     /// t0-0-0's only way up is t1-0-0 (the switch that moves).
     NetworkState via_t1_0_0() {
@@ -185,24 +153,10 @@ nlohmann::json lossy_agg(double window_start, double window_end) {
             {"estimator", {{"epoch_ms", 1}, {"seed", 3}, {"traffic_samples", 3}, {"routing_samples", 2}}}};
 }
 
-const CandidateResult& entry(const Ranking& r, const std::string& name) {
-    for (const auto& c : r.ranking) {
-        if (c.candidate == name) return c;
-    }
-    throw std::runtime_error("no candidate " + name);
-}
-
-double estimate(const MetricEstimates& m, const std::string& name) {
-    for (const auto& [metric, e] : m) {
-        if (metric.name() == name) return e.estimate;
-    }
-    throw std::runtime_error("no metric " + name);
-}
-
 TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     RankOptions options;
     // After the move ([1.3, 1.8] s): the loss has left with A, p1 is capacity-limited.
-    const Ranking after = rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), ns3_tables(), options);
+    const Ranking after = rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
     const double none = estimate(entry(after, "no-action").metrics, "p1_throughput");
     const double moved = estimate(entry(after, "vroom").metrics, "p1_throughput");
     EXPECT_LT(none, 30e6);  // TCP at 1% loss (the ns-3 Cubic table)
@@ -218,7 +172,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     // network of their arrival: their p99 FCT is no-action's, sample for sample. Long flows
     // that start then gain only from the end of the move on (a 1.7 MB flow at the 1% table
     // rate runs for most of a second): far below the gain after it.
-    const Ranking during = rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), ns3_tables(), options);
+    const Ranking during = rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
     const double fct_none = estimate(entry(during, "no-action").metrics, "p99_fct");
     EXPECT_GT(fct_none, 0.1);
     EXPECT_NEAR(estimate(entry(during, "vroom").metrics, "p99_fct"), fct_none, 1e-9 * fct_none);
@@ -229,7 +183,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
 
 std::string infeasible_reason(const nlohmann::json& doc, const std::string& candidate) {
     RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), analytic_tables(), options);
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), testing::tables("analytic-reno"), options);
     const CandidateResult& c = entry(r, candidate);
     EXPECT_FALSE(c.connected) << candidate;
     return c.reason;
@@ -258,7 +212,7 @@ TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
     const Ranking fits = rank(read_incident(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"},
                                                           {"spare_capacity_fraction", 0.2}}}),
                                             SWARM_SOURCE_DATA_DIR),
-                              analytic_tables(), fits_options);
+                              testing::tables("analytic-reno"), fits_options);
     EXPECT_TRUE(entry(fits, "c").connected) << entry(fits, "c").reason;
     // The primary and the backup of both ToRs on one spare.
     EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "spare"}},
@@ -271,7 +225,7 @@ TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
     const Ranking two = rank(read_incident(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "a"}},
                                                        {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "b"}}}),
                                            SWARM_SOURCE_DATA_DIR),
-                             analytic_tables(), options);
+                             testing::tables("analytic-reno"), options);
     EXPECT_TRUE(entry(two, "c").connected);
     // A drained switch has no running router to move.
     EXPECT_EQ(infeasible_reason(
