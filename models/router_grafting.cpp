@@ -195,7 +195,7 @@ void RouterGrafting::graft(NetworkState& state) const {
 }
 
 std::vector<TimedEdit> RouterGrafting::timed_edits() const {
-    return {{link_moved_s(), "router_grafting: link moved", [this](NetworkState& state) { graft(state); }}};
+    return {{link_moved_s(), "router_grafting: link moved", [self = *this](NetworkState& state) { self.graft(state); }}};
 }
 
 std::shared_ptr<const FlowPolicy> RouterGrafting::flow_policy(const ModelContext& context) const {

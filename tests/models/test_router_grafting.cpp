@@ -167,8 +167,8 @@ TEST_F(GraftingTest, TrafficFromThePeerMovesAtOnce) {
 
 TEST_F(GraftingTest, GraftAddsTheCircuitBesideTheOtherAndItsWeight) {
     NetworkState state(topo);
-    const auto& model = dynamic_cast<const RouterGrafting&>(*make());
-    model.graft(state);
+    const auto made = make();
+    dynamic_cast<const RouterGrafting&>(*made).graft(state);
     EXPECT_FALSE(state.link_usable(link(topo, "t0-0-0", "t1-0-0")));
     EXPECT_EQ(state.link_capacity_bps(link(topo, "t0-0-0", "t1-0-1")), 20e9);
     const auto slot = [&](const char* a, const char* b) {
