@@ -172,17 +172,21 @@ void BifrostRun::add_default_leg(FlowPlan& plan, double start_s, const FlowReque
 }
 
 // A long flow sprays over the whole set, each path an equal share (§4.1 round-robin groups), and
-// moves to the set without the failed paths when the connection detects them.
+// moves to the set without the failed paths when the connection detects them. It always has
+// top_k subflows, the positions wrapping round the set when it has fewer paths: the core gives a
+// flow with k subflows k per-subflow shares where they meet, so equal counts keep BIFROST's
+// flows equal among themselves (an intra-pod pair with 2 paths is not half an inter-pod one).
 void BifrostRun::plan_long(const FlowRequest& request, const Connection& c, FlowPlan& plan) const {
     const SpraySets& sets = c.sets;
     const bool detected = request.arrival_s >= c.detected_s;
     const std::vector<std::size_t>& now = detected ? sets.after : sets.before;
-    fill_leg(plan.add_leg(request.arrival_s), c, now, 0, static_cast<int>(now.size()), 0.0);
+    const int k = policy_->params().top_k;
+    fill_leg(plan.add_leg(request.arrival_s), c, now, 0, k, 0.0);
     if (detected || !sets.changes()) return;
     if (sets.fallback()) {
         add_default_leg(plan, c.detected_s, request);
     } else {
-        fill_leg(plan.add_leg(c.detected_s), c, sets.after, 0, static_cast<int>(sets.after.size()), 0.0);
+        fill_leg(plan.add_leg(c.detected_s), c, sets.after, 0, k, 0.0);
     }
 }
 

@@ -245,14 +245,17 @@ protected:
 
 TEST_F(BifrostPlanTest, CandidatesAreDistinctPathsAndTheTopKIsSprayed) {
     auto r = run();
-    // Intra-pod, two paths (via t1-0-0 or t1-0-1): both sprayed, whatever top_k.
+    // Intra-pod, two paths (via t1-0-0 or t1-0-1): both sprayed, round-robin over top_k = 4
+    // positions, so every BIFROST flow has 4 subflows.
     ASSERT_TRUE(r->plan(request(server("t0-0-0", 0), server("t0-0-1", 0), 0.1, 1e6), plan_));
     ASSERT_EQ(plan_.legs().size(), 1u);
     const RouteLeg& intra = plan_.legs()[0];
-    EXPECT_EQ(intra.subflows, 2);
+    EXPECT_EQ(intra.subflows, 4);
     const auto two = paths(intra, 4);
-    ASSERT_EQ(two.size(), 2u);
+    ASSERT_EQ(two.size(), 4u);
     EXPECT_NE(via(two[0], "t1-0-0"), via(two[1], "t1-0-0"));
+    EXPECT_EQ(two[0], two[2]);
+    EXPECT_EQ(two[1], two[3]);
     EXPECT_EQ(intra.drop_rate, 0.0);
     EXPECT_NEAR(intra.base_rtt_s, 8e-6 + 4 * 1.2e-6, 1e-12);
     // Across pods, 8 paths (2 x 2 x 2): the top 4, all different.
@@ -277,10 +280,12 @@ TEST_F(BifrostPlanTest, LossyPathLeavesTheSpraySetAtDetection) {
     // The pair's first flow: both paths until 4 ms after its arrival, then the healthy one.
     ASSERT_TRUE(r->plan(request(a, b, 0.1, 1e6), plan_));
     ASSERT_EQ(plan_.legs().size(), 2u);
-    EXPECT_EQ(plan_.legs()[0].subflows, 2);
+    EXPECT_EQ(plan_.legs()[0].subflows, 4);
     EXPECT_NEAR(plan_.legs()[0].drop_rate, 0.1, 1e-12);  // half the groups at 20%
     EXPECT_NEAR(plan_.legs()[1].start_s, 0.104, 1e-12);
-    EXPECT_EQ(plan_.legs()[1].subflows, 1);
+    EXPECT_EQ(plan_.legs()[1].subflows, 4);
+    const auto healthy = paths(plan_.legs()[1], 4);
+    EXPECT_EQ(healthy, std::vector<std::vector<NodeId>>(4, healthy[0]));  // the one healthy path, 4 times
     EXPECT_EQ(plan_.legs()[1].drop_rate, 0.0);
     EXPECT_TRUE(via(hops(plan_.legs()[1].channels), "t1-0-1"));
     // Later flows of the pair start on the healthy path; the reverse pair is its own connection.
@@ -297,7 +302,7 @@ TEST_F(BifrostPlanTest, LossyPathLeavesTheSpraySetAtDetection) {
     plan_.clear();
     ASSERT_TRUE(lenient->plan(request(a, b, 0.1, 1e6), plan_));
     ASSERT_EQ(plan_.legs().size(), 1u);
-    EXPECT_EQ(plan_.legs()[0].subflows, 2);
+    EXPECT_NEAR(plan_.legs()[0].drop_rate, 0.1, 1e-12);
 }
 
 TEST_F(BifrostPlanTest, SharedLossIsNotRoutedAround) {
@@ -310,7 +315,8 @@ TEST_F(BifrostPlanTest, SharedLossIsNotRoutedAround) {
     auto r = run();
     ASSERT_TRUE(r->plan(request(a, b, 0.1, 1e6), plan_));
     ASSERT_EQ(plan_.legs().size(), 1u);
-    EXPECT_EQ(plan_.legs()[0].subflows, 2);
+    const auto both = paths(plan_.legs()[0], 4);
+    EXPECT_EQ(std::set<std::vector<NodeId>>(both.begin(), both.end()).size(), 2u);
     EXPECT_NEAR(plan_.legs()[0].drop_rate, 1.0 - 0.99 * 0.7, 1e-12);
     plan_.clear();
     ASSERT_TRUE(r->plan(request(a, b, 0.5, 1e6), plan_));
