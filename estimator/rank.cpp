@@ -40,21 +40,6 @@ struct Scenario {
     ScenarioModels models;
 };
 
-std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const std::vector<Metric>& extra) {
-    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
-                                   *Metric::parse("p99_fct")};
-    auto add = [&](const Metric& m) {
-        if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
-    };
-    if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) {
-        for (const Metric& m : p->order) add(m);
-    } else {
-        for (const auto& [m, w] : std::get<LinearComparatorSpec>(comparator).weights) add(m);
-    }
-    for (const Metric& m : extra) add(m);
-    return metrics;
-}
-
 /// The partition check: every server that holds demand must reach every ToR it talks to.
 /// Returns why not, or an empty string.
 std::string partition(const NetworkState& state, const Routing& routing, const DemandSampler& sampler) {
