@@ -55,6 +55,16 @@ protected:
             if (std::find(channels.begin(), channels.end(), hop(a, b)) != channels.end()) return seed;
         }
     }
+    /// A 1 MB flow at t = 0 whose own ECMP draw from `src` to `dst` crosses a -> b.
+    FlowRequest request_crossing(const Routing& routing, const char* src, const char* dst, const char* a,
+                                 const char* b) {
+        FlowRequest r;
+        r.src_server = server(src);
+        r.dst_server = server(dst);
+        r.size_bytes = 1e6;
+        r.path_seed = derive_seed(seed_crossing(routing, src, dst, a, b), {0});
+        return r;
+    }
     /// One long flow of `bits` at t = 0, with the routing seed given.
     double throughput(const NetworkState& state, const MitigationModel& model, const char* src, const char* dst,
                       double bits, std::uint64_t routing_seed) {
@@ -83,11 +93,7 @@ TEST_F(GraftingTest, TowardsThePeerOldPathThenTunnelThenNewExit) {
     const auto policy = model->flow_policy({incident, state, routing, transport, kEpoch});
     ASSERT_TRUE(policy);
     auto run = policy->start_run(1);
-    FlowRequest r;
-    r.src_server = server("t0-0-1");
-    r.dst_server = server("t0-0-0");
-    r.size_bytes = 1e6;
-    r.path_seed = derive_seed(seed_crossing(routing, "t0-0-1", "t0-0-0", "t1-0-0", "t0-0-0"), {0});
+    FlowRequest r = request_crossing(routing, "t0-0-1", "t0-0-0", "t1-0-0", "t0-0-0");
     FlowPlan plan;
     ASSERT_TRUE(run->plan(r, plan));
     const auto legs = plan.legs();
@@ -147,11 +153,7 @@ TEST_F(GraftingTest, SpineSessionOfAnAggregationSwitch) {
     const auto model = make(0.0625, "t1-0-0", "t2-0", "t2-1");
     const auto policy = model->flow_policy({incident, state, routing, transport, kEpoch});
     auto run = policy->start_run(1);
-    FlowRequest r;
-    r.src_server = server("t0-1-0");
-    r.dst_server = server("t0-0-0");
-    r.size_bytes = 1e6;
-    r.path_seed = derive_seed(seed_crossing(routing, "t0-1-0", "t0-0-0", "t2-0", "t1-0-0"), {0});
+    FlowRequest r = request_crossing(routing, "t0-1-0", "t0-0-0", "t2-0", "t1-0-0");
     FlowPlan plan;
     ASSERT_TRUE(run->plan(r, plan));
     ASSERT_EQ(plan.legs().size(), 3u);
