@@ -14,6 +14,7 @@ NetworkState::NetworkState(const Topology& topology)
       link_failed_(topology.link_count(), 0),
       link_disabled_(topology.link_count(), 0),
       link_blackholed_(topology.link_count(), 0),
+      channel_drop_rate_(topology.channel_count(), 0.0),
       node_drop_rate_(topology.node_count(), 0.0),
       node_failed_(topology.node_count(), 0),
       node_disabled_(topology.node_count(), 0),
@@ -92,6 +93,7 @@ void NetworkState::set_link_drop_rate(LinkId l, double drop_rate) { link_drop_ra
 void NetworkState::set_node_drop_rate(NodeId n, double drop_rate) { node_drop_rate_[idx(n)] = drop_rate; }
 void NetworkState::set_link_capacity_bps(LinkId l, double capacity_bps) { link_capacity_bps_[idx(l)] = capacity_bps; }
 void NetworkState::set_link_blackholed(LinkId l, bool blackholed) { link_blackholed_[idx(l)] = blackholed ? 1 : 0; }
+void NetworkState::set_channel_drop_rate(ChannelId c, double drop_rate) { channel_drop_rate_[idx(c)] = drop_rate; }
 void NetworkState::set_node_blackholed(NodeId n, bool blackholed) { node_blackholed_[idx(n)] = blackholed ? 1 : 0; }
 
 void NetworkState::apply_wcmp(const SetWcmp& wcmp) {

@@ -38,6 +38,10 @@ public:
     void set_link_capacity_bps(LinkId l, double capacity_bps);
     void set_link_blackholed(LinkId l, bool blackholed);
     void set_node_blackholed(NodeId n, bool blackholed);
+    /// A drop in one direction of a link only, on top of the link's own: a fault of the port a
+    /// channel enters (VROOM: a switch's loss stays on the links that still reach its old
+    /// hardware). Routing still uses the channel at 1.
+    void set_channel_drop_rate(ChannelId c, double drop_rate);
 
     const Topology& topology() const { return *topology_; }
 
@@ -50,6 +54,12 @@ public:
     /// which routing still uses (failures LinkBlackhole/NodeBlackhole).
     double link_drop_rate(LinkId l) const { return link_blackholed_[idx(l)] ? 1.0 : link_drop_rate_[idx(l)]; }
     double node_drop_rate(NodeId n) const { return node_blackholed_[idx(n)] ? 1.0 : node_drop_rate_[idx(n)]; }
+    /// What a packet crossing the link in direction `c` is dropped with: the link's drop and
+    /// the channel's own (set_channel_drop_rate) combined.
+    double channel_drop_rate(ChannelId c) const {
+        const double link = link_drop_rate(c / 2);
+        return 1.0 - (1.0 - link) * (1.0 - channel_drop_rate_[idx(c)]);
+    }
     bool link_blackholed(LinkId l) const { return link_blackholed_[idx(l)] != 0; }
     bool node_blackholed(NodeId n) const { return node_blackholed_[idx(n)] != 0; }
     /// WCMP weight of the hop from `node` to its adjacency entry `slot` (default 1).
@@ -77,6 +87,7 @@ private:
     std::vector<char> link_failed_;
     std::vector<char> link_disabled_;
     std::vector<char> link_blackholed_;
+    std::vector<double> channel_drop_rate_;  ///< by ChannelId, besides the link's drop
     std::vector<double> node_drop_rate_;
     std::vector<char> node_failed_;
     std::vector<char> node_disabled_;

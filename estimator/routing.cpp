@@ -40,8 +40,9 @@ Routing::Routing(const NetworkState& state, double mtu_bytes)
         const NodeId server = servers[s];
         const NodeId tor = topo.node(server).tor;
         const LinkId link = topo.server_link(static_cast<std::int32_t>(s));
-        servers_[s] = {server, tor, -1, topo.channel(link, server), topo.channel(link, tor), link_props(link),
-                       state.link_usable(link)};
+        const ChannelId up = topo.channel(link, server);
+        const ChannelId down = topo.channel(link, tor);
+        servers_[s] = {server, tor, -1, up, down, channel_props(up), channel_props(down), state.link_usable(link)};
     }
     const auto& tors = topo.tors();
     for (std::size_t i = 0; i < tors.size(); ++i) tor_index_[static_cast<std::size_t>(tors[i])] = static_cast<std::int32_t>(i);
@@ -60,8 +61,9 @@ Routing::Routing(const NetworkState& state, double mtu_bytes)
     compile_next_hops();
 }
 
-Routing::LinkProps Routing::link_props(LinkId link) const {
-    return {1.0 - state_->link_drop_rate(link), state_->topology().link(link).delay.value,
+Routing::LinkProps Routing::channel_props(ChannelId channel) const {
+    const LinkId link = channel / 2;
+    return {1.0 - state_->channel_drop_rate(channel), state_->topology().link(link).delay.value,
             mtu_bits_ / state_->link_capacity_bps(link)};
 }
 
@@ -149,7 +151,7 @@ void Routing::compile_next_hops() {
                 id = static_cast<std::uint32_t>(list_begin_.size() - 1);
                 for (std::size_t i = 0; i < entries.size(); ++i) {
                     hops_.push_back({entries[i].second, scratch[i].node, entries[i].first});
-                    hop_link_.push_back(link_props(scratch[i].link));
+                    hop_link_.push_back(channel_props(entries[i].first));
                 }
                 list_begin_.push_back(static_cast<std::uint32_t>(hops_.size()));
                 interned[static_cast<std::size_t>(sw)].emplace_back(hash, id);
@@ -227,7 +229,7 @@ PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_se
     };
 
     NodeId node = src.tor;
-    cross(src.up, src.link);
+    cross(src.up, src.up_props);
     while (node != dst.tor) {
         keep *= node_keep_[static_cast<std::size_t>(node)];
         const std::span<const CompiledHop> hops = compiled(node, d);
@@ -248,7 +250,7 @@ PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_se
         node = hops[lo].node;
     }
     keep *= node_keep_[static_cast<std::size_t>(dst.tor)];
-    cross(dst.down, dst.link);
+    cross(dst.down, dst.down_props);
     return {1.0 - keep, 2.0 * one_way_delay + serialisation};
 }
 
@@ -262,7 +264,7 @@ PathProperties Routing::path_properties(std::span<const ChannelId> channels) con
     double one_way_delay = 0.0;
     double serialisation = 0.0;
     for (std::size_t i = 0; i < channels.size(); ++i) {
-        const LinkProps link = link_props(channels[i] / 2);
+        const LinkProps link = channel_props(channels[i]);
         keep *= link.keep;
         one_way_delay += link.delay_s;
         serialisation += link.serialisation_s;

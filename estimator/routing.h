@@ -71,7 +71,8 @@ private:
         NodeId node;
         ChannelId channel;
     };
-    /// What crossing a link adds to the path properties, packed so one cache line has it all.
+    /// What crossing a link in one direction adds to the path properties, packed so one cache
+    /// line has it all.
     struct LinkProps {
         double keep;           ///< 1 - drop rate
         double delay_s;        ///< propagation
@@ -84,7 +85,8 @@ private:
         std::int32_t tor_index;  ///< in Topology::tors()
         ChannelId up;    ///< server -> ToR
         ChannelId down;  ///< ToR -> server
-        LinkProps link;
+        LinkProps up_props;
+        LinkProps down_props;
         bool usable;
     };
     std::uint16_t distance(NodeId node, std::size_t tor_index) const {
@@ -95,7 +97,7 @@ private:
     void next_hops(NodeId node, std::size_t tor_index, std::vector<Hop>& out) const;
     void compile_next_hops();
     void find_uniform_switches();
-    LinkProps link_props(LinkId link) const;
+    LinkProps channel_props(ChannelId channel) const;
     std::span<const CompiledHop> compiled(NodeId node, std::size_t tor_index) const;
     bool server_attached(std::int32_t server) const { return servers_[static_cast<std::size_t>(server)].usable; }
 
@@ -127,7 +129,7 @@ private:
     std::vector<std::uint32_t> next_list_;   ///< [tor index][table row] -> list, kNoList
     std::vector<std::uint32_t> list_begin_;  ///< CSR into hops_, list count + 1
     std::vector<CompiledHop> hops_;
-    std::vector<LinkProps> hop_link_;        ///< per entry of hops_: the link it crosses
+    std::vector<LinkProps> hop_link_;        ///< per entry of hops_: the channel it crosses
 
     std::vector<double> node_keep_;          ///< 1 - switch drop rate, by NodeId
     std::vector<ServerPort> servers_;        ///< by server index

@@ -51,16 +51,25 @@ std::string Vroom::describe(const Topology& topology) const {
 
 std::vector<TimedEdit> Vroom::timed_edits() const {
     std::vector<TimedEdit> edits;
+    const NodeId router = p_.router;
+    const std::vector<ChannelId> ingress = p_.ingress;
     for (std::size_t i = 0; i < p_.links.size(); ++i) {
         const LinkId link = p_.links[i];
-        const bool last = i + 1 == p_.links.size();
-        const NodeId router = p_.router;
         const double fraction = p_.spare_capacity_fraction;
         const bool clears = p_.clears_link_failures;
         edits.push_back({link_migrated_s(i),
                          "vroom: link " + std::to_string(i + 1) + " of " + std::to_string(p_.links.size()) +
                              " moved to " + p_.spare,
                          [=](NetworkState& state) {
+                             if (i == 0) {
+                                 // A's switch faults move onto the channels that still enter A: exactly the
+                                 // same drop for every path (each enters X once), now removable link by link.
+                                 const double a_drop = state.node_drop_rate(router);
+                                 state.set_node_drop_rate(router, 0.0);
+                                 state.set_node_blackholed(router, false);
+                                 for (ChannelId c : ingress) state.set_channel_drop_rate(c, a_drop);
+                             }
+                             state.set_channel_drop_rate(ingress[i], 0.0);
                              // §3.2.1: the link is now a circuit to B's port, of B's capacity.
                              const double spare_bps = fraction * state.topology().link(link).capacity.value;
                              if (clears) {
@@ -69,12 +78,6 @@ std::vector<TimedEdit> Vroom::timed_edits() const {
                                  state.set_link_blackholed(link, false);
                              } else {
                                  state.set_link_capacity_bps(link, std::min(spare_bps, state.link_capacity_bps(link)));
-                             }
-                             // §3.4.2 "Double data planes": A forwards until its last link has
-                             // moved; then its data plane, with its faults, is removed.
-                             if (last) {
-                                 state.set_node_drop_rate(router, 0.0);
-                                 state.set_node_blackholed(router, false);
                              }
                          }});
     }
@@ -191,6 +194,10 @@ void register_vroom(ModelRegistry& registry) {
                       for (const auto& a : adjacent) {
                           if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end())
                               v.links.push_back(a.link);
+                      }
+                      for (LinkId link : v.links) {
+                          const Link& l = topo.link(link);
+                          v.ingress.push_back(topo.channel(link, l.a == v.router ? l.b : l.a));
                       }
                       return std::make_shared<Vroom>(std::move(v));
                   }});

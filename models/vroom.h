@@ -25,9 +25,12 @@ struct VroomParams {
     double fib_install_s = 100e-6;            ///< t_fib, §3.4.2 "between one hundred and a few hundred microseconds"
     double link_migration_s = 0.1;            ///< Δ per link (proposal: the thesis does not measure it)
     std::vector<LinkId> links;                ///< X's links in migration order (every one of them)
-    double spare_capacity_fraction = 1.0;     ///< B's port capacity relative to X's links (§3.7)
-    bool clears_link_failures = true;         ///< faults on X's links sit on A's ports (proposal)
-    double start_s = 0.0;                     ///< t0
+    /// The channel of each link into X: a packet is forwarded by A iff it enters X over a link
+    /// that has not moved yet (§3.4.2 "Double data planes": B sets up every outgoing link first).
+    std::vector<ChannelId> ingress;
+    double spare_capacity_fraction = 1.0;  ///< B's port capacity relative to X's links (§3.7)
+    bool clears_link_failures = true;      ///< faults on X's links sit on A's ports (proposal)
+    double start_s = 0.0;                  ///< t0
 };
 
 class Vroom : public MitigationModel {
@@ -36,8 +39,8 @@ public:
 
     std::string type() const override { return "vroom"; }
     std::string describe(const Topology& topology) const override;
-    /// Link i (0-based, in migration order) terminates on B from link_migrated_s(i); X's switch
-    /// faults leave with the last link (see docs/models/vroom.md §2 for the approximation).
+    /// Link i (0-based, in migration order) terminates on B from link_migrated_s(i), and the
+    /// traffic entering X over it no longer meets A's switch faults (docs/models/vroom.md §2).
     std::vector<TimedEdit> timed_edits() const override;
     /// Reports the timeline's costs (control-plane downtime, migration end); steers no flow.
     std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;

@@ -306,6 +306,33 @@ TEST_F(ModelCoreTest, PathPropertiesOfAChainMatchSampledPaths) {
     }
 }
 
+TEST_F(ModelCoreTest, ChannelDropAppliesInOneDirectionOnly) {
+    NetworkState state(topo);
+    state.apply(Failure{LinkLoss{link(topo, "t0-0-0", "t1-0-0"), 0.01}});
+    state.set_channel_drop_rate(hop("t0-0-0", "t1-0-0"), 0.02);
+    const std::int32_t b = server("t0-0-1", 0);
+    state.set_channel_drop_rate(down(b), 0.05);  // into b only
+    EXPECT_NEAR(state.channel_drop_rate(hop("t0-0-0", "t1-0-0")), 1.0 - 0.99 * 0.98, 1e-15);
+    EXPECT_NEAR(state.channel_drop_rate(hop("t1-0-0", "t0-0-0")), 0.01, 1e-15);
+    EXPECT_EQ(state.link_drop_rate(link(topo, "t0-0-0", "t1-0-0")), 0.01);
+    EXPECT_TRUE(state.link_usable(link(topo, "t0-0-0", "t1-0-0")));
+    const Routing routing(state, 1500);
+    // Up through t1-0-0 into b: both channel drops; the way back: the link's only.
+    EXPECT_NEAR(routing.path_properties(via("t1-0-0")).drop_rate, 1.0 - 0.99 * 0.98 * 0.95, 1e-12);
+    const std::vector<ChannelId> back = {up(b), hop("t0-0-1", "t1-0-0"), hop("t1-0-0", "t0-0-0"),
+                                         down(server("t0-0-0", 0))};
+    EXPECT_NEAR(routing.path_properties(back).drop_rate, 0.01, 1e-12);
+    // Sampled paths agree, in both directions.
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        for (const auto& [from, to] : {std::pair{server("t0-0-0", 0), b}, std::pair{b, server("t0-0-0", 0)}}) {
+            Rng rng(seed);
+            std::vector<ChannelId> channels;
+            const PathProperties s = routing.sample_path(from, to, rng, channels);
+            EXPECT_DOUBLE_EQ(s.drop_rate, routing.path_properties(channels).drop_rate);
+        }
+    }
+}
+
 // ---- models in incidents and rankings -----------------------------------------------------------
 
 /// Repairs a link: the simplest state-editing model. Infeasible when told so.
