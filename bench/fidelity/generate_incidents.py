@@ -114,6 +114,28 @@ def scenario1():
     return cases
 
 
+def second_link_cases(prefix, story, first, first_candidates, l, level, disabled_note):
+    """Two orderings of `first` (a failure described by story = (new, old) sentences) and a
+    second failure of link l at `level` (low, high or down): "-new", l fails last with no
+    mitigation yet; "-old", l failed first and, if lossy, was disabled (ongoing mitigation)."""
+    second = {"type": "link_down", "link": l} if level == "down" else loss(l, level)
+    what = "is down" if level == "down" else f"drops {LEVELS[level]:g}"
+    name = l[0] + "-" + l[1]
+    new = incident(f"{prefix}-{level}-new", f"Table A.1 {story[0]}, then {name} {what}.",
+                   [first, second], [],
+                   first_candidates + [{"name": "disable-" + ("second" if "s2" in prefix else "link"),
+                                        "actions": [disable(l)]}])
+    if level == "down":
+        note, ongoing = " (a down link stays down: identical to the other order)", []
+        last = {"name": new["candidates"][-1]["name"], "actions": [disable(l)]}
+    else:
+        note, ongoing = disabled_note, [disable(l)]
+        last = {"name": "bring-back-" + ("second" if "s2" in prefix else "link"), "actions": [enable(l)]}
+    old = incident(f"{prefix}-{level}-old", f"Table A.1 {story[1].format(first=f'{name} {what} first{note}')}.",
+                   [second, first], ongoing, first_candidates + [last])
+    return [new, old]
+
+
 def scenario2():
     half = link("t1-0-0", "t2-0")
     lossy = link("t0-0-1", "t1-0-0")
@@ -127,25 +149,11 @@ def scenario2():
     cases = [incident("s2-half-capacity",
                       f"Table A.1 Scenario 2: {half[0]}-{half[1]} runs at half capacity.",
                       [capacity], [], base_candidates)]
+    story = (f"Scenario 2: {half[0]}-{half[1]} at half capacity",
+             "Scenario 2: {first}; then " + f"{half[0]}-{half[1]} lost half its capacity")
     for level in ("low", "high", "down"):
-        second = ({"type": "link_down", "link": lossy} if level == "down" else loss(lossy, level))
-        what = "is down" if level == "down" else f"drops {LEVELS[level]:g}"
-        cases.append(incident(
-            f"s2-half-capacity-{level}-new",
-            f"Table A.1 Scenario 2: {half[0]}-{half[1]} at half capacity, then {lossy[0]}-{lossy[1]} {what}.",
-            [capacity, second], [],
-            base_candidates + [{"name": "disable-second", "actions": [disable(lossy)]}]))
-        ongoing = [] if level == "down" else [disable(lossy)]
-        note = (" (a down link stays down: identical to the other order)" if level == "down"
-                else "; it was disabled before the capacity loss")
-        cases.append(incident(
-            f"s2-half-capacity-{level}-old",
-            f"Table A.1 Scenario 2: {lossy[0]}-{lossy[1]} {what} first{note}; then "
-            f"{half[0]}-{half[1]} lost half its capacity.",
-            [second, capacity], ongoing,
-            base_candidates + ([{"name": "bring-back-second", "actions": [enable(lossy)]}]
-                               if level != "down" else
-                               [{"name": "disable-second", "actions": [disable(lossy)]}])))
+        cases += second_link_cases("s2-half-capacity", story, capacity, base_candidates, lossy, level,
+                                   "; it was disabled before the capacity loss")
     return cases
 
 
@@ -164,25 +172,11 @@ def scenario3():
         cases.append(incident(f"s3-tor-{tl}",
                               f"Table A.1 Scenario 3: ToR {tor} drops {LEVELS[tl]:g}.",
                               [tor_loss], [], tor_candidates))
+        story = (f"Scenario 3: ToR {tor} drops {LEVELS[tl]:g}",
+                 "Scenario 3: {first}; then ToR " + f"{tor} drops {LEVELS[tl]:g}")
         for ll in ("low", "high", "down"):
-            second = ({"type": "link_down", "link": other} if ll == "down" else loss(other, ll))
-            what = "is down" if ll == "down" else f"drops {LEVELS[ll]:g}"
-            cases.append(incident(
-                f"s3-tor-{tl}-link-{ll}-new",
-                f"Table A.1 Scenario 3: ToR {tor} drops {LEVELS[tl]:g}, then {other[0]}-{other[1]} {what}.",
-                [tor_loss, second], [],
-                tor_candidates + [{"name": "disable-link", "actions": [disable(other)]}]))
-            ongoing = [] if ll == "down" else [disable(other)]
-            note = (" (a down link stays down: identical to the other order)" if ll == "down"
-                    else " and was disabled")
-            cases.append(incident(
-                f"s3-tor-{tl}-link-{ll}-old",
-                f"Table A.1 Scenario 3: {other[0]}-{other[1]} {what} first{note}; then ToR {tor} "
-                f"drops {LEVELS[tl]:g}.",
-                [second, tor_loss], ongoing,
-                tor_candidates + ([{"name": "bring-back-link", "actions": [enable(other)]}]
-                                  if ll != "down" else
-                                  [{"name": "disable-link", "actions": [disable(other)]}])))
+            cases += second_link_cases(f"s3-tor-{tl}-link", story, tor_loss, tor_candidates, other, ll,
+                                       " and was disabled")
     return cases
 
 
