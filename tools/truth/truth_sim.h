@@ -20,13 +20,13 @@ struct SimLink {
     std::int32_t b = 0;
     double bps = 10e9;
     double delay_s = 1e-6;
-    double drop_rate = 0.0;  ///< each packet crossing the link, either direction
+    double drop_rate = 0.0;  ///< each packet crossing the link, either direction, but pure ACKs
 };
 
 /// The network, in full-scale units. Node ids are dense, 0..node_count-1.
 struct SimNetwork {
     std::int32_t node_count = 0;
-    std::vector<double> node_drop_rate;  ///< per node: each packet the node receives
+    std::vector<double> node_drop_rate;  ///< per node: each packet it receives, but pure ACKs
     std::vector<SimLink> links;
 };
 
