@@ -47,10 +47,9 @@ double lone_flow_goodput(double drop, std::uint64_t bytes, double scale, std::ui
     SimSettings settings;
     settings.tcp = truth_tcp_settings(ns3common::CongestionControl::kCubic);
     settings.time_scale = scale;
-    settings.snapshot_s = 60.0;
     settings.horizon_s = 60.0;
     settings.run = run;
-    const SimResult r = simulate(two_hop(drop), {SimFlow{{0, 1, 2}, 0.0, bytes, true, true}}, settings);
+    const SimResult r = simulate(two_hop(drop), {SimFlow{{0, 1, 2}, 0.0, bytes, true}}, settings);
     return r.flows[0].finish_s > 0.0 ? 8.0 * static_cast<double>(bytes) / r.flows[0].finish_s : 0.0;
 }
 

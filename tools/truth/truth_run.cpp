@@ -19,14 +19,14 @@ namespace swarm::truth {
 namespace {
 
 constexpr double kMtuBytes = 1500.0;   // the tables' MTU (docs/tables.md), for Routing's RTTs
-constexpr double kSnapshotFactor = 2.0;  // as the estimator: long flows censored at 2 x duration
-/// Short flows are followed until they finish or this much simulated time: their FCTs are
-/// not censored at 2 x duration (the estimator's, drawn from the tables, never are), and 30 s
-/// covers a SYN and several backed-off data timeouts.
-constexpr double kShortHorizonS = 30.0;
+/// Every measured flow is followed until it finishes or this much simulated time has passed
+/// (then it is censored: a long flow reports the rate it achieved, a short flow the time so far,
+/// a lower bound). The estimator censors long flows at 2 x duration, a budget choice; the truth
+/// wants each flow's lifetime: with a 1 s SYN timeout a long flow whose SYN is lost would
+/// otherwise read as 0 b/s in a 0.2 s horizon. 30 s covers a SYN and several backed-off data
+/// timeouts; the flows still running by then are the slow ones, so following them costs little.
+constexpr double kHorizonS = 30.0;
 
-/// The estimator's network for a candidate: failures, ongoing mitigations, actions (in that
-/// order, docs/model.md), or the healthy network when `actions` is null.
 NetworkState network_state(const Incident& incident, const std::vector<Action>* actions) {
     NetworkState state(incident.topology);
     for (const SetWcmp& w : incident.routing.wcmp) state.apply_wcmp(w);
@@ -149,9 +149,7 @@ SliceInput build_slice(const Incident& incident, const std::vector<Action>* acti
         flow.start_s = arrival;
         flow.bytes = static_cast<std::uint64_t>(std::max(1.0, std::ceil(demand.size_bytes[f])));
         flow.measured = measured;
-        const bool is_long = demand.size_bytes[f] > incident.estimator.short_flow_threshold.value;
-        flow.measured_until_horizon = measured && !is_long;
-        in.is_long.push_back(is_long);
+        in.is_long.push_back(demand.size_bytes[f] > incident.estimator.short_flow_threshold.value);
         in.flows.push_back(std::move(flow));
     }
     if (in.unroutable_measured > 0) {
@@ -172,8 +170,7 @@ SliceOutcome run_slice(const Incident& incident, const std::vector<Action>* acti
     SimSettings settings;
     settings.tcp = options.tcp;
     settings.time_scale = options.scale;
-    settings.snapshot_s = kSnapshotFactor * incident.traffic.duration.value;
-    settings.horizon_s = std::max(settings.snapshot_s, kShortHorizonS);
+    settings.horizon_s = std::max(kHorizonS, 2.0 * incident.traffic.duration.value);
     settings.seed = 1;
     settings.run = static_cast<std::uint64_t>(slice) + 1;  // the error models' streams: per slice
     const SimResult sim = simulate(in.network, in.flows, settings);
@@ -185,17 +182,14 @@ SliceOutcome run_slice(const Incident& incident, const std::vector<Action>* acti
         if (!flow.measured) continue;
         const SimFlowResult& r = sim.flows[f];
         // Receiver-side completion from the sender's connect() (handshake included).
+        const bool done = r.finish_s >= 0.0;
+        out.censored += done ? 0 : 1;
+        const double elapsed = (done ? r.finish_s : sim.end_s) - flow.start_s;
         if (in.is_long[f]) {
-            // As the estimator: a long flow still running at the snapshot reports its average.
-            const bool done = r.finish_s >= 0.0 && r.finish_s <= settings.snapshot_s;
-            out.censored += done ? 0 : 1;
-            const double elapsed = (done ? r.finish_s : settings.snapshot_s) - flow.start_s;
-            const double bits = 8.0 * static_cast<double>(done ? flow.bytes : r.bytes_at_snapshot);
+            const double bits = 8.0 * static_cast<double>(done ? flow.bytes : r.bytes_received);
             out.long_throughput_bps.push_back(elapsed > 0.0 ? bits / elapsed : 0.0);
         } else {
-            const bool done = r.finish_s >= 0.0;
-            out.censored += done ? 0 : 1;
-            out.short_fct_s.push_back((done ? r.finish_s : sim.end_s) - flow.start_s);  // else a lower bound
+            out.short_fct_s.push_back(elapsed);  // unfinished: a lower bound
         }
     }
     return out;
@@ -331,8 +325,7 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
                            {"syn_rto_s", t.syn_rto_s},
                            {"initial_cwnd", t.initial_cwnd},
                            {"mss_bytes", t.mss_bytes},
-                           {"long_flow_censor_s", kSnapshotFactor * incident.traffic.duration.value},
-                           {"short_flow_horizon_s", std::max(kSnapshotFactor * incident.traffic.duration.value, kShortHorizonS)},
+                           {"horizon_s", std::max(kHorizonS, 2.0 * incident.traffic.duration.value)},
                            {"candidates", details}};
     return doc;
 }

@@ -174,23 +174,7 @@ struct Delivery {
     std::vector<SimFlowResult>* results = nullptr;
     std::unordered_map<std::uint64_t, std::size_t> by_sender;
     std::size_t measured_left = 0;  ///< measured flows not finished
-    std::size_t late_left = 0;      ///< measured_until_horizon flows not finished
-    bool snapshot_taken = false;
     double time_scale = 1.0;
-
-    void maybe_stop() const {
-        if (measured_left == 0 || (snapshot_taken && late_left == 0)) {
-            ns3::Simulator::Stop();
-        }
-    }
-
-    void snapshot() {
-        for (SimFlowResult& r : *results) {
-            r.bytes_at_snapshot = r.bytes_received;
-        }
-        snapshot_taken = true;
-        maybe_stop();
-    }
 
     static std::uint64_t sender_key(ns3::Ipv4Address ip, std::uint16_t port) {
         return std::uint64_t{ip.Get()} << 16 | port;
@@ -207,10 +191,8 @@ struct Delivery {
         const SimFlow& flow = (*flows)[it->second];
         if (r.finish_s < 0.0 && r.bytes_received >= flow.bytes) {
             r.finish_s = ns3::Simulator::Now().GetSeconds() / time_scale;
-            if (flow.measured) {
-                --measured_left;
-                late_left -= flow.measured_until_horizon ? 1 : 0;
-                maybe_stop();
+            if (flow.measured && --measured_left == 0) {
+                ns3::Simulator::Stop();
             }
         }
     }
@@ -339,12 +321,10 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
                                        static_cast<std::uint16_t>(sport));
         delivery.by_sender[Delivery::sender_key(sip, static_cast<std::uint16_t>(sport))] = i;
         delivery.measured_left += flow.measured ? 1 : 0;
-        delivery.late_left += flow.measured && flow.measured_until_horizon ? 1 : 0;
     }
     if (delivery.measured_left == 0) {
-        delivery.snapshot();  // nothing to wait for
+        Simulator::Stop();  // nothing to wait for
     }
-    Simulator::Schedule(Seconds(settings.snapshot_s * f), &Delivery::snapshot, &delivery);
 
     Simulator::Stop(Seconds(settings.horizon_s * f));
     Simulator::Run();  // until the last measured flow finishes (Delivery) or the horizon

@@ -37,7 +37,6 @@ struct SimFlow {
     double start_s = 0.0;
     std::uint64_t bytes = 0;
     bool measured = false;  ///< the run may stop once every measured flow has finished
-    bool measured_until_horizon = false;  ///< measured, and wanted beyond the snapshot
 };
 
 struct SimSettings {
@@ -46,13 +45,8 @@ struct SimSettings {
     /// start times, the horizon and every TCP time constant multiplied by F inside the run;
     /// results are converted back to full scale.
     double time_scale = 1.0;
-    /// Full-scale time at which every flow's delivered bytes are recorded (the estimator's
-    /// censoring horizon for long flows, SimFlowResult::bytes_at_snapshot).
-    double snapshot_s = 1.0;
-    /// Full-scale time at which the run stops regardless. It stops earlier once every measured
-    /// flow has finished, or once the snapshot is taken and every measured flow that
-    /// `measured_until_horizon` marks has finished (short flows: their FCT is not censored at
-    /// the snapshot, as the estimator's table-drawn FCTs are not).
+    /// Full-scale time at which the run stops regardless; it stops earlier once every measured
+    /// flow has finished.
     double horizon_s = 1.0;
     std::uint32_t seed = 1;
     std::uint64_t run = 1;
@@ -61,7 +55,6 @@ struct SimSettings {
 struct SimFlowResult {
     double finish_s = -1.0;  ///< last byte delivered to the receiving application; -1: not done
     std::uint64_t bytes_received = 0;
-    std::uint64_t bytes_at_snapshot = 0;  ///< delivered by SimSettings::snapshot_s
 };
 
 struct SimResult {
