@@ -27,6 +27,21 @@ double mean_of(const std::vector<double>& values) {
 
 }  // namespace
 
+std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const std::vector<Metric>& extra) {
+    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
+                                   *Metric::parse("p99_fct")};
+    auto add = [&](const Metric& m) {
+        if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
+    };
+    if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) {
+        for (const Metric& m : p->order) add(m);
+    } else {
+        for (const auto& [m, w] : std::get<LinearComparatorSpec>(comparator).weights) add(m);
+    }
+    for (const Metric& m : extra) add(m);
+    return metrics;
+}
+
 std::vector<double> sample_metrics(FlowOutcomes& outcomes, const std::vector<Metric>& metrics) {
     std::sort(outcomes.long_throughput_bps.begin(), outcomes.long_throughput_bps.end());
     std::sort(outcomes.short_fct_s.begin(), outcomes.short_fct_s.end());
@@ -55,7 +70,12 @@ MetricEstimate summarise_composite(const std::vector<double>& values, double con
     const double standard_error = std::sqrt(squares / (n - 1.0) / n);
     const boost::math::students_t t(n - 1.0);
     const double half_width = boost::math::quantile(t, 0.5 + confidence / 2.0) * standard_error;
-    return {mean, mean - half_width, mean + half_width, static_cast<int>(finite.size())};
+    // Throughputs and completion times are never negative; a heavy tail (a few samples with a
+    // timeout in their p99) can stretch the symmetric t-interval below 0, which says nothing
+    // more than 0 does, so the interval is cut at the support.
+    const bool non_negative = *std::min_element(finite.begin(), finite.end()) >= 0.0;
+    const double low = non_negative ? std::max(0.0, mean - half_width) : mean - half_width;
+    return {mean, low, mean + half_width, static_cast<int>(finite.size())};
 }
 
 }  // namespace swarm

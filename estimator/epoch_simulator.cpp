@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <stdexcept>
 
 namespace swarm {
 
@@ -22,6 +23,8 @@ void FlowOutcomes::clear() {
     long_throughput_bps.clear();
     short_fct_s.clear();
     censored = 0;
+    censored_short = 0;
+    side_metrics.clear();
     unroutable = 0;
     epochs = 0;
 }
@@ -48,9 +51,18 @@ std::int32_t DemandEditor::apply(std::int32_t server, std::size_t flow, int side
 }
 
 EpochSimulator::EpochSimulator(const Routing& routing, const TransportMix& transport,
-                               const SimulationSettings& settings)
-    : routing_(&routing), transport_(&transport), settings_(settings), mtu_bits_(transport.mtu_bytes() * 8.0) {
-    const NetworkState& state = routing.state();
+                               const SimulationSettings& settings, const ScenarioModels* models)
+    : routing_(&routing),
+      base_routing_(&routing),
+      transport_(&transport),
+      settings_(settings),
+      models_(models && !models->empty() ? models : nullptr),
+      mtu_bits_(transport.mtu_bytes() * 8.0) {}
+
+void EpochSimulator::enter_phase(std::size_t phase) {
+    routing_ = phase == 0 ? base_routing_ : models_->phases[phase - 1].routing;
+    phase_ = phase;
+    const NetworkState& state = routing_->state();
     const std::size_t links = state.topology().link_count();
     channel_capacity_bps_.resize(2 * links);
     for (std::size_t l = 0; l < links; ++l) {
@@ -60,8 +72,34 @@ EpochSimulator::EpochSimulator(const Routing& routing, const TransportMix& trans
     }
 }
 
+void EpochSimulator::start_runs(std::uint64_t routing_seed) {
+    runs_.clear();
+    if (!models_) return;
+    for (std::size_t p = 0; p < models_->policies.size(); ++p) {
+        runs_.push_back(models_->policies[p]->start_run(derive_seed(routing_seed, {kModelStream, p})));
+    }
+}
+
+bool EpochSimulator::plan_flow(const FlowRequest& request, FlowPlan& plan, const FlowTransport*& transport) {
+    for (const auto& run : runs_) {
+        plan.clear();
+        if (!run->plan(request, plan)) continue;
+        if (plan.empty()) throw std::logic_error("a flow policy took a flow without giving it a route");
+        transport = run->transport();
+        return true;
+    }
+    return false;
+}
+
+double EpochSimulator::leg_cap_bps(const RouteLeg& leg, const FlowTransport* transport,
+                                   const TransportTables& tables, double u) const {
+    if (leg.stalled()) return 0.0;
+    if (transport) return transport->loss_limited_bps(leg, tables, u);
+    return tables.loss_limited.sample_bps(leg.drop_rate, leg.base_rtt_s, u);
+}
+
 void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow,
-                           Rng& routing_rng, Rng& transport_rng, FlowOutcomes& out) {
+                           std::uint64_t routing_seed, Rng& transport_rng, FlowOutcomes& out) {
     std::int32_t src = demand.src[flow];
     std::int32_t dst = demand.dst[flow];
     if (!editor.empty()) {
@@ -73,32 +111,194 @@ void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& edito
         ++out.unroutable;
         return;
     }
-    const double arrival = demand.arrival_s[flow];
-    const double size = demand.size_bytes[flow];
+    FlowRequest request;
+    request.flow = flow;
+    request.src_server = src;
+    request.dst_server = dst;
+    request.arrival_s = demand.arrival_s[flow];
+    request.size_bytes = demand.size_bytes[flow];
+    request.is_short = request.size_bytes <= settings_.short_flow_bytes;
+    // The flow's own routing stream: the same ECMP choice in every candidate whose DAG agrees
+    // (common random numbers), whatever other flows do.
+    request.path_seed = derive_seed(routing_seed, {flow});
     const TransportTables& tables = transport_->for_flow(settings_.transport_mix_seed, flow);
-    if (size <= settings_.short_flow_bytes) {
-        const auto begin = static_cast<std::int32_t>(short_links_.size());
-        path_scratch_.clear();
-        const PathProperties path = routing_->sample_path(src, dst, routing_rng, path_scratch_);
-        short_links_.insert(short_links_.end(), path_scratch_.begin(), path_scratch_.end());
-        short_flows_.push_back({begin, static_cast<std::int32_t>(short_links_.size()), size, path.drop_rate,
-                                path.base_rtt_s, measured(arrival), &tables});
+    const FlowTransport* transport = nullptr;
+    const bool planned = !runs_.empty() && plan_flow(request, plan_scratch_, transport);
+    if (request.is_short) {
+        admit_short(request, planned ? &plan_scratch_ : nullptr, transport, tables, 2.0 * settings_.duration_s);
         return;
     }
-    path_scratch_.clear();
-    const PathProperties path = routing_->sample_path(src, dst, routing_rng, path_scratch_);
-    path_links_.insert(path_links_.end(), path_scratch_.begin(), path_scratch_.end());
+    admit_long(request, planned ? &plan_scratch_ : nullptr, transport, tables, transport_rng.uniform());
+}
+
+void EpochSimulator::admit_short(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
+                                 const TransportTables& tables, double horizon) {
+    const auto begin = static_cast<std::int32_t>(short_links_.size());
+    ShortFlow flow{begin, begin, request.size_bytes, request.arrival_s, 0.0, {}, measured(request.arrival_s),
+                   false, &tables, transport};
+    if (!plan) {
+        Rng rng(request.path_seed);
+        const PathProperties path = routing_->sample_path(request.src_server, request.dst_server, rng, short_links_);
+        flow.leg.drop_rate = path.drop_rate;
+        flow.leg.base_rtt_s = path.base_rtt_s;
+    } else {
+        // A short flow completes on the first leg that gets its packets through; until then it
+        // waits (a stall, a blackhole before detection).
+        const RouteLeg* through = nullptr;
+        for (const RouteLeg& leg : plan->legs()) {
+            if (!leg.stalled()) {
+                through = &leg;
+                break;
+            }
+        }
+        if (through) {
+            flow.wait_s = std::max(0.0, through->start_s - request.arrival_s);
+            flow.leg.subflows = through->subflows;
+            flow.leg.drop_rate = through->drop_rate;
+            flow.leg.base_rtt_s = through->base_rtt_s;
+            short_links_.insert(short_links_.end(), through->channels.begin(), through->channels.end());
+        }
+    }
+    flow.path_end = static_cast<std::int32_t>(short_links_.size());
+    if (flow.leg.stalled()) {
+        flow.never = true;
+        flow.wait_s = std::max(0.0, horizon - request.arrival_s);
+    }
+    short_flows_.push_back(std::move(flow));
+}
+
+void EpochSimulator::push_long(const RouteLeg& leg, double cap_bps, std::int32_t plan_slot) {
+    path_links_.insert(path_links_.end(), leg.channels.begin(), leg.channels.end());
     path_offsets_.push_back(static_cast<std::int32_t>(path_links_.size()));
-    remaining_bits_.push_back(size * 8.0);
-    cap_bps_.push_back(tables.loss_limited.sample_bps(path.drop_rate, path.base_rtt_s, transport_rng.uniform()));
+    const double scale = leg.stalled() ? 1.0 : static_cast<double>(leg.subflows);
+    cap_bps_.push_back(cap_bps / scale);
+    rate_scale_.push_back(scale);
+    plan_slot_.push_back(plan_slot);
+}
+
+void EpochSimulator::admit_long(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
+                                const TransportTables& tables, double u) {
+    if (!plan) {
+        Rng rng(request.path_seed);
+        RouteLeg& leg = leg_scratch_;
+        leg.channels.clear();
+        leg.subflows = 1;
+        const PathProperties path = routing_->sample_path(request.src_server, request.dst_server, rng, leg.channels);
+        leg.drop_rate = path.drop_rate;
+        leg.base_rtt_s = path.base_rtt_s;
+        push_long(leg, leg_cap_bps(leg, nullptr, tables, u), -1);
+        base_rtt_s_.push_back(path.base_rtt_s);
+    } else {
+        // The leg in force at arrival; later ones wait in a plan slot until their epoch.
+        const auto legs = plan->legs();
+        std::size_t current = 0;
+        while (current + 1 < legs.size() && legs[current + 1].start_s <= request.arrival_s) ++current;
+        std::int32_t slot = -1;
+        {
+            if (free_slots_.empty()) {
+                free_slots_.push_back(static_cast<std::int32_t>(plan_slots_.size()));
+                plan_slots_.emplace_back();
+            }
+            slot = free_slots_.back();
+            free_slots_.pop_back();
+            PlanSlot& stored = plan_slots_[static_cast<std::size_t>(slot)];
+            stored.plan.clear();
+            for (const RouteLeg& leg : legs) {
+                RouteLeg& copy = stored.plan.add_leg(leg.start_s);
+                copy.channels.assign(leg.channels.begin(), leg.channels.end());
+                copy.subflows = leg.subflows;
+                copy.drop_rate = leg.drop_rate;
+                copy.base_rtt_s = leg.base_rtt_s;
+            }
+            stored.next_leg = current + 1;
+            stored.transport = transport;
+            if (stored.next_leg < legs.size()) next_switch_s_ = std::min(next_switch_s_, legs[stored.next_leg].start_s);
+        }
+        push_long(legs[current], leg_cap_bps(legs[current], transport, tables, u), slot);
+        // The handshake and last-byte delivery are charged at the RTT of the leg that
+        // eventually carries the flow: the last one.
+        base_rtt_s_.push_back(legs.back().base_rtt_s);
+    }
+    remaining_bits_.push_back(request.size_bytes * 8.0);
     rate_bps_.push_back(0.0);
     long_flows_changed_ = true;
-    arrival_s_.push_back(arrival);
-    size_bytes_.push_back(size);
-    base_rtt_s_.push_back(path.base_rtt_s);
-    const bool is_measured = measured(arrival);
+    arrival_s_.push_back(request.arrival_s);
+    size_bytes_.push_back(request.size_bytes);
+    cap_u_.push_back(u);
+    src_.push_back(request.src_server);
+    dst_.push_back(request.dst_server);
+    path_seed_.push_back(request.path_seed);
+    tables_.push_back(&tables);
+    const bool is_measured = measured(request.arrival_s);
     measured_.push_back(is_measured);
     measured_active_ += is_measured ? 1 : 0;
+}
+
+double EpochSimulator::next_switch_s() const {
+    double next = std::numeric_limits<double>::infinity();
+    if (models_ && phase_ < models_->phases.size()) next = models_->phases[phase_].start_s;
+    for (std::size_t f = 0; f < plan_slot_.size(); ++f) {
+        if (plan_slot_[f] < 0) continue;
+        const PlanSlot& slot = plan_slots_[static_cast<std::size_t>(plan_slot_[f])];
+        if (slot.next_leg < slot.plan.legs().size()) next = std::min(next, slot.plan.legs()[slot.next_leg].start_s);
+    }
+    return next;
+}
+
+// Phase changes and planned re-routes take effect at the first epoch boundary at or after
+// their time (rates are constant within an epoch). Paths change in place, so the CSR arrays
+// are rebuilt once for all flows that move.
+void EpochSimulator::switch_routes(double t0) {
+    bool phase_changed = false;
+    while (models_ && phase_ < models_->phases.size() && models_->phases[phase_].start_s <= t0) {
+        enter_phase(phase_ + 1);
+        phase_changed = true;
+    }
+    reroute_links_.clear();
+    std::vector<std::int32_t> offsets;  // rare path: a phase change or a re-route
+    offsets.reserve(path_offsets_.size());
+    offsets.push_back(0);
+    for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
+        const std::int32_t slot_index = plan_slot_[f];
+        const RouteLeg* leg = nullptr;
+        const FlowTransport* transport = nullptr;
+        if (slot_index >= 0) {
+            PlanSlot& slot = plan_slots_[static_cast<std::size_t>(slot_index)];
+            const auto legs = slot.plan.legs();
+            std::size_t next = slot.next_leg;
+            while (next < legs.size() && legs[next].start_s <= t0) ++next;
+            if (next != slot.next_leg) leg = &legs[next - 1];
+            slot.next_leg = next;
+            transport = slot.transport;
+        } else if (phase_changed) {
+            RouteLeg& fresh = leg_scratch_;
+            fresh.channels.clear();
+            fresh.subflows = 1;
+            Rng rng(path_seed_[f]);
+            if (routing_->reachable(src_[f], dst_[f])) {
+                const PathProperties path = routing_->sample_path(src_[f], dst_[f], rng, fresh.channels);
+                fresh.drop_rate = path.drop_rate;
+                fresh.base_rtt_s = path.base_rtt_s;
+            } else {
+                fresh.subflows = 0;  // cut off in this phase: it waits
+            }
+            leg = &fresh;
+        }
+        if (!leg) {
+            reroute_links_.insert(reroute_links_.end(), path_links_.begin() + path_offsets_[f],
+                                  path_links_.begin() + path_offsets_[f + 1]);
+        } else {
+            reroute_links_.insert(reroute_links_.end(), leg->channels.begin(), leg->channels.end());
+            const double scale = leg->stalled() ? 1.0 : static_cast<double>(leg->subflows);
+            cap_bps_[f] = leg_cap_bps(*leg, transport, *tables_[f], cap_u_[f]) / scale;
+            rate_scale_[f] = scale;
+        }
+        offsets.push_back(static_cast<std::int32_t>(reroute_links_.size()));
+    }
+    path_links_.swap(reroute_links_);
+    path_offsets_.swap(offsets);
+    long_flows_changed_ = true;
+    next_switch_s_ = next_switch_s();
 }
 
 void EpochSimulator::allocate_rates() {
@@ -118,6 +318,13 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
     // every channel a long flow crosses; re-summing them here over every long-flow path cost
     // two passes of random accesses per epoch, more than the short flows themselves at 16K.
     for (const ShortFlow& flow : short_flows_) {
+        if (flow.never) {
+            if (flow.measured) {
+                out.short_fct_s.push_back(flow.wait_s);
+                ++out.censored_short;
+            }
+            continue;
+        }
         double queueing_s = 0.0;
         for (auto i = flow.path_begin; i < flow.path_end; ++i) {
             const ChannelId c = short_links_[static_cast<std::size_t>(i)];
@@ -128,9 +335,18 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
             const double packets = flow.tables->queueing.sample_packets(utilisation, load.flows, u);
             queueing_s += packets * mtu_bits_ / load.capacity_bps;
         }
-        const double rtts = flow.tables->short_flow_rtts.sample_rtts(flow.size_bytes, flow.drop_rate, flow.base_rtt_s,
-                                                                 transport_rng.uniform());
-        if (flow.measured) out.short_fct_s.push_back(rtts * (flow.base_rtt_s + queueing_s));
+        // Subflows run side by side: each round trip waits for one path's queues, on average.
+        queueing_s /= static_cast<double>(flow.leg.subflows);
+        const double u = transport_rng.uniform();
+        double fct = 0.0;
+        if (flow.transport) {
+            fct = flow.transport->short_flow_fct_s(flow.size_bytes, flow.leg, queueing_s, *flow.tables, u);
+        } else {
+            const double rtts = flow.tables->short_flow_rtts.sample_rtts(flow.size_bytes, flow.leg.drop_rate,
+                                                                         flow.leg.base_rtt_s, u);
+            fct = rtts * (flow.leg.base_rtt_s + queueing_s);
+        }
+        if (flow.measured) out.short_fct_s.push_back(flow.wait_s + fct);
     }
     short_flows_.clear();
     short_links_.clear();
@@ -144,9 +360,10 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
     const std::size_t active = rate_bps_.size();
     for (std::size_t f = 0; f < active; ++f) {
         const double start = std::max(arrival_s_[f], t0);
-        const double sent = rate_bps_[f] * (t1 - start);
-        if (sent >= remaining_bits_[f]) {
-            const double finish = start + remaining_bits_[f] / rate_bps_[f];
+        const double rate = rate_bps_[f] * rate_scale_[f];
+        const double sent = rate * (t1 - start);
+        if (sent >= remaining_bits_[f] && rate > 0.0) {
+            const double finish = start + remaining_bits_[f] / rate;
             // One base RTT for the handshake and the last byte's delivery.
             const double fct = finish - arrival_s_[f] + base_rtt_s_[f];
             if (measured_[f]) {
@@ -154,6 +371,7 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
                 --measured_active_;
             }
             long_flows_changed_ = true;
+            if (plan_slot_[f] >= 0) free_slots_.push_back(plan_slot_[f]);
             continue;
         }
         const std::int32_t begin = path_offsets_[f];
@@ -165,6 +383,13 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
         size_bytes_[keep] = size_bytes_[f];
         base_rtt_s_[keep] = base_rtt_s_[f];
         measured_[keep] = measured_[f];
+        rate_scale_[keep] = rate_scale_[f];
+        cap_u_[keep] = cap_u_[f];
+        src_[keep] = src_[f];
+        dst_[keep] = dst_[f];
+        path_seed_[keep] = path_seed_[f];
+        tables_[keep] = tables_[f];
+        plan_slot_[keep] = plan_slot_[f];
         path_offsets_[keep + 1] = write_link;
         ++keep;
     }
@@ -175,6 +400,13 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
     size_bytes_.resize(keep);
     base_rtt_s_.resize(keep);
     measured_.resize(keep);
+    rate_scale_.resize(keep);
+    cap_u_.resize(keep);
+    src_.resize(keep);
+    dst_.resize(keep);
+    path_seed_.resize(keep);
+    tables_.resize(keep);
+    plan_slot_.resize(keep);
     path_offsets_.resize(keep + 1);
     path_links_.resize(static_cast<std::size_t>(write_link));
     (void)out;
@@ -186,7 +418,7 @@ void EpochSimulator::censor(double horizon, FlowOutcomes& out) {
     for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
         if (!measured_[f]) continue;
         const double elapsed = horizon - arrival_s_[f];
-        const double sent_bits = size_bytes_[f] * 8.0 - remaining_bits_[f];
+        const double sent_bits = size_bytes_[f] * 8.0 - remaining_bits_[f];  // includes every subflow
         out.long_throughput_bps.push_back(elapsed > 0.0 ? sent_bits / elapsed : 0.0);
         ++out.censored;
     }
@@ -202,6 +434,18 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
     size_bytes_.clear();
     base_rtt_s_.clear();
     measured_.clear();
+    rate_scale_.clear();
+    cap_u_.clear();
+    src_.clear();
+    dst_.clear();
+    path_seed_.clear();
+    tables_.clear();
+    plan_slot_.clear();
+    free_slots_.clear();
+    for (std::size_t i = plan_slots_.size(); i-- > 0;) free_slots_.push_back(static_cast<std::int32_t>(i));
+    enter_phase(0);
+    start_runs(routing_seed);
+    next_switch_s_ = next_switch_s();
     path_offsets_.assign(1, 0);
     path_links_.clear();
     short_flows_.clear();
@@ -209,7 +453,6 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
     measured_active_ = 0;
     long_flows_changed_ = true;
 
-    Rng routing_rng(routing_seed);
     Rng transport_rng(transport_seed);
     const double epoch = settings_.epoch_s;
     // Flows arriving after the window only matter while measured flows are still running;
@@ -239,9 +482,10 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
         // Flows arriving during this epoch join at its start (Algorithm 1), and transmit from
         // their own arrival time.
         while (next < flows && demand.arrival_s[next] < t1) {
-            admit(demand, editor, next, routing_rng, transport_rng, out);
+            admit(demand, editor, next, routing_seed, transport_rng, out);
             ++next;
         }
+        if (t0 >= next_switch_s_) switch_routes(t0);
         allocate_rates();
         finish_short_flows(transport_rng, out);
         const std::int64_t until = quiet_until(k, demand, next, horizon);
@@ -249,6 +493,7 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
         out.epochs += static_cast<std::size_t>(until - k);
         k = until - 1;
     }
+    for (const auto& run : runs_) run->side_metrics(settings_.window_end_s - settings_.window_start_s, out.side_metrics);
 }
 
 // Epochs k+1 .. m-1 change nothing but the flows' remaining bytes when no flow arrives, no
@@ -261,13 +506,14 @@ std::int64_t EpochSimulator::quiet_until(std::int64_t k, const DemandSample& dem
     const double epoch = settings_.epoch_s;
     const auto t1_of = [&](std::int64_t j) { return static_cast<double>(j) * epoch + epoch; };
     // The next arrival joins in its epoch: only epochs ending at or before it can be skipped.
-    double stop = horizon;
+    double stop = std::min(horizon, next_switch_s_);
     if (next < demand.size()) stop = std::min(stop, demand.arrival_s[next]);
     if (stop < t1_of(k + 1) || rate_bps_.empty()) return k + 1;
     const double t0 = static_cast<double>(k) * epoch;
     for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
-        if (rate_bps_[f] <= 0.0) continue;
-        stop = std::min(stop, std::max(arrival_s_[f], t0) + remaining_bits_[f] / rate_bps_[f]);
+        const double rate = rate_bps_[f] * rate_scale_[f];
+        if (rate <= 0.0) continue;
+        stop = std::min(stop, std::max(arrival_s_[f], t0) + remaining_bits_[f] / rate);
         if (stop < t1_of(k + 1)) return k + 1;
     }
     // Skip whole epochs that end before the first event (and start before the horizon).

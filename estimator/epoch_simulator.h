@@ -6,9 +6,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "estimator/demand.h"
+#include "estimator/flow_policy.h"
 #include "estimator/max_min_fair.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
@@ -32,9 +36,28 @@ struct FlowOutcomes {
     std::vector<double> long_throughput_bps;  ///< long flows that started in the window
     std::vector<double> short_fct_s;          ///< short flows that started in the window
     std::size_t censored = 0;    ///< long flows still running at the horizon (rate so far used)
+    std::size_t censored_short = 0;  ///< short flows that never got through (horizon used as FCT)
     std::size_t unroutable = 0;  ///< flows with no usable path (only on partitioned networks)
     std::size_t epochs = 0;
+    /// What the candidate's mitigation models report beside the CLP (FlowPolicyRun::side_metrics).
+    std::vector<std::pair<std::string, double>> side_metrics;
     void clear();
+};
+
+/// What a candidate's mitigation models add to the epoch loop (models/, DESIGN.md extension
+/// points 3 and 4): later network states (phases) and per-flow steering (policies).
+struct ScenarioModels {
+    /// From `start_s` on, the network is `routing`'s state: its capacities hold, flows that
+    /// arrive take its paths, and running flows no policy steers re-take their path in it
+    /// (same per-flow seed, so a flow keeps its ECMP choice wherever the DAG did not change).
+    struct Phase {
+        double start_s;
+        const Routing* routing;
+    };
+    std::vector<Phase> phases;  ///< in start order; the simulator's own routing holds before
+    /// Asked in order; the first whose run takes a flow steers it.
+    std::vector<std::shared_ptr<const FlowPolicy>> policies;
+    bool empty() const { return phases.empty() && policies.empty(); }
 };
 
 /// A candidate's demand edits compiled for per-flow lookup.
@@ -57,7 +80,9 @@ private:
 /// that the epoch loop itself does not allocate once warm.
 class EpochSimulator {
 public:
-    EpochSimulator(const Routing& routing, const TransportMix& transport, const SimulationSettings& settings);
+    /// `models` (may be null) must outlive the simulator.
+    EpochSimulator(const Routing& routing, const TransportMix& transport, const SimulationSettings& settings,
+                   const ScenarioModels* models = nullptr);
 
     void run(const DemandSample& demand, const DemandEditor& editor, std::uint64_t routing_seed,
              std::uint64_t transport_seed, FlowOutcomes& out);
@@ -67,13 +92,33 @@ private:
         std::int32_t path_begin;
         std::int32_t path_end;
         double size_bytes;
-        double drop_rate;
-        double base_rtt_s;
+        double arrival_s;
+        double wait_s;  ///< stalled time before the leg it completes on (0 on the default path)
+        RouteLeg leg;   ///< properties only; its channels are in short_links_
         bool measured;
+        bool never;     ///< no leg gets through: censored at the horizon
         const TransportTables* tables;
+        const FlowTransport* transport;
     };
-    void admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow, Rng& routing_rng,
+    /// A long flow's plan while it has legs to come (slot in plan_slots_).
+    struct PlanSlot {
+        FlowPlan plan;
+        std::size_t next_leg = 0;
+        const FlowTransport* transport = nullptr;
+    };
+    void start_runs(std::uint64_t routing_seed);
+    void admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow, std::uint64_t routing_seed,
                Rng& transport_rng, FlowOutcomes& out);
+    bool plan_flow(const FlowRequest& request, FlowPlan& plan, const FlowTransport*& transport);
+    void admit_short(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
+                     const TransportTables& tables, double horizon);
+    void admit_long(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
+                    const TransportTables& tables, double u);
+    void push_long(const RouteLeg& leg, double cap_bps, std::int32_t plan_slot);
+    double leg_cap_bps(const RouteLeg& leg, const FlowTransport* transport, const TransportTables& tables, double u) const;
+    void switch_routes(double t0);
+    void enter_phase(std::size_t phase);
+    double next_switch_s() const;
     void allocate_rates();
     void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
     void advance(double t0, double t1, FlowOutcomes& out);
@@ -83,9 +128,13 @@ private:
         return arrival >= settings_.window_start_s && arrival < settings_.window_end_s;
     }
 
-    const Routing* routing_;
+    const Routing* routing_;  ///< the phase in force
+    const Routing* base_routing_;
     const TransportMix* transport_;
     SimulationSettings settings_;
+    const ScenarioModels* models_;
+    std::size_t phase_ = 0;  ///< phases of models_ entered so far
+    std::vector<std::unique_ptr<FlowPolicyRun>> runs_;
     double mtu_bits_;
     std::vector<double> channel_capacity_bps_;
     MaxMinFairAllocator allocator_;
@@ -100,6 +149,20 @@ private:
     std::vector<char> measured_;
     std::vector<std::int32_t> path_offsets_;  ///< CSR into path_links_, active_count + 1
     std::vector<std::int32_t> path_links_;
+    // Only read by phase changes and planned re-routes.
+    std::vector<double> rate_scale_;  ///< subflows: the flow's rate is rate_bps_ x this
+    std::vector<double> cap_u_;       ///< the flow's draw from the loss-limited table
+    std::vector<std::int32_t> src_;
+    std::vector<std::int32_t> dst_;
+    std::vector<std::uint64_t> path_seed_;
+    std::vector<const TransportTables*> tables_;
+    std::vector<std::int32_t> plan_slot_;  ///< -1: default routing
+    std::vector<PlanSlot> plan_slots_;
+    std::vector<std::int32_t> free_slots_;
+    double next_switch_s_;  ///< earliest pending leg or phase start
+    std::vector<std::int32_t> reroute_links_;  ///< scratch for rebuilding path_links_
+    FlowPlan plan_scratch_;
+    RouteLeg leg_scratch_;
     std::size_t measured_active_ = 0;
     bool long_flows_changed_ = true;  ///< a long flow joined or left since the last allocation
 

@@ -1,5 +1,7 @@
 #include "estimator/network_state.h"
 
+#include "models/mitigation_model.h"
+
 #include <algorithm>
 #include <type_traits>
 
@@ -11,9 +13,11 @@ NetworkState::NetworkState(const Topology& topology)
       link_drop_rate_(topology.link_count(), 0.0),
       link_failed_(topology.link_count(), 0),
       link_disabled_(topology.link_count(), 0),
+      link_blackholed_(topology.link_count(), 0),
       node_drop_rate_(topology.node_count(), 0.0),
       node_failed_(topology.node_count(), 0),
       node_disabled_(topology.node_count(), 0),
+      node_blackholed_(topology.node_count(), 0),
       weights_(topology.node_count()),
       drained_tor_(topology.node_count(), 0) {
     for (std::size_t l = 0; l < topology.link_count(); ++l) {
@@ -50,6 +54,10 @@ void NetworkState::apply(const Failure& failure) {
                 node_drop_rate_[idx(f.node)] = f.drop_rate;
             } else if constexpr (std::is_same_v<T, NodeDown>) {
                 node_failed_[idx(f.node)] = 1;
+            } else if constexpr (std::is_same_v<T, LinkBlackhole>) {
+                link_blackholed_[idx(f.link)] = 1;
+            } else if constexpr (std::is_same_v<T, NodeBlackhole>) {
+                node_blackholed_[idx(f.node)] = 1;
             }
         },
         failure);
@@ -73,10 +81,18 @@ void NetworkState::apply(const Action& action) {
                 apply_wcmp(a);
             } else if constexpr (std::is_same_v<T, MoveTraffic>) {
                 move_traffic(a);
+            } else if constexpr (std::is_same_v<T, ModelAction>) {
+                a.model->edit_state(*this);
             }
         },
         action);
 }
+
+void NetworkState::set_link_drop_rate(LinkId l, double drop_rate) { link_drop_rate_[idx(l)] = drop_rate; }
+void NetworkState::set_node_drop_rate(NodeId n, double drop_rate) { node_drop_rate_[idx(n)] = drop_rate; }
+void NetworkState::set_link_capacity_bps(LinkId l, double capacity_bps) { link_capacity_bps_[idx(l)] = capacity_bps; }
+void NetworkState::set_link_blackholed(LinkId l, bool blackholed) { link_blackholed_[idx(l)] = blackholed ? 1 : 0; }
+void NetworkState::set_node_blackholed(NodeId n, bool blackholed) { node_blackholed_[idx(n)] = blackholed ? 1 : 0; }
 
 void NetworkState::apply_wcmp(const SetWcmp& wcmp) {
     const auto& adjacent = topology_->adjacent(wcmp.node);

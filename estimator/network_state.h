@@ -31,6 +31,14 @@ public:
     void apply(const Action& action);
     void apply_wcmp(const SetWcmp& wcmp);
 
+    // Direct edits for mitigation models (models/): set, not compose, so a model states the
+    // condition it leaves behind (a link it repairs, the loss a migration removes).
+    void set_link_drop_rate(LinkId l, double drop_rate);
+    void set_node_drop_rate(NodeId n, double drop_rate);
+    void set_link_capacity_bps(LinkId l, double capacity_bps);
+    void set_link_blackholed(LinkId l, bool blackholed);
+    void set_node_blackholed(NodeId n, bool blackholed);
+
     const Topology& topology() const { return *topology_; }
 
     /// A link carries traffic when neither failed nor disabled and its drop rate is below 1
@@ -38,8 +46,12 @@ public:
     bool link_usable(LinkId l) const;
     bool node_usable(NodeId n) const;
     double link_capacity_bps(LinkId l) const { return link_capacity_bps_[idx(l)]; }
-    double link_drop_rate(LinkId l) const { return link_drop_rate_[idx(l)]; }
-    double node_drop_rate(NodeId n) const { return node_drop_rate_[idx(n)]; }
+    /// What a packet crossing the link or switch is dropped with: 1 for a silent blackhole,
+    /// which routing still uses (failures LinkBlackhole/NodeBlackhole).
+    double link_drop_rate(LinkId l) const { return link_blackholed_[idx(l)] ? 1.0 : link_drop_rate_[idx(l)]; }
+    double node_drop_rate(NodeId n) const { return node_blackholed_[idx(n)] ? 1.0 : node_drop_rate_[idx(n)]; }
+    bool link_blackholed(LinkId l) const { return link_blackholed_[idx(l)] != 0; }
+    bool node_blackholed(NodeId n) const { return node_blackholed_[idx(n)] != 0; }
     /// WCMP weight of the hop from `node` to its adjacency entry `slot` (default 1).
     double weight(NodeId node, std::size_t slot) const { return weights_[idx(node)][slot]; }
 
@@ -64,9 +76,11 @@ private:
     std::vector<double> link_drop_rate_;
     std::vector<char> link_failed_;
     std::vector<char> link_disabled_;
+    std::vector<char> link_blackholed_;
     std::vector<double> node_drop_rate_;
     std::vector<char> node_failed_;
     std::vector<char> node_disabled_;
+    std::vector<char> node_blackholed_;
     std::vector<std::vector<double>> weights_;
     std::vector<DemandMove> demand_moves_;
     std::vector<char> drained_tor_;

@@ -70,7 +70,8 @@ enum StreamId : std::uint64_t {
     kRoutingStream = 2,    ///< routing sample r of traffic sample t: ECMP/WCMP choices
     kTransportStream = 3,  ///< draws from the empirical tables
     kDemandEditStream = 4,   ///< VM moves and drains: which flows move where
-    kTransportMixStream = 5  ///< which congestion control each flow uses
+    kTransportMixStream = 5,  ///< which congestion control each flow uses
+    kModelStream = 6          ///< mitigation models' own draws (per policy, per sample)
 };
 
 }  // namespace swarm

@@ -19,6 +19,7 @@
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
+#include "models/mitigation_model.h"
 
 namespace swarm {
 
@@ -33,26 +34,15 @@ struct Scenario {
     std::unique_ptr<DemandEditor> editor;
     bool connected = true;
     std::string reason;
+    // Mitigation models: the later phases' networks and the flow policies (models/).
+    std::vector<std::unique_ptr<NetworkState>> phase_states;
+    std::vector<std::unique_ptr<Routing>> phase_routings;
+    ScenarioModels models;
 };
 
-std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const std::vector<Metric>& extra) {
-    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
-                                   *Metric::parse("p99_fct")};
-    auto add = [&](const Metric& m) {
-        if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
-    };
-    if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) {
-        for (const Metric& m : p->order) add(m);
-    } else {
-        for (const auto& [m, w] : std::get<LinearComparatorSpec>(comparator).weights) add(m);
-    }
-    for (const Metric& m : extra) add(m);
-    return metrics;
-}
-
 /// The partition check: every server that holds demand must reach every ToR it talks to.
-void check_connectivity(Scenario& scenario, const DemandSampler& sampler) {
-    const NetworkState& state = *scenario.state;
+/// Returns why not, or an empty string.
+std::string partition(const NetworkState& state, const Routing& routing, const DemandSampler& sampler) {
     const Topology& topo = state.topology();
     const std::vector<char> without_demand = state.servers_without_demand();
     const auto& tors = topo.tors();
@@ -62,9 +52,7 @@ void check_connectivity(Scenario& scenario, const DemandSampler& sampler) {
             if (without_demand[static_cast<std::size_t>(s)]) continue;
             tor_active[t] = 1;
             if (!state.link_usable(topo.server_link(s)) || !state.node_usable(tors[t])) {
-                scenario.connected = false;
-                scenario.reason = "server " + topo.node(topo.servers()[static_cast<std::size_t>(s)]).name + " is cut off";
-                return;
+                return "server " + topo.node(topo.servers()[static_cast<std::size_t>(s)]).name + " is cut off";
             }
         }
     }
@@ -74,11 +62,59 @@ void check_connectivity(Scenario& scenario, const DemandSampler& sampler) {
         for (std::size_t j = 0; j < tors.size(); ++j) {
             if (i == j || !tor_active[i] || !tor_active[j]) continue;
             if (!moves && sampler.tor_probability(i, j) <= 0.0) continue;
-            if (scenario.routing->tors_connected(tors[i], tors[j])) continue;
-            scenario.connected = false;
-            scenario.reason = topo.node(tors[i]).name + " cannot reach " + topo.node(tors[j]).name;
-            return;
+            if (routing.tors_connected(tors[i], tors[j])) continue;
+            return topo.node(tors[i]).name + " cannot reach " + topo.node(tors[j]).name;
         }
+    }
+    return {};
+}
+
+void exclude(Scenario& scenario, std::string reason) {
+    if (!scenario.connected) return;  // the first reason is the one to fix first
+    scenario.connected = false;
+    scenario.reason = std::move(reason);
+}
+
+/// The models' timed edits as phases: each distinct start time gets its own network, the
+/// previous phase's plus the edits starting then (DESIGN.md extension point 4).
+void build_phases(Scenario& scenario, const std::vector<std::shared_ptr<const MitigationModel>>& models,
+                  const TransportMix& transport, const DemandSampler& sampler) {
+    std::vector<TimedEdit> edits;
+    for (const auto& model : models) {
+        for (TimedEdit& edit : model->timed_edits()) edits.push_back(std::move(edit));
+    }
+    std::stable_sort(edits.begin(), edits.end(),
+                     [](const TimedEdit& a, const TimedEdit& b) { return a.start_s < b.start_s; });
+    for (std::size_t i = 0; i < edits.size();) {
+        const double start = edits[i].start_s;
+        const NetworkState& previous = scenario.phase_states.empty() ? *scenario.state : *scenario.phase_states.back();
+        auto state = std::make_unique<NetworkState>(previous);
+        for (; i < edits.size() && edits[i].start_s == start; ++i) edits[i].edit(*state);
+        auto routing = std::make_unique<Routing>(*state, transport.mtu_bytes());
+        if (std::string why = partition(*state, *routing, sampler); !why.empty()) {
+            exclude(scenario, "from " + std::to_string(start) + " s (" + edits[i - 1].label + "): " + why);
+        }
+        scenario.models.phases.push_back({start, routing.get()});
+        scenario.phase_states.push_back(std::move(state));
+        scenario.phase_routings.push_back(std::move(routing));
+    }
+}
+
+/// Binds a candidate's mitigation models to its network: feasibility, phases, flow policies.
+void bind_models(Scenario& scenario, const Incident& incident, const std::vector<Action>& actions,
+                 const TransportMix& transport, const DemandSampler& sampler) {
+    std::vector<std::shared_ptr<const MitigationModel>> models;
+    for (const Action& action : actions) {
+        if (const auto* m = std::get_if<ModelAction>(&action)) models.push_back(m->model);
+    }
+    if (models.empty()) return;
+    for (const auto& model : models) {
+        if (auto why = model->infeasible(*scenario.state, incident)) exclude(scenario, model->type() + ": " + *why);
+    }
+    build_phases(scenario, models, transport, sampler);
+    const ModelContext context{incident, *scenario.state, *scenario.routing, transport, incident.estimator.epoch.value};
+    for (const auto& model : models) {
+        if (auto policy = model->flow_policy(context)) scenario.models.policies.push_back(std::move(policy));
     }
 }
 
@@ -99,7 +135,10 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
     scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
     scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
                                                      derive_seed(seed, {kDemandEditStream}));
-    if (scenario.connected) check_connectivity(scenario, sampler);
+    if (scenario.connected) {
+        if (std::string why = partition(state, *scenario.routing, sampler); !why.empty()) exclude(scenario, why);
+    }
+    if (!healthy) bind_models(scenario, incident, *actions, transport, sampler);
     return scenario;
 }
 
@@ -112,6 +151,30 @@ SimulationSettings settings_of(const Incident& incident) {
 /// Per-sample metric values, [scenario][traffic * routing_samples + routing][metric].
 using SampleTable = std::vector<std::vector<std::vector<double>>>;
 
+/// Per-sample side metrics of the models, [scenario][sample].
+using SideMetricTable = std::vector<std::vector<std::vector<std::pair<std::string, double>>>>;
+
+/// Each side metric's mean over the samples that report it, in first-seen order.
+std::vector<std::pair<std::string, double>> mean_side_metrics(
+    const std::vector<std::vector<std::pair<std::string, double>>>& samples) {
+    std::vector<std::pair<std::string, double>> sums;
+    std::vector<int> counts;
+    for (const auto& sample : samples) {
+        for (const auto& [name, value] : sample) {
+            auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& e) { return e.first == name; });
+            if (it == sums.end()) {
+                sums.emplace_back(name, 0.0);
+                counts.push_back(0);
+                it = sums.end() - 1;
+            }
+            it->second += value;
+            ++counts[static_cast<std::size_t>(it - sums.begin())];
+        }
+    }
+    for (std::size_t i = 0; i < sums.size(); ++i) sums[i].second /= counts[i];
+    return sums;
+}
+
 struct SampleCensus {
     std::vector<std::atomic<std::size_t>> censored;
     std::vector<std::atomic<std::size_t>> measured;
@@ -120,7 +183,8 @@ struct SampleCensus {
 
 void run_samples(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
                  const std::vector<Scenario>& scenarios, const std::vector<Metric>& metrics, SampleCounts counts,
-                 std::uint64_t seed, const RankOptions& options, SampleTable& table, SampleCensus& census) {
+                 std::uint64_t seed, const RankOptions& options, SampleTable& table, SideMetricTable& side,
+                 SampleCensus& census) {
     SimulationSettings settings = settings_of(incident);
     settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
     settings.cancel = options.cancel;
@@ -140,13 +204,15 @@ void run_samples(const Incident& incident, const TransportMix& transport, const 
             const Scenario& scenario = scenarios[s];
             if (scenario.connected) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, transport, settings);
+                EpochSimulator simulator(*scenario.routing, transport, settings, &scenario.models);
                 const auto tt = static_cast<std::uint64_t>(t);
                 simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
                               derive_seed(seed, {kTransportStream, tt, r}), outcomes);
                 census.censored[s] += outcomes.censored;
                 census.measured[s] += outcomes.long_throughput_bps.size();
-                table[s][static_cast<std::size_t>(t) * routing + r] = sample_metrics(outcomes, metrics);
+                const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
+                table[s][sample] = sample_metrics(outcomes, metrics);
+                side[s][sample] = outcomes.side_metrics;
             }
             const std::size_t finished = ++done;
             if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
@@ -214,8 +280,11 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
 
     const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
     SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
+    SideMetricTable side(scenarios.size(), std::vector<std::vector<std::pair<std::string, double>>>(sample_count));
     SampleCensus census(scenarios.size());
-    arena.execute([&] { run_samples(incident, transport, sampler, scenarios, metrics, counts, seed, options, table, census); });
+    arena.execute([&] {
+        run_samples(incident, transport, sampler, scenarios, metrics, counts, seed, options, table, side, census);
+    });
 
     Ranking result;
     result.incident = incident.name;
@@ -237,6 +306,7 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
         entry.reason = scenario.reason;
         entry.metrics = estimates[c];
         const std::size_t measured = census.measured[c + 1].load();
+        entry.side_metrics = mean_side_metrics(side[c + 1]);
         entry.censored_fraction = measured ? static_cast<double>(census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
         result.ranking.push_back(std::move(entry));
     }

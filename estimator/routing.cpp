@@ -252,6 +252,26 @@ PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_se
     return {1.0 - keep, 2.0 * one_way_delay + serialisation};
 }
 
+NodeId Routing::channel_head(ChannelId channel) const {
+    const Link& link = state_->topology().link(channel / 2);
+    return channel % 2 == 0 ? link.b : link.a;
+}
+
+PathProperties Routing::path_properties(std::span<const ChannelId> channels) const {
+    double keep = 1.0;
+    double one_way_delay = 0.0;
+    double serialisation = 0.0;
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+        const LinkProps link = link_props(channels[i] / 2);
+        keep *= link.keep;
+        one_way_delay += link.delay_s;
+        serialisation += link.serialisation_s;
+        // Every node between two channels forwards the packet (a relay server included).
+        if (i + 1 < channels.size()) keep *= node_keep_[static_cast<std::size_t>(channel_head(channels[i]))];
+    }
+    return {1.0 - keep, 2.0 * one_way_delay + serialisation};
+}
+
 double Routing::path_probability(const std::vector<NodeId>& switches) const {
     if (switches.size() < 2) return 0.0;
     const std::int32_t d = tor_index_[static_cast<std::size_t>(switches.back())];

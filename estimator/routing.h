@@ -35,6 +35,13 @@ public:
     PathProperties sample_path(std::int32_t src_server, std::int32_t dst_server, Rng& rng,
                                std::vector<ChannelId>& channels) const;
 
+    /// The properties of any chain of channels (each starting where the previous one ends), with
+    /// the same rules as sample_path: for routes a model builds itself (a relay through a host,
+    /// a re-hashed path).
+    PathProperties path_properties(std::span<const ChannelId> channels) const;
+    /// The node a channel leads to.
+    NodeId channel_head(ChannelId channel) const;
+
     /// Every switch-level path from one ToR to another with its probability (tests, small
     /// topologies only: the count grows with the product of the fan-outs). Computed from the
     /// adjacency directly: the reference for the compiled next-hop table.

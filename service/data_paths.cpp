@@ -1,13 +1,12 @@
 #include "service/data_paths.h"
 
-#include <cstdlib>
+#include "swarm/swarm.h"
 
 namespace swarm::cli {
 
 std::filesystem::path resolve_data_dir(const std::string& flag) {
     if (!flag.empty()) return flag;
-    if (const char* env = std::getenv("SWARM_DATA_DIR"); env && *env) return env;
-    return SWARM_SOURCE_DATA_DIR;
+    return swarm::data_dir();  // the embedding API's rule, so the CLI and library agree
 }
 
 }  // namespace swarm::cli

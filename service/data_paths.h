@@ -1,5 +1,5 @@
-// Where the CLI finds data/: --data-dir, else $SWARM_DATA_DIR, else the source tree it was
-// built from. And which table set is the default (the CLI, `swarm serve` and the embedding API's
+// Where the CLI finds data/: --data-dir, else swarm::data_dir() ($SWARM_DATA_DIR, else the
+// installation's data, else the source tree it was built from). And which table set is the default (the CLI, `swarm serve` and the embedding API's
 // TableSet::load_default all use kDefaultTableSet).
 #pragma once
 

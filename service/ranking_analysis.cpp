@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "estimator/clp_statistics.h"
 #include "estimator/comparator.h"
 
 namespace swarm::service {
@@ -27,23 +28,6 @@ std::vector<Metric> curve_metrics() {
 
 bool contains(const std::vector<Metric>& metrics, const Metric& m) {
     return std::find(metrics.begin(), metrics.end(), m) != metrics.end();
-}
-
-/// The metrics swarm::rank reports for the original comparator: the three defaults, then the
-/// comparator's own (mirrors metrics_to_report in estimator/rank.cpp; the service tests check
-/// that the service's JSON equals the CLI's, which catches any drift).
-std::vector<Metric> reported_metrics(const ComparatorSpec& comparator) {
-    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"),
-                                   *Metric::parse("avg_throughput"), *Metric::parse("p99_fct")};
-    auto add = [&](const Metric& m) {
-        if (!contains(metrics, m)) metrics.push_back(m);
-    };
-    if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) {
-        for (const Metric& m : p->order) add(m);
-    } else {
-        for (const auto& [m, w] : std::get<LinearComparatorSpec>(comparator).weights) add(m);
-    }
-    return metrics;
 }
 
 ComparatorSpec with_curve_metrics(const ComparatorSpec& comparator) {
@@ -120,7 +104,7 @@ Analysis analyse(const Incident& incident, const TransportTables& tables,
     const std::vector<std::size_t> order =
         order_candidates(incident.comparator, estimates, full.healthy, eligible);
 
-    const std::vector<Metric> reported = reported_metrics(incident.comparator);
+    const std::vector<Metric> reported = metrics_to_report(incident.comparator);
     Analysis analysis;
     analysis.curves = {
         {"percentiles", curve_percentiles()},

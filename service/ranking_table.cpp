@@ -63,11 +63,17 @@ std::string render_table(const Ranking& ranking) {
     for (const CandidateResult& c : ranking.ranking) {
         out << pad(std::to_string(c.rank), 6) << pad(c.candidate, name_width);
         if (!c.connected) {
-            out << "partitioned: " << c.reason << "\n";
+            out << "not ranked: " << c.reason << "\n";
             continue;
         }
         for (const auto& [m, e] : c.metrics) out << pad(metric_cell(m, e), 22);
         out << "\n";
+        if (!c.side_metrics.empty()) {
+            // A mitigation model's cost, beside its CLP (docs/models/).
+            out << pad("", 6) << pad("", name_width) << "costs:";
+            for (const auto& [name, value] : c.side_metrics) out << " " << name << "=" << printf_string("%.4g%s", value, "");
+            out << "\n";
+        }
     }
     out << pad("", 6) << pad("(healthy)", name_width);
     for (const auto& [m, e] : metrics) out << pad(metric_cell(m, e), 22);

@@ -1,11 +1,14 @@
 #include "service/report_html.h"
 
+#include "models/mitigation_model.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "estimator/helper/ranking_json.h"
+#include "models/mitigation_model.h"
 #include "service/ranking_table.h"
 
 namespace swarm::service {
@@ -171,6 +174,10 @@ std::string describe(const Incident& incident, const Failure& failure) {
                        node_name(incident, f.node);
             if constexpr (std::is_same_v<T, NodeDown>)
                 return "switch " + node_name(incident, f.node) + " down";
+            if constexpr (std::is_same_v<T, LinkBlackhole>)
+                return "link " + link_name(incident, f.link) + " silently drops everything";
+            if constexpr (std::is_same_v<T, NodeBlackhole>)
+                return "switch " + node_name(incident, f.node) + " silently drops everything";
         },
         failure);
 }
@@ -197,6 +204,7 @@ std::string describe(const Incident& incident, const Action& action) {
                 return "move " + general(100.0 * a.fraction) + "% of " +
                        node_name(incident, a.from) + "'s traffic to " + node_name(incident, a.to);
             }
+            if constexpr (std::is_same_v<T, ModelAction>) return a.model->describe(incident.topology);
         },
         action);
 }

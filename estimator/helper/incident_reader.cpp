@@ -20,12 +20,13 @@
 
 #include "estimator/flow_size_cdf_library.h"
 #include "estimator/helper/clos_builder.h"
+#include "estimator/helper/json_fields.h"
+#include "models/model_params.h"
 
 namespace swarm {
 namespace {
 
-using json = nlohmann::json;
-using Keys = std::initializer_list<std::string_view>;
+using namespace json_fields;
 
 // Size limits keep a typo such as "servers_per_tor": 1e9 from exhausting memory: a reader
 // must fail fast on any input, and the paper's largest topologies are far below these.
@@ -33,246 +34,7 @@ constexpr std::int64_t kMaxNodes = 1'000'000;
 constexpr std::int64_t kMaxLinks = 4'000'000;
 constexpr std::int64_t kMaxCount = 100'000;  // any single Clos dimension
 constexpr double kProbabilitySlack = 1e-6;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// ---- paths and messages ----------------------------------------------------------------------
-
-bool is_identifier(std::string_view key) {
-    if (key.empty() || std::isdigit(static_cast<unsigned char>(key.front()))) {
-        return false;
-    }
-    return std::all_of(key.begin(), key.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
-}
-
-/// `$.a.b`, or `$.a["t1-0-0"]` when the key is not a plain identifier (node and metric names).
-std::string child(const std::string& path, std::string_view key) {
-    if (is_identifier(key)) {
-        return path + "." + std::string(key);
-    }
-    return path + "[" + json(key).dump(-1, ' ', false, json::error_handler_t::replace) + "]";
-}
-
-std::string item(const std::string& path, std::size_t index) {
-    return path + "[" + std::to_string(index) + "]";
-}
-
-[[noreturn]] void fail(const std::string& path, const std::string& message) {
-    throw IncidentError(path, message);
-}
-
-/// A value as it appears in the file, shortened: messages echo what was given.
-std::string shown(const json& j) {
-    std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
-    constexpr std::size_t kMax = 60;
-    if (text.size() > kMax) {
-        text = text.substr(0, kMax) + "...";
-    }
-    return text;
-}
-
-std::string in_quotes(std::string_view name) { return shown(json(name)); }
-
-std::string type_name(const json& j) {
-    if (j.is_number()) {
-        return "number";
-    }
-    if (j.is_boolean()) {
-        return "boolean";
-    }
-    return j.type_name();  // "string", "array", "object", "null"
-}
-
-/// "string \"10\"", "array", ...: the type and, for scalars, the value.
-std::string given(const json& j) {
-    if (j.is_structured() || j.is_null()) {
-        return type_name(j);
-    }
-    return type_name(j) + " " + shown(j);
-}
-
-std::string format_number(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
-
-std::string joined(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& name : names) {
-        out += (out.empty() ? "" : ", ") + name;
-    }
-    return out;
-}
-
-// ---- typed access ------------------------------------------------------------------------------
-
-const json& as_object(const json& j, const std::string& path) {
-    if (!j.is_object()) {
-        fail(path, "expected an object, got " + given(j));
-    }
-    return j;
-}
-
-const json& as_array(const json& j, const std::string& path) {
-    if (!j.is_array()) {
-        fail(path, "expected an array, got " + given(j));
-    }
-    return j;
-}
-
-const std::string& as_string(const json& j, const std::string& path) {
-    if (!j.is_string()) {
-        fail(path, "expected a string, got " + given(j));
-    }
-    return j.get_ref<const std::string&>();
-}
-
-const std::string& as_name(const json& j, const std::string& path) {
-    const std::string& name = as_string(j, path);
-    if (name.empty()) {
-        fail(path, "must not be empty");
-    }
-    return name;
-}
-
-double as_number(const json& j, const std::string& path) {
-    if (!j.is_number()) {
-        fail(path, "expected a number, got " + given(j));
-    }
-    const double value = j.get<double>();
-    // Parsed text cannot hold NaN or infinity, but documents built in code can.
-    if (!std::isfinite(value)) {
-        fail(path, "must be finite, got " + shown(j));
-    }
-    return value;
-}
-
-/// An interval for messages and checks; infinite ends are open and not printed.
-struct Range {
-    double lo;
-    double hi;
-    bool lo_open = false;
-    bool hi_open = false;
-
-    bool contains(double v) const {
-        return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
-    }
-    std::string describe() const {
-        if (hi == kInf) {
-            return std::string(lo_open ? "> " : ">= ") + format_number(lo);
-        }
-        return std::string(lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) +
-               (hi_open ? ")" : "]");
-    }
-};
-
-constexpr Range kPositive{0.0, kInf, true, true};
-constexpr Range kNonNegative{0.0, kInf, false, true};
-constexpr Range kProbability{0.0, 1.0};
-constexpr Range kOpenUnit{0.0, 1.0, true, true};
-constexpr Range kFraction{0.0, 1.0, true, false};
-
-double number_in(const json& j, const std::string& path, const Range& range) {
-    const double value = as_number(j, path);
-    if (!range.contains(value)) {
-        const std::string prefix = range.hi == kInf ? "must be " : "must be in ";
-        fail(path, prefix + range.describe() + ", got " + shown(j));
-    }
-    return value;
-}
-
-std::int64_t integer_in(const json& j, const std::string& path, std::int64_t lo, std::int64_t hi) {
-    if (!j.is_number_integer()) {
-        fail(path, "expected an integer, got " + given(j));
-    }
-    const bool too_big =
-        j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
-    const std::int64_t value = too_big ? hi : j.get<std::int64_t>();
-    if (too_big || value < lo || value > hi) {
-        fail(path, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
-                       shown(j));
-    }
-    return value;
-}
-
-int int_in(const json& j, const std::string& path, std::int64_t lo, std::int64_t hi) {
-    return static_cast<int>(integer_in(j, path, lo, hi));
-}
-
-/// Rejects keys outside `allowed`, naming the key and the allowed set.
-void check_keys(const json& object, const std::string& path, Keys allowed) {
-    for (const auto& [key, value] : object.items()) {
-        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
-            continue;
-        }
-        std::vector<std::string> names(allowed.begin(), allowed.end());
-        fail(child(path, key),
-             "unknown key " + in_quotes(key) + "; allowed keys: " + joined(names));
-    }
-}
-
-const json* optional_field(const json& object, std::string_view key) {
-    const auto it = object.find(key);
-    return it == object.end() ? nullptr : &*it;
-}
-
-const json& required_field(const json& object, const std::string& path, std::string_view key) {
-    const json* value = optional_field(object, key);
-    if (value == nullptr) {
-        fail(child(path, key), "required key is missing");
-    }
-    return *value;
-}
-
-// ---- references to nodes and links -------------------------------------------------------------
-
-NodeId node_ref(const json& j, const std::string& path, const Topology& topo) {
-    const std::string& name = as_string(j, path);
-    const auto id = topo.find_node(name);
-    if (!id) {
-        fail(path, "unknown node " + in_quotes(name));
-    }
-    return *id;
-}
-
-NodeId switch_ref(const json& j, const std::string& path, const Topology& topo) {
-    const NodeId id = node_ref(j, path, topo);
-    if (topo.node(id).kind != NodeKind::Switch) {
-        fail(path, in_quotes(topo.node(id).name) + " is a server; expected a switch");
-    }
-    return id;
-}
-
-bool is_tor(const Topology& topo, NodeId id) {
-    const Node& n = topo.node(id);
-    return n.kind == NodeKind::Switch && n.tier == 0;
-}
-
-/// A server or a ToR: the places traffic can be moved between.
-NodeId endpoint_ref(const json& j, const std::string& path, const Topology& topo) {
-    const NodeId id = node_ref(j, path, topo);
-    if (topo.node(id).kind != NodeKind::Server && !is_tor(topo, id)) {
-        fail(path, in_quotes(topo.node(id).name) + " is neither a server nor a ToR");
-    }
-    return id;
-}
-
-/// ["a", "b"] in either order, naming an existing link.
-LinkId link_ref(const json& j, const std::string& path, const Topology& topo) {
-    if (!j.is_array() || j.size() != 2) {
-        fail(path, "expected an array of 2 node names, got " + given(j));
-    }
-    const NodeId a = node_ref(j[0], item(path, 0), topo);
-    const NodeId b = node_ref(j[1], item(path, 1), topo);
-    const auto link = topo.find_link(a, b);
-    if (!link) {
-        fail(path, "no link between " + in_quotes(topo.node(a).name) + " and " +
-                       in_quotes(topo.node(b).name));
-    }
-    return *link;
-}
 
 /// {neighbour: weight}: WCMP weights of `node`, each neighbour adjacent, each weight >= 0.
 std::vector<std::pair<NodeId, double>> weight_map(const json& j, const std::string& path,
@@ -611,6 +373,16 @@ const KindTable<Failure>& failure_kinds() {
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
               return NodeDown{switch_at(j, p, t)};
           }}},
+        {"link_blackhole",
+         {{"link"},
+          [](const json& j, const std::string& p, const Topology& t) -> Failure {
+              return LinkBlackhole{link_at(j, p, t)};
+          }}},
+        {"node_blackhole",
+         {{"node"},
+          [](const json& j, const std::string& p, const Topology& t) -> Failure {
+              return NodeBlackhole{switch_at(j, p, t)};
+          }}},
     };
     return table;
 }
@@ -881,8 +653,59 @@ TrafficSpec read_traffic(const json& j, const std::string& path, const Topology&
 // ---- candidates
 // ---------------------------------------------------------------------------------------
 
-std::vector<Candidate> read_candidates(const json& j, const std::string& path,
-                                       const Topology& topo) {
+/// A candidate's action: a classic one, or a mitigation model from the registry.
+Action read_candidate_action(const json& j, const std::string& path, const Topology& topo,
+                             const ModelRegistry& models) {
+    as_object(j, path);
+    const std::string& type = as_string(required_field(j, path, "type"), child(path, "type"));
+    if (action_kinds().count(type)) return read_typed(j, path, topo, action_kinds(), "action");
+    if (const ModelSpec* spec = models.find(type)) {
+        const ModelParams params(j, path, topo, spec->keys);
+        return ModelAction{type, spec->make(params)};
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : action_kinds()) names.push_back(entry.first);
+    for (const std::string& name : models.types()) names.push_back(name);
+    std::sort(names.begin(), names.end());
+    fail(child(path, "type"), "unknown action type " + in_quotes(type) + "; known types: " + joined(names));
+}
+
+/// Two flow policies in one candidate must not both steer a server's flows: which one wins
+/// would depend on their order, and no deployed system runs two overlays on one host.
+void check_policy_overlap(const std::vector<Action>& actions, const std::string& path, const Topology& topo) {
+    std::vector<int> owner(topo.servers().size(), -1);
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+        const auto* m = std::get_if<ModelAction>(&actions[a]);
+        if (!m || !m->model->steers_flows()) continue;
+        std::vector<std::int32_t> governed;
+        if (auto sources = m->model->governed_sources()) {
+            governed = std::move(*sources);
+        } else {
+            for (std::size_t s = 0; s < owner.size(); ++s) governed.push_back(static_cast<std::int32_t>(s));
+        }
+        for (std::int32_t s : governed) {
+            int& o = owner[static_cast<std::size_t>(s)];
+            if (o >= 0) {
+                fail(item(path, a), "steers the flows of " + in_quotes(topo.node(topo.servers()[static_cast<std::size_t>(s)]).name) +
+                                        ", which " + item(path, static_cast<std::size_t>(o)) + " already steers");
+            }
+            o = static_cast<int>(a);
+        }
+    }
+}
+
+std::vector<Action> read_candidate_actions(const json* j, const std::string& path, const Topology& topo,
+                                           const ModelRegistry& models) {
+    std::vector<Action> out;
+    if (j == nullptr) return out;
+    as_array(*j, path);
+    for (std::size_t i = 0; i < j->size(); ++i) out.push_back(read_candidate_action((*j)[i], item(path, i), topo, models));
+    check_policy_overlap(out, path, topo);
+    return out;
+}
+
+std::vector<Candidate> read_candidates(const json& j, const std::string& path, const Topology& topo,
+                                       const ModelRegistry& models) {
     as_array(j, path);
     if (j.empty()) {
         fail(path, "must list at least one candidate mitigation, got none");
@@ -898,8 +721,8 @@ std::vector<Candidate> read_candidates(const json& j, const std::string& path,
             fail(child(at, "name"), "duplicate candidate name " + in_quotes(name) + " (also " +
                                         item(path, it->second) + ")");
         }
-        Candidate candidate{name, {}, read_list(optional_field(j[i], "actions"), child(at, "actions"),
-                                            topo, action_kinds(), "action")};
+        Candidate candidate{name, {}, read_candidate_actions(optional_field(j[i], "actions"), child(at, "actions"),
+                                                             topo, models)};
         if (const json* description = optional_field(j[i], "description")) {
             candidate.description = as_string(*description, child(at, "description"));
         }
@@ -1106,7 +929,7 @@ EstimatorSpec read_estimator(const json* j, const std::string& path) {
 // ---- the document
 // ------------------------------------------------------------------------------------------
 
-Incident read_document(const json& doc, const std::filesystem::path& data_dir) {
+Incident read_document(const json& doc, const std::filesystem::path& data_dir, const ModelRegistry& models) {
     const std::string root = "$";
     as_object(doc, root);
     // The version first: a newer document may use keys this reader does not know.
@@ -1135,7 +958,7 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir) {
     incident.traffic =
         read_traffic(required_field(doc, root, "traffic"), child(root, "traffic"), topo, data_dir);
     incident.candidates =
-        read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo);
+        read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo, models);
     incident.comparator =
         read_comparator(optional_field(doc, "comparator"), child(root, "comparator"));
     incident.estimator = read_estimator(optional_field(doc, "estimator"), child(root, "estimator"));
@@ -1212,9 +1035,10 @@ class DuplicateKeyFinder {
 
 }  // namespace
 
-Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir) {
+Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
+                       const ModelRegistry& models) {
     try {
-        return read_document(document, data_dir);
+        return read_document(document, data_dir, models);
     } catch (const IncidentError&) {
         throw;
     } catch (const std::exception& e) {

@@ -34,6 +34,11 @@ nlohmann::json to_json(const Ranking& ranking) {
         if (!c.connected) entry["reason"] = c.reason;
         entry["metrics"] = c.connected ? metrics_json(c.metrics) : nlohmann::json(nullptr);
         if (c.connected) entry["censored_fraction"] = c.censored_fraction;
+        if (!c.side_metrics.empty()) {
+            nlohmann::json side = nlohmann::json::object();
+            for (const auto& [name, value] : c.side_metrics) side[name] = number_or_null(value);
+            entry["side_metrics"] = std::move(side);
+        }
         entries.push_back(std::move(entry));
     }
     return {{"incident", ranking.incident},

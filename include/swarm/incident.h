@@ -3,6 +3,7 @@
 // Names are resolved to ids at load time, so everything downstream works on indices.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,7 +21,11 @@ struct LinkDown { LinkId link; };
 struct LinkCapacity { LinkId link; double fraction; };  ///< fraction of capacity left, in (0, 1]
 struct NodeLoss { NodeId node; double drop_rate; };
 struct NodeDown { NodeId node; };
-using Failure = std::variant<LinkLoss, LinkDown, LinkCapacity, NodeLoss, NodeDown>;
+/// A silent blackhole (ZooRoute §2, RON §1): routing still sends traffic over the link or
+/// switch, which drops all of it. Unlike `LinkDown`, nothing routes around it by itself.
+struct LinkBlackhole { LinkId link; };
+struct NodeBlackhole { NodeId node; };
+using Failure = std::variant<LinkLoss, LinkDown, LinkCapacity, NodeLoss, NodeDown, LinkBlackhole, NodeBlackhole>;
 
 // ---- mitigation actions (what an operator can do) -----------------------------------------
 struct DisableLink { LinkId link; };
@@ -31,7 +36,15 @@ struct EnableNode { NodeId node; };
 struct SetWcmp { NodeId node; std::vector<std::pair<NodeId, double>> weights; };
 /// Moves `fraction` of the traffic of a server or ToR (`from`) to another (`to`): VM placement.
 struct MoveTraffic { NodeId from; NodeId to; double fraction; };
-using Action = std::variant<DisableLink, EnableLink, DisableNode, EnableNode, SetWcmp, MoveTraffic>;
+class MitigationModel;
+/// A candidate action provided by a mitigation-model plugin (models/, docs/models/): ZooRoute,
+/// BIFROST, VROOM, ... `type` is the name it is registered under; the model holds its
+/// validated parameters and is shared read-only by every sample.
+struct ModelAction {
+    std::string type;
+    std::shared_ptr<const MitigationModel> model;
+};
+using Action = std::variant<DisableLink, EnableLink, DisableNode, EnableNode, SetWcmp, MoveTraffic, ModelAction>;
 
 struct Candidate {
     std::string name;

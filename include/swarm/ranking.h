@@ -28,6 +28,9 @@ struct CandidateResult {
     std::string reason;      ///< why not connected, or empty
     MetricEstimates metrics; ///< empty when not connected
     double censored_fraction = 0.0;  ///< long flows still running at the horizon
+    /// What the candidate's mitigation models cost beside the CLP, averaged over samples
+    /// (probe packets per second, header bytes, ...; docs/models/).
+    std::vector<std::pair<std::string, double>> side_metrics;
 };
 
 struct Ranking {

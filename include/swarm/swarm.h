@@ -59,7 +59,7 @@ class TableSet {
     /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv.
     /// Throws std::runtime_error naming the file and line of any problem.
     static TableSet load(const std::filesystem::path& dir);
-    /// The default set, data_dir()/tables/analytic-reno.
+    /// The default set, data_dir()/tables/ns3-cubic (measured with ns-3, docs/tables.md).
     static TableSet load_default();
 
     const std::string& name() const;

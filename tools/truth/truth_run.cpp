@@ -53,21 +53,6 @@ SimNetwork sim_network(const NetworkState& state) {
     return net;
 }
 
-std::vector<Metric> reported_metrics(const ComparatorSpec& comparator) {
-    std::vector<Metric> metrics;
-    for (const char* name : {"p1_throughput", "avg_throughput", "p99_fct"}) metrics.push_back(*Metric::parse(name));
-    std::vector<Metric> wanted;
-    if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) {
-        wanted = p->order;
-    } else {
-        for (const auto& entry : std::get<LinearComparatorSpec>(comparator).weights) wanted.push_back(entry.first);
-    }
-    for (const Metric& m : wanted) {
-        if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
-    }
-    return metrics;
-}
-
 nlohmann::json to_line(const SliceOutcome& o) {
     return {{"connected", o.connected},   {"reason", o.reason},         {"long", o.long_throughput_bps},
             {"short", o.short_fct_s},     {"censored", o.censored},     {"unroutable", o.unroutable},
@@ -116,12 +101,13 @@ SliceInput build_slice(const Incident& incident, const std::vector<Action>* acti
     const DemandEditor editor(state.demand_moves(), topo.servers().size(), derive_seed(seed, {kDemandEditStream}));
     const auto s = static_cast<std::uint64_t>(slice);
     const DemandSample demand = DemandSampler(topo, incident.traffic).sample(derive_seed(seed, {kTrafficStream, s}));
-    Rng routing_rng(derive_seed(seed, {kRoutingStream, s, 0}));
+    const std::uint64_t routing_seed = derive_seed(seed, {kRoutingStream, s, 0});
     in.network = sim_network(state);
     const TrafficSpec& traffic = incident.traffic;
     std::vector<ChannelId> channels;
-    // Admission in arrival order with one routing stream, as EpochSimulator::admit: the same
-    // flows take the same paths as in the estimator's (slice, 0) sample.
+    // As EpochSimulator::admit: demand edits, then each flow's path from its own routing stream
+    // derive_seed(routing seed, {flow}), so the same flows take the same paths as in the
+    // estimator's (slice, 0) sample.
     for (std::size_t f = 0; f < demand.size(); ++f) {
         std::int32_t src = demand.src[f];
         std::int32_t dst = demand.dst[f];
@@ -137,7 +123,8 @@ SliceInput build_slice(const Incident& incident, const std::vector<Action>* acti
             continue;
         }
         channels.clear();
-        routing.sample_path(src, dst, routing_rng, channels);
+        Rng path_rng(derive_seed(routing_seed, {f}));
+        routing.sample_path(src, dst, path_rng, channels);
         SimFlow flow;
         NodeId at = topo.servers()[static_cast<std::size_t>(src)];
         flow.path.push_back(at);
@@ -210,7 +197,16 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     for (const Candidate& c : incident.candidates) {
         const bool wanted = options.candidates.empty() ||
                             std::find(options.candidates.begin(), options.candidates.end(), c.name) != options.candidates.end();
-        if (wanted) scenarios.push_back({c.name, &c.actions});
+        if (!wanted) continue;
+        for (const std::vector<Action>* list : {&incident.ongoing_mitigations, &c.actions}) {
+            for (const Action& a : *list) {
+                if (const auto* m = std::get_if<ModelAction>(&a)) {
+                    throw std::invalid_argument("candidate '" + c.name + "' uses mitigation model '" + m->type +
+                                                "': the ground-truth runner simulates classic actions only");
+                }
+            }
+        }
+        scenarios.push_back({c.name, &c.actions});
     }
     for (const std::string& name : options.candidates) {
         const bool known = std::any_of(incident.candidates.begin(), incident.candidates.end(),
@@ -230,7 +226,7 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     ns3tables::ResultCache cache(options.cache);
     ns3tables::run_jobs(jobs, options.jobs, cache, "truth " + incident.name);
 
-    const std::vector<Metric> metrics = reported_metrics(incident.comparator);
+    const std::vector<Metric> metrics = metrics_to_report(incident.comparator);
     const double confidence = incident.estimator.confidence;
     std::vector<MetricEstimates> estimates;
     std::vector<char> eligible;

@@ -1,0 +1,15 @@
+// The models shipped with swarm. Each plugin adds one registration line here and nothing
+// anywhere else in the core (docs/models/README.md).
+#include "models/model_registry.h"
+
+namespace swarm {
+
+const ModelRegistry& builtin_models() {
+    static const ModelRegistry registry = [] {
+        ModelRegistry r;
+        return r;
+    }();
+    return registry;
+}
+
+}  // namespace swarm
