@@ -1,12 +1,18 @@
 // The models shipped with swarm. Each plugin adds one registration line here and nothing
 // anywhere else in the core (docs/models/README.md).
+#include "models/bifrost.h"
 #include "models/model_registry.h"
+#include "models/router_grafting.h"
+#include "models/vroom.h"
 
 namespace swarm {
 
 const ModelRegistry& builtin_models() {
     static const ModelRegistry registry = [] {
         ModelRegistry r;
+        register_bifrost(r);
+        register_router_grafting(r);
+        register_vroom(r);
         return r;
     }();
     return registry;
