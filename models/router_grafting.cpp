@@ -37,7 +37,8 @@ std::vector<int> tunnel_distances(const NetworkState& state, NodeId peer, NodeId
             queue.pop_front();
             for (const auto& [next, link] : topo.adjacent(node)) {
                 const Node& n = topo.node(next);
-                if (distance[static_cast<std::size_t>(next)] >= 0 || next == peer || n.kind != NodeKind::Switch) continue;
+                if (distance[static_cast<std::size_t>(next)] >= 0 || next == peer || n.kind != NodeKind::Switch)
+                    continue;
                 if (!via_tors && n.tier == 0 && next != from) continue;
                 if (!state.link_usable(link) || !state.node_usable(next)) continue;
                 distance[static_cast<std::size_t>(next)] = distance[static_cast<std::size_t>(node)] + 1;
@@ -150,7 +151,8 @@ private:
         channels.push_back(topo.channel(*topo.find_link(to_, peer_), to_));
     }
     bool eligible(const Topology::Adjacent& a, int want) const {
-        return distance_[static_cast<std::size_t>(a.node)] == want && a.node != peer_ && after_state_->link_usable(a.link);
+        return distance_[static_cast<std::size_t>(a.node)] == want && a.node != peer_ &&
+               after_state_->link_usable(a.link);
     }
 
     const Routing* before_;
@@ -184,10 +186,10 @@ std::string RouterGrafting::describe(const Topology& topology) const {
 
 void RouterGrafting::graft(NetworkState& state) const {
     const Topology& topo = state.topology();
-    const double peer_weight = state.weight(p_.peer, slot_of(topo, p_.peer, p_.to)) +
-                               state.weight(p_.peer, slot_of(topo, p_.peer, p_.from));
-    const double to_weight = state.weight(p_.to, slot_of(topo, p_.to, p_.peer)) +
-                             state.weight(p_.from, slot_of(topo, p_.from, p_.peer));
+    const double peer_weight =
+        state.weight(p_.peer, slot_of(topo, p_.peer, p_.to)) + state.weight(p_.peer, slot_of(topo, p_.peer, p_.from));
+    const double to_weight =
+        state.weight(p_.to, slot_of(topo, p_.to, p_.peer)) + state.weight(p_.from, slot_of(topo, p_.from, p_.peer));
     state.apply(Action{DisableLink{moved_}});
     state.set_link_capacity_bps(beside_, state.link_capacity_bps(beside_) + topo.link(moved_).capacity.value);
     state.apply_wcmp(SetWcmp{p_.peer, {{p_.to, peer_weight}}});
@@ -195,7 +197,8 @@ void RouterGrafting::graft(NetworkState& state) const {
 }
 
 std::vector<TimedEdit> RouterGrafting::timed_edits() const {
-    return {{link_moved_s(), "router_grafting: link moved", [self = *this](NetworkState& state) { self.graft(state); }}};
+    return {
+        {link_moved_s(), "router_grafting: link moved", [self = *this](NetworkState& state) { self.graft(state); }}};
 }
 
 std::shared_ptr<const FlowPolicy> RouterGrafting::flow_policy(const ModelContext& context) const {
@@ -252,8 +255,7 @@ void register_router_grafting(ModelRegistry& registry) {
                                            "does not have");
                       }
                       // §4.7.1: "the TCP migration process takes less than a millisecond".
-                      g.link_migration_s =
-                          p.number("link_migration_ms", 1.0, json_fields::Range{0.0, 10000.0}) / 1e3;
+                      g.link_migration_s = p.number("link_migration_ms", 1.0, json_fields::Range{0.0, 10000.0}) / 1e3;
                       // Proposal: the thesis plots the import time (Fig. 4.7) without numbers.
                       g.import_s = p.number("import_s", 0.1, json_fields::Range{0.0, 3600.0});
                       g.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);

@@ -17,9 +17,9 @@ namespace swarm {
 class ModelRegistry;
 
 struct RouterGraftingParams {
-    NodeId peer = -1;  ///< the remote end-point (stays put)
-    NodeId from = -1;  ///< migrate-from router A, adjacent to `peer`
-    NodeId to = -1;    ///< migrate-to router B, adjacent to `peer` (the circuit runs beside it)
+    NodeId peer = -1;                ///< the remote end-point (stays put)
+    NodeId from = -1;                ///< migrate-from router A, adjacent to `peer`
+    NodeId to = -1;                  ///< migrate-to router B, adjacent to `peer` (the circuit runs beside it)
     double link_migration_s = 1e-3;  ///< t_L - t0, §4.7.1 "less than a millisecond"
     double import_s = 0.1;           ///< t_I - t_L, route import and propagation (proposal)
     double start_s = 0.0;            ///< t0

@@ -45,8 +45,8 @@ std::string gbps(double bps) { return format_number(std::round(bps / 1e7) / 100.
 }  // namespace
 
 std::string Vroom::describe(const Topology& topology) const {
-    return "vroom: move " + topology.node(p_.router).name + " to " + p_.spare + " (" +
-           std::to_string(p_.links.size()) + " links, migration done at " + format_number(done_s()) + " s)";
+    return "vroom: move " + topology.node(p_.router).name + " to " + p_.spare + " (" + std::to_string(p_.links.size()) +
+           " links, migration done at " + format_number(done_s()) + " s)";
 }
 
 std::vector<TimedEdit> Vroom::timed_edits() const {
@@ -57,8 +57,9 @@ std::vector<TimedEdit> Vroom::timed_edits() const {
         const NodeId router = p_.router;
         const double fraction = p_.spare_capacity_fraction;
         const bool clears = p_.clears_link_failures;
-        edits.push_back({link_migrated_s(i), "vroom: link " + std::to_string(i + 1) + " of " +
-                                                 std::to_string(p_.links.size()) + " moved to " + p_.spare,
+        edits.push_back({link_migrated_s(i),
+                         "vroom: link " + std::to_string(i + 1) + " of " + std::to_string(p_.links.size()) +
+                             " moved to " + p_.spare,
                          [=](NetworkState& state) {
                              // §3.2.1: the link is now a circuit to B's port, of B's capacity.
                              const double spare_bps = fraction * state.topology().link(link).capacity.value;
@@ -93,7 +94,9 @@ std::optional<std::string> Vroom::infeasible(const NetworkState& state, const In
                format_number(incident.traffic.duration.value) + " s";
     }
     if (!state.node_usable(p_.router)) {
-        return name + " is down or drained; VROOM live-migrates a running router (§3.4.2 copies its control plane)";
+        return name +
+               " is down or drained; VROOM live-migrates a running router (§3.4.2 copies its "
+               "control plane)";
     }
     // §3.7 redundancy: "If the primary and backup are migrated to the same node, physical
     // redundancy will be lost." A spare hosts one virtual router.
@@ -133,62 +136,64 @@ std::optional<std::string> Vroom::infeasible(const NetworkState& state, const In
 }
 
 void register_vroom(ModelRegistry& registry) {
-    registry.add(
-        {"vroom",
-         {"router", "to", "control_plane_downtime_s", "routes", "fib_install_us", "link_migration_s", "link_order",
-          "spare_capacity_fraction", "clears_link_failures", "start_s"},
-         [](const ModelParams& p) {
-             const Topology& topo = p.topology();
-             VroomParams v;
-             v.router = p.node("router");
-             if (topo.node(v.router).kind != NodeKind::Switch) {
-                 p.fail("router", in_quotes(topo.node(v.router).name) + " is a server; VROOM moves switches");
-             }
-             const std::string& name = topo.node(v.router).name;
-             v.spare = name + "-spare";
-             if (const nlohmann::json* to = p.raw("to")) {
-                 v.spare = json_fields::as_string(*to, p.at("to"));
-                 if (v.spare.empty()) p.fail("to", "must name the spare router");
-                 if (const auto clash = topo.find_node(v.spare)) {
-                     p.fail("to", in_quotes(v.spare) + " is a " +
-                                      (topo.node(*clash).kind == NodeKind::Switch ? "switch" : "server") +
-                                      " of the topology; VROOM needs a spare router (§3.7: co-hosting on a "
-                                      "Clos peer loses the primary/backup redundancy)");
-                 }
-             }
-             // §3.6.4: 0.972 s with OSPF only (3.560 s with a full BGP table).
-             v.control_plane_downtime_s = p.number("control_plane_downtime_s", 0.972, json_fields::kNonNegative);
-             // Proposal: one prefix per rack.
-             v.routes = p.integer("routes", static_cast<int>(topo.tors().size()), 0, 10'000'000);
-             // §3.4.2: "between one hundred and a few hundred microseconds" per FIB entry.
-             v.fib_install_s = p.number("fib_install_us", 100.0, json_fields::kNonNegative) * 1e-6;
-             v.link_migration_s = p.number("link_migration_s", 0.1, json_fields::kNonNegative);
-             v.spare_capacity_fraction = p.number("spare_capacity_fraction", 1.0, json_fields::kFraction);
-             v.clears_link_failures = p.flag("clears_link_failures", true);
-             v.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);
-             // §3.4.2: links migrate independently; the listed ones first, then adjacency order.
-             const auto& adjacent = topo.adjacent(v.router);
-             if (const nlohmann::json* order = p.raw("link_order")) {
-                 const nlohmann::json& list = json_fields::as_array(*order, p.at("link_order"));
-                 for (std::size_t i = 0; i < list.size(); ++i) {
-                     const std::string path = json_fields::item(p.at("link_order"), i);
-                     const NodeId n = json_fields::node_ref(list[i], path, topo);
-                     const auto it = std::find_if(adjacent.begin(), adjacent.end(),
-                                                  [&](const Topology::Adjacent& a) { return a.node == n; });
-                     if (it == adjacent.end()) {
-                         json_fields::fail(path, in_quotes(topo.node(n).name) + " is not a neighbour of " + in_quotes(name));
-                     }
-                     if (std::find(v.links.begin(), v.links.end(), it->link) != v.links.end()) {
-                         json_fields::fail(path, in_quotes(topo.node(n).name) + " is listed twice");
-                     }
-                     v.links.push_back(it->link);
-                 }
-             }
-             for (const auto& a : adjacent) {
-                 if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end()) v.links.push_back(a.link);
-             }
-             return std::make_shared<Vroom>(std::move(v));
-         }});
+    registry.add({"vroom",
+                  {"router", "to", "control_plane_downtime_s", "routes", "fib_install_us", "link_migration_s",
+                   "link_order", "spare_capacity_fraction", "clears_link_failures", "start_s"},
+                  [](const ModelParams& p) {
+                      const Topology& topo = p.topology();
+                      VroomParams v;
+                      v.router = p.node("router");
+                      if (topo.node(v.router).kind != NodeKind::Switch) {
+                          p.fail("router", in_quotes(topo.node(v.router).name) + " is a server; VROOM moves switches");
+                      }
+                      const std::string& name = topo.node(v.router).name;
+                      v.spare = name + "-spare";
+                      if (const nlohmann::json* to = p.raw("to")) {
+                          v.spare = json_fields::as_string(*to, p.at("to"));
+                          if (v.spare.empty()) p.fail("to", "must name the spare router");
+                          if (const auto clash = topo.find_node(v.spare)) {
+                              p.fail("to", in_quotes(v.spare) + " is a " +
+                                               (topo.node(*clash).kind == NodeKind::Switch ? "switch" : "server") +
+                                               " of the topology; VROOM needs a spare router (§3.7: co-hosting on a "
+                                               "Clos peer loses the primary/backup redundancy)");
+                          }
+                      }
+                      // §3.6.4: 0.972 s with OSPF only (3.560 s with a full BGP table).
+                      v.control_plane_downtime_s =
+                          p.number("control_plane_downtime_s", 0.972, json_fields::kNonNegative);
+                      // Proposal: one prefix per rack.
+                      v.routes = p.integer("routes", static_cast<int>(topo.tors().size()), 0, 10'000'000);
+                      // §3.4.2: "between one hundred and a few hundred microseconds" per FIB entry.
+                      v.fib_install_s = p.number("fib_install_us", 100.0, json_fields::kNonNegative) * 1e-6;
+                      v.link_migration_s = p.number("link_migration_s", 0.1, json_fields::kNonNegative);
+                      v.spare_capacity_fraction = p.number("spare_capacity_fraction", 1.0, json_fields::kFraction);
+                      v.clears_link_failures = p.flag("clears_link_failures", true);
+                      v.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);
+                      // §3.4.2: links migrate independently; the listed ones first, then adjacency order.
+                      const auto& adjacent = topo.adjacent(v.router);
+                      if (const nlohmann::json* order = p.raw("link_order")) {
+                          const nlohmann::json& list = json_fields::as_array(*order, p.at("link_order"));
+                          for (std::size_t i = 0; i < list.size(); ++i) {
+                              const std::string path = json_fields::item(p.at("link_order"), i);
+                              const NodeId n = json_fields::node_ref(list[i], path, topo);
+                              const auto it = std::find_if(adjacent.begin(), adjacent.end(),
+                                                           [&](const Topology::Adjacent& a) { return a.node == n; });
+                              if (it == adjacent.end()) {
+                                  json_fields::fail(
+                                      path, in_quotes(topo.node(n).name) + " is not a neighbour of " + in_quotes(name));
+                              }
+                              if (std::find(v.links.begin(), v.links.end(), it->link) != v.links.end()) {
+                                  json_fields::fail(path, in_quotes(topo.node(n).name) + " is listed twice");
+                              }
+                              v.links.push_back(it->link);
+                          }
+                      }
+                      for (const auto& a : adjacent) {
+                          if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end())
+                              v.links.push_back(a.link);
+                      }
+                      return std::make_shared<Vroom>(std::move(v));
+                  }});
 }
 
 }  // namespace swarm

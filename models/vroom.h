@@ -18,16 +18,16 @@ namespace swarm {
 class ModelRegistry;
 
 struct VroomParams {
-    NodeId router = -1;        ///< X, the virtual router's switch (hosted on A until it moves)
-    std::string spare;         ///< B, a physical router outside the modelled fabric
+    NodeId router = -1;                       ///< X, the virtual router's switch (hosted on A until it moves)
+    std::string spare;                        ///< B, a physical router outside the modelled fabric
     double control_plane_downtime_s = 0.972;  ///< T_cp, §3.6.4 (OSPF only; 3.560 s with full BGP)
-    int routes = 0;            ///< R, FIB entries cloned on B
-    double fib_install_s = 100e-6;  ///< t_fib, §3.4.2 "between one hundred and a few hundred microseconds"
-    double link_migration_s = 0.1;  ///< Δ per link (proposal: the thesis does not measure it)
-    std::vector<LinkId> links;      ///< X's links in migration order (every one of them)
-    double spare_capacity_fraction = 1.0;  ///< B's port capacity relative to X's links (§3.7)
-    bool clears_link_failures = true;      ///< faults on X's links sit on A's ports (proposal)
-    double start_s = 0.0;                  ///< t0
+    int routes = 0;                           ///< R, FIB entries cloned on B
+    double fib_install_s = 100e-6;            ///< t_fib, §3.4.2 "between one hundred and a few hundred microseconds"
+    double link_migration_s = 0.1;            ///< Δ per link (proposal: the thesis does not measure it)
+    std::vector<LinkId> links;                ///< X's links in migration order (every one of them)
+    double spare_capacity_fraction = 1.0;     ///< B's port capacity relative to X's links (§3.7)
+    bool clears_link_failures = true;         ///< faults on X's links sit on A's ports (proposal)
+    double start_s = 0.0;                     ///< t0
 };
 
 class Vroom : public MitigationModel {

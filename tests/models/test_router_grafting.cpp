@@ -24,10 +24,10 @@ using testing::link;
 using testing::node;
 
 // Binary-exact times: phases start on epoch boundaries.
-constexpr double kEpoch = 0.0078125;       // 2^-7 s
-constexpr double kLinkMoved = 0.0078125;   // t_L: link_migration_ms = 7.8125
-constexpr double kImported = 0.0703125;    // t_I = t_L + import_s (0.0625)
-constexpr double kHop = 1e-6;              // link delay
+constexpr double kEpoch = 0.0078125;      // 2^-7 s
+constexpr double kLinkMoved = 0.0078125;  // t_L: link_migration_ms = 7.8125
+constexpr double kImported = 0.0703125;   // t_I = t_L + import_s (0.0625)
+constexpr double kHop = 1e-6;             // link delay
 constexpr double kMtu10G = 1500 * 8 / 10e9;
 
 class GraftingTest : public ::testing::Test {
@@ -36,16 +36,18 @@ protected:
     Incident incident;  // the policy context only
     const TransportMix transport{testing::tables("analytic-reno")};
 
-    std::shared_ptr<const MitigationModel> make(double import_s = 0.0625) {
-        nlohmann::json params = {{"type", "router_grafting"}, {"peer", "t0-0-0"},         {"from", "t1-0-0"},
-                                 {"to", "t1-0-1"},           {"link_migration_ms", 7.8125}, {"import_s", import_s}};
+    std::shared_ptr<const MitigationModel> make(double import_s = 0.0625, const char* peer = "t0-0-0",
+                                                const char* from = "t1-0-0", const char* to = "t1-0-1") {
+        nlohmann::json params = {{"type", "router_grafting"},   {"peer", peer},        {"from", from}, {"to", to},
+                                 {"link_migration_ms", 7.8125}, {"import_s", import_s}};
         const ModelSpec* spec = builtin_models().find("router_grafting");
         return spec->make(ModelParams(params, "$.graft", topo, spec->keys));
     }
     std::int32_t server(const char* tor) { return topo.servers_of_tor(node(topo, tor))[0]; }
     ChannelId hop(const char* a, const char* b) { return topo.channel(link(topo, a, b), node(topo, a)); }
     /// The first routing seed whose draw for flow 0 from `src` to `dst` crosses a -> b.
-    std::uint64_t seed_crossing(const Routing& routing, const char* src, const char* dst, const char* a, const char* b) {
+    std::uint64_t seed_crossing(const Routing& routing, const char* src, const char* dst, const char* a,
+                                const char* b) {
         for (std::uint64_t seed = 0;; ++seed) {
             Rng rng(derive_seed(seed, {0}));
             std::vector<ChannelId> channels;
@@ -56,7 +58,8 @@ protected:
     /// One long flow of `bits` at t = 0, with the routing seed given.
     double throughput(const NetworkState& state, const MitigationModel& model, const char* src, const char* dst,
                       double bits, std::uint64_t routing_seed) {
-        const FlowOutcomes out = testing::run_one_flow(model, state, server(src), server(dst), bits / 8, kEpoch, routing_seed);
+        const FlowOutcomes out =
+            testing::run_one_flow(model, state, server(src), server(dst), bits / 8, kEpoch, routing_seed);
         EXPECT_EQ(out.long_throughput_bps.size(), 1u);
         return out.long_throughput_bps.empty() ? 0.0 : out.long_throughput_bps[0];
     }
@@ -132,7 +135,43 @@ TEST_F(GraftingTest, TowardsThePeerOldPathThenTunnelThenNewExit) {
     std::vector<std::pair<std::string, double>> costs;
     run->side_metrics(1.0, costs);
     EXPECT_EQ(costs, (std::vector<std::pair<std::string, double>>{{"grafting_done_s", kImported},
-                                                                   {"tunnelled_new_flows", 1.0}}));
+                                                                  {"tunnelled_new_flows", 1.0}}));
+}
+
+TEST_F(GraftingTest, SpineSessionOfAnAggregationSwitch) {
+    // Peer t1-0-0 moves its session from spine t2-0 to spine t2-1. A flow from pod 1 to t0-0-0
+    // that came down t2-0 -> t1-0-0 is tunnelled t2-0 -> (an aggregation switch other than the
+    // peer) -> t2-1, then down the grafted circuit: 2 links more than its old path.
+    NetworkState state(topo);
+    const Routing routing(state, 1500);
+    const auto model = make(0.0625, "t1-0-0", "t2-0", "t2-1");
+    const auto policy = model->flow_policy({incident, state, routing, transport, kEpoch});
+    auto run = policy->start_run(1);
+    FlowRequest r;
+    r.src_server = server("t0-1-0");
+    r.dst_server = server("t0-0-0");
+    r.size_bytes = 1e6;
+    r.path_seed = derive_seed(seed_crossing(routing, "t0-1-0", "t0-0-0", "t2-0", "t1-0-0"), {0});
+    FlowPlan plan;
+    ASSERT_TRUE(run->plan(r, plan));
+    ASSERT_EQ(plan.legs().size(), 3u);
+    const std::vector<std::string> old = switches(topo, plan.legs()[0]);
+    const std::vector<std::string> tunnel = switches(topo, plan.legs()[1]);
+    ASSERT_EQ(old.size(), 5u);
+    ASSERT_EQ(tunnel.size(), 7u);
+    EXPECT_EQ(std::vector<std::string>(tunnel.begin(), tunnel.begin() + 3),
+              std::vector<std::string>(old.begin(), old.begin() + 3));
+    EXPECT_EQ(tunnel[2], "t2-0");
+    EXPECT_EQ(topo.node(node(topo, tunnel[3].c_str())).tier, 1);
+    EXPECT_NE(tunnel[3], "t1-0-0");
+    EXPECT_EQ(tunnel[4], "t2-1");
+    EXPECT_EQ(tunnel[5], "t1-0-0");
+    EXPECT_EQ(tunnel[6], "t0-0-0");
+    EXPECT_NEAR(plan.legs()[1].base_rtt_s, plan.legs()[0].base_rtt_s + 4 * kHop + 2 * kMtu10G - kMtu10G / 2, 1e-15);
+    // After t_I the pod-1 flow comes down t2-1 (doubled circuit) or another way, never t2-0 ->
+    // t1-0-0.
+    const std::vector<std::string> now = switches(topo, plan.legs()[2]);
+    for (std::size_t i = 0; i + 1 < now.size(); ++i) EXPECT_FALSE(now[i] == "t2-0" && now[i + 1] == "t1-0-0");
 }
 
 TEST_F(GraftingTest, TunnelPhaseShowsInThroughput) {
@@ -240,8 +279,9 @@ TEST(GraftingParameters, BadParametersNameTheirPath) {
     EXPECT_EQ(with("from", "t0-0-0"), at + "from: must differ from peer");
     EXPECT_EQ(with("to", "t1-0-0"), at + "to: must differ from peer and from");
     EXPECT_EQ(with("from", "t1-1-0"), at + "from: no link between \"t0-0-0\" and \"t1-1-0\"");
-    EXPECT_EQ(with("to", "t2-0"), at + "to: \"t2-0\" is in tier 2, \"t1-0-0\" in tier 1; the moved link must still join "
-                                       "adjacent tiers");
+    EXPECT_EQ(with("to", "t2-0"), at +
+                                      "to: \"t2-0\" is in tier 2, \"t1-0-0\" in tier 1; the moved link must still join "
+                                      "adjacent tiers");
     EXPECT_EQ(with("to", "t1-1-0"), at + "to: no link between \"t0-0-0\" and \"t1-1-0\"; grafting onto a new circuit "
                                          "needs a link-addition edit, which swarm does not have");
     EXPECT_EQ(with("import_s", -1), at + "import_s: must be in [0, 3600], got -1");
@@ -270,14 +310,16 @@ std::string infeasible_reason(nlohmann::json actions, nlohmann::json doc = examp
 }
 
 TEST(GraftingPlacement, InfeasibleGraftsGiveTheirReason) {
-    const nlohmann::json graft = {{"type", "router_grafting"}, {"peer", "t0-0-0"}, {"from", "t1-0-0"}, {"to", "t1-0-1"}};
+    const nlohmann::json graft = {
+        {"type", "router_grafting"}, {"peer", "t0-0-0"}, {"from", "t1-0-0"}, {"to", "t1-0-1"}};
     EXPECT_EQ(infeasible_reason({{{"type", "disable_link"}, {"link", {"t0-0-0", "t1-0-0"}}}, graft}),
               "router_grafting: no session to graft: link t0-0-0-t1-0-0 is down or disabled");
     // Without spines the tunnel may cross a ToR (valley) only if nothing else joins A and B;
     // with that ToR's link to B gone there is no tunnel at all.
     nlohmann::json pod = example();
-    pod["topology"]["clos"] = {{"pods", 1},           {"tors_per_pod", 2}, {"aggs_per_pod", 2}, {"spines", 0},
-                               {"servers_per_tor", 2}, {"link_gbps", 10},   {"link_delay_us", 1}};
+    pod["topology"]["clos"] = {{"pods", 1},         {"tors_per_pod", 2},    {"aggs_per_pod", 2},
+                               {"spines", 0},       {"servers_per_tor", 2}, {"link_gbps", 10},
+                               {"link_delay_us", 1}};
     EXPECT_EQ(infeasible_reason({{{"type", "disable_link"}, {"link", {"t0-0-1", "t1-0-1"}}}, graft}, pod),
               "router_grafting: no tunnel from t1-0-0 to t1-0-1 that avoids t0-0-0 (§4.4.2)");
 }

@@ -20,9 +20,9 @@ using testing::link;
 using testing::node;
 
 // Binary-exact times, so phase starts fall exactly on epoch boundaries.
-constexpr double kEpoch = 0.0078125;  // 2^-7 s
-constexpr double kDowntime = 0.0625;  // T_cp
-constexpr double kPerLink = 0.015625;  // Δ
+constexpr double kEpoch = 0.0078125;            // 2^-7 s
+constexpr double kDowntime = 0.0625;            // T_cp
+constexpr double kPerLink = 0.015625;           // Δ
 constexpr double kPathRtt = 8e-6 + 4 * 1.2e-6;  // two-tier path: 4 links of 1 us, 4 MTUs at 10 Gbps
 
 class VroomTimeline : public ::testing::Test {
@@ -60,7 +60,8 @@ TEST_F(VroomTimeline, TimesFollowDowntimeCloningAndLinks) {
     EXPECT_NEAR(v.link_migrated_s(0), 1.0726, 1e-12);
     EXPECT_NEAR(v.done_s(), 1.4726, 1e-12);
     // The full BGP table: 3.560 s of downtime and 255k routes, 25.5 s of cloning.
-    const auto bgp = make({{"router", "t1-0-0"}, {"control_plane_downtime_s", 3.56}, {"routes", 255000}, {"start_s", 2}});
+    const auto bgp =
+        make({{"router", "t1-0-0"}, {"control_plane_downtime_s", 3.56}, {"routes", 255000}, {"start_s", 2}});
     EXPECT_NEAR(dynamic_cast<const Vroom&>(*bgp).link_migrated_s(0), 2 + 3.56 + 25.5 + 0.1, 1e-9);
     // One phase per link, in link order.
     const auto ordered = make({{"router", "t1-0-0"}, {"link_order", {"t2-1", "t0-0-2"}}});
@@ -68,15 +69,15 @@ TEST_F(VroomTimeline, TimesFollowDowntimeCloningAndLinks) {
     EXPECT_EQ(o.params().links[0], link(topo, "t1-0-0", "t2-1"));
     EXPECT_EQ(o.params().links[1], link(topo, "t1-0-0", "t0-0-2"));
     EXPECT_EQ(o.timed_edits().size(), 5u);
+    // A ToR's server links move too: 2 servers and 2 uplinks.
+    EXPECT_EQ(dynamic_cast<const Vroom&>(*make({{"router", "t0-0-0"}})).params().links.size(), 4u);
 }
 
 TEST_F(VroomTimeline, BlackholedSwitchForwardsAgainWhenTheLastLinkHasMoved) {
     NetworkState state = via_t1_0_0();
     state.apply(Failure{NodeBlackhole{node(topo, "t1-0-0")}});
-    const auto model = make({{"router", "t1-0-0"},
-                             {"control_plane_downtime_s", kDowntime},
-                             {"routes", 0},
-                             {"link_migration_s", kPerLink}});
+    const auto model = make(
+        {{"router", "t1-0-0"}, {"control_plane_downtime_s", kDowntime}, {"routes", 0}, {"link_migration_s", kPerLink}});
     // A's data plane forwards (and drops) until its fifth link moves at 0.0625 + 5 x 0.015625
     // = 0.140625 s; then 100 Mbit at 10 Gbps take 10 ms.
     const FlowOutcomes out = run(state, *model, 12.5e6);
@@ -137,7 +138,12 @@ nlohmann::json lossy_agg(double window_start, double window_end) {
             {"name", "vroom-test"},
             {"topology",
              {{"clos",
-               {{"pods", 1}, {"tors_per_pod", 2}, {"aggs_per_pod", 2}, {"spines", 0}, {"servers_per_tor", 4}, {"link_gbps", 10},
+               {{"pods", 1},
+                {"tors_per_pod", 2},
+                {"aggs_per_pod", 2},
+                {"spines", 0},
+                {"servers_per_tor", 4},
+                {"link_gbps", 10},
                 {"link_delay_us", 1}}}}},
             {"failures", {{{"type", "node_loss"}, {"node", "t1-0-0"}, {"drop_rate", 0.01}}}},
             {"traffic",
@@ -156,7 +162,8 @@ nlohmann::json lossy_agg(double window_start, double window_end) {
 TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     RankOptions options;
     // After the move ([1.3, 1.8] s): the loss has left with A, p1 is capacity-limited.
-    const Ranking after = rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
+    const Ranking after =
+        rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
     const double none = estimate(entry(after, "no-action").metrics, "p1_throughput");
     const double moved = estimate(entry(after, "vroom").metrics, "p1_throughput");
     EXPECT_LT(none, 30e6);  // TCP at 1% loss (the ns-3 Cubic table)
@@ -172,7 +179,8 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     // network of their arrival: their p99 FCT is no-action's, sample for sample. Long flows
     // that start then gain only from the end of the move on (a 1.7 MB flow at the 1% table
     // rate runs for most of a second): far below the gain after it.
-    const Ranking during = rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
+    const Ranking during =
+        rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
     const double fct_none = estimate(entry(during, "no-action").metrics, "p99_fct");
     EXPECT_GT(fct_none, 0.1);
     EXPECT_NEAR(estimate(entry(during, "vroom").metrics, "p99_fct"), fct_none, 1e-9 * fct_none);
@@ -203,22 +211,24 @@ TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
     const nlohmann::json doc = lossy_agg(0.05, 0.15);
     // Each ToR link of t1-0-0 carries 4 servers x 120/s x 13.7 Mbit (websearch mean) x 4/7 (to
     // the other rack) / 2 uplinks = 1.88 Gb/s each way: a spare port of 1 Gb/s lacks headroom.
-    EXPECT_EQ(
-        infeasible_reason(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.1}}}), "c"),
-        "vroom: placement (§3.7): the spare's link towards t0-0-0 lacks headroom: expected load 1.88 Gb/s against 1 "
-        "Gb/s (rho = 1.88)");
+    EXPECT_EQ(infeasible_reason(
+                  quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.1}}}), "c"),
+              "vroom: placement (§3.7): the spare's link towards t0-0-0 lacks headroom: expected load "
+              "1.88 Gb/s against 1 "
+              "Gb/s (rho = 1.88)");
     // At 20% (2 Gb/s) it fits.
     RankOptions fits_options;
-    const Ranking fits = rank(read_incident(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"},
-                                                          {"spare_capacity_fraction", 0.2}}}),
-                                            SWARM_SOURCE_DATA_DIR),
-                              testing::tables("analytic-reno"), fits_options);
+    const Ranking fits =
+        rank(read_incident(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.2}}}),
+                           SWARM_SOURCE_DATA_DIR),
+             testing::tables("analytic-reno"), fits_options);
     EXPECT_TRUE(entry(fits, "c").connected) << entry(fits, "c").reason;
     // The primary and the backup of both ToRs on one spare.
     EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "spare"}},
                                             {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "spare"}}}),
                                 "c"),
-              "vroom: t1-0-0 and t1-0-1 are the primary and backup of t0-0-0; migrating both to \"spare\" loses "
+              "vroom: t1-0-0 and t1-0-1 are the primary and backup of t0-0-0; migrating both to "
+              "\"spare\" loses "
               "physical redundancy (§3.7)");
     // Each to its own spare is fine.
     RankOptions options;
@@ -228,10 +238,11 @@ TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
                              testing::tables("analytic-reno"), options);
     EXPECT_TRUE(entry(two, "c").connected);
     // A drained switch has no running router to move.
-    EXPECT_EQ(infeasible_reason(
-                  quick(doc, {{{"type", "disable_node"}, {"node", "t1-0-0"}}, {{"type", "vroom"}, {"router", "t1-0-0"}}}),
-                  "c"),
-              "vroom: t1-0-0 is down or drained; VROOM live-migrates a running router (§3.4.2 copies its control "
+    EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "disable_node"}, {"node", "t1-0-0"}},
+                                            {{"type", "vroom"}, {"router", "t1-0-0"}}}),
+                                "c"),
+              "vroom: t1-0-0 is down or drained; VROOM live-migrates a running router (§3.4.2 "
+              "copies its control "
               "plane)");
     EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"start_s", 0.2}}}), "c"),
               "vroom: starts at 0.2 s, not within the simulated 0.2 s");
@@ -253,7 +264,8 @@ TEST(VroomParameters, BadParametersNameTheirPath) {
               at + "router: \"t0-0-0-h1\" is a server; VROOM moves switches");
     EXPECT_EQ(read_error({{"type", "vroom"}}), at + "router: required key is missing");
     EXPECT_EQ(read_error({{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "t1-0-1"}}),
-              at + "to: \"t1-0-1\" is a switch of the topology; VROOM needs a spare router (§3.7: co-hosting on a Clos "
+              at + "to: \"t1-0-1\" is a switch of the topology; VROOM needs a spare router (§3.7: "
+                   "co-hosting on a Clos "
                    "peer loses the primary/backup redundancy)");
     EXPECT_EQ(read_error({{"type", "vroom"}, {"router", "t1-0-0"}, {"to", ""}}), at + "to: must name the spare router");
     EXPECT_EQ(read_error({{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 1.5}}),
@@ -268,7 +280,8 @@ TEST(VroomParameters, BadParametersNameTheirPath) {
               at + "link_order[1]: \"t0-0-1\" is listed twice");
     EXPECT_EQ(read_error({{"type", "vroom"}, {"router", "t1-0-0"}, {"clears_link_failures", 1}}),
               at + "clears_link_failures: expected a boolean, got number 1");
-    EXPECT_EQ(read_error({{"type", "vroom"}, {"router", "t1-0-0"}, {"hosts", 1}}).rfind(at + "hosts: unknown key", 0), 0u);
+    EXPECT_EQ(read_error({{"type", "vroom"}, {"router", "t1-0-0"}, {"hosts", 1}}).rfind(at + "hosts: unknown key", 0),
+              0u);
 }
 
 }  // namespace
