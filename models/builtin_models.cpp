@@ -1,12 +1,14 @@
 // The models shipped with swarm. Each plugin adds one registration line here and nothing
 // anywhere else in the core (docs/models/README.md).
 #include "models/model_registry.h"
+#include "models/zooroute.h"
 
 namespace swarm {
 
 const ModelRegistry& builtin_models() {
     static const ModelRegistry registry = [] {
         ModelRegistry r;
+        register_zooroute(r);
         return r;
     }();
     return registry;
