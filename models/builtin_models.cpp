@@ -1,6 +1,7 @@
 // The models shipped with swarm. Each plugin adds one registration line here and nothing
 // anywhere else in the core (docs/models/README.md).
 #include "models/model_registry.h"
+#include "models/ron.h"
 #include "models/zooroute.h"
 
 namespace swarm {
@@ -9,6 +10,7 @@ const ModelRegistry& builtin_models() {
     static const ModelRegistry registry = [] {
         ModelRegistry r;
         register_zooroute(r);
+        register_ron(r);
         return r;
     }();
     return registry;
