@@ -1,5 +1,6 @@
 // The models shipped with swarm. Each plugin adds one registration line here and nothing
 // anywhere else in the core (docs/models/README.md).
+#include "models/bifrost.h"
 #include "models/model_registry.h"
 #include "models/ron.h"
 #include "models/zooroute.h"
@@ -9,8 +10,9 @@ namespace swarm {
 const ModelRegistry& builtin_models() {
     static const ModelRegistry registry = [] {
         ModelRegistry r;
-        register_zooroute(r);
+        register_bifrost(r);
         register_ron(r);
+        register_zooroute(r);
         return r;
     }();
     return registry;
