@@ -8,6 +8,7 @@
 
 #include "estimator/random.h"
 #include "estimator/routing.h"
+#include "models/measurement_window.h"
 #include "models/model_registry.h"
 #include "models/probe_detection.h"
 #include "models/tcp_resume.h"
@@ -38,9 +39,7 @@ public:
     RonPolicy(const RonParams& params, const ModelContext& context)
         : params_(params),
           routing_(&context.routing),
-          window_start_s_(context.incident.traffic.window_start.value),
-          window_end_s_(context.incident.traffic.window_end.value),
-          end_s_(context.incident.traffic.duration.value),
+          window_(context.incident.traffic),
           node_count_(params.nodes().size()) {
         for (std::size_t d = 0; d < params.directions.size(); ++d) {
             direction_.emplace(pair_key(params.directions[d].first, params.directions[d].second), d);
@@ -55,16 +54,13 @@ public:
         const auto it = direction_.find(pair_key(src, dst));
         return it == direction_.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
     }
-    bool measured(double arrival_s) const { return arrival_s >= window_start_s_ && arrival_s < window_end_s_; }
-    double end_s() const { return end_s_; }
+    const MeasurementWindow& window() const { return window_; }
     std::size_t node_count() const { return node_count_; }
 
 private:
     RonParams params_;
     const Routing* routing_;
-    double window_start_s_;
-    double window_end_s_;
-    double end_s_;
+    MeasurementWindow window_;
     std::size_t node_count_;
     std::unordered_map<std::uint64_t, std::size_t> direction_;
 };
@@ -191,7 +187,7 @@ bool RonRun::plan(const FlowRequest& r, FlowPlan& plan) {
     if (direction < 0) return false;
     const RonParams& params = policy_->params();
     const Choice& c = choice(static_cast<std::size_t>(direction));
-    const bool measured = policy_->measured(r.arrival_s);
+    const bool measured = policy_->window().measures(r.arrival_s);
     if (measured) ++measured_flows_;
     // The direct path: the virtual link's, or the flow's own ECMP path.
     PathProperties direct;
@@ -208,7 +204,7 @@ bool RonRun::plan(const FlowRequest& r, FlowPlan& plan) {
     const double moved_s = r.arrival_s >= c.switch_s ? r.arrival_s
                            : direct.drop_rate >= 1.0 ? tcp_resume_s(r.arrival_s, c.switch_s)
                                                      : c.switch_s;
-    const bool relayed = moved_s < policy_->end_s();
+    const bool relayed = moved_s < policy_->window().run_end_s;
     if (!relayed && !params.pin_virtual_links) return false;
     if (moved_s > r.arrival_s) {
         RouteLeg& leg = plan.add_leg(r.arrival_s);
@@ -238,7 +234,7 @@ void RonRun::side_metrics(double measured_s, std::vector<std::pair<std::string, 
     double stretch = 0.0;
     double moved = 0.0;
     for (const Choice& c : choices_) {
-        if (c.made && c.switch_s < policy_->end_s()) {
+        if (c.made && c.switch_s < policy_->window().run_end_s) {
             stretch += c.relay_rtt_s / c.direct_rtt_s;
             ++moved;
         }

@@ -8,6 +8,7 @@
 
 #include "estimator/random.h"
 #include "estimator/routing.h"
+#include "models/measurement_window.h"
 #include "models/model_registry.h"
 #include "models/probe_detection.h"
 #include "models/tcp_resume.h"
@@ -38,9 +39,7 @@ public:
     ZooRoutePolicy(const ZooRouteParams& params, const ModelContext& context)
         : params_(params),
           routing_(&context.routing),
-          window_start_s_(context.incident.traffic.window_start.value),
-          window_end_s_(context.incident.traffic.window_end.value),
-          end_s_(context.incident.traffic.duration.value) {
+          window_(context.incident.traffic) {
         const Topology& topology = context.state.topology();
         const std::size_t servers = topology.servers().size();
         governed_.assign(servers, params.hosts ? 0 : 1);
@@ -58,12 +57,7 @@ public:
     const ZooRouteParams& params() const { return params_; }
     const Routing& routing() const { return *routing_; }
     bool governed(std::int32_t server) const { return governed_[static_cast<std::size_t>(server)] != 0; }
-    bool measured(double arrival_s) const { return arrival_s >= window_start_s_ && arrival_s < window_end_s_; }
-    double window_s() const { return window_end_s_ - window_start_s_; }
-    /// Length of [from, to) inside the measurement window.
-    double in_window_s(double from, double to) const {
-        return std::max(0.0, std::min(to, window_end_s_) - std::max(from, window_start_s_));
-    }
+    const MeasurementWindow& window() const { return window_; }
     /// How long a flow's srcPort stays in use, at least: its bytes at its NIC's rate plus the
     /// handshake (the policy never sees the flow end).
     double busy_s(const FlowRequest& r, double base_rtt_s) const {
@@ -71,15 +65,11 @@ public:
         return r.size_bytes * 8.0 / nic + base_rtt_s;
     }
     double governed_nic_bps() const { return governed_nic_bps_; }
-    /// The end of the simulated interval: a move planned later does not happen in this run.
-    double end_s() const { return end_s_; }
 
 private:
     ZooRouteParams params_;
     const Routing* routing_;
-    double window_start_s_;
-    double window_end_s_;
-    double end_s_;
+    MeasurementWindow window_;
     std::vector<char> governed_;
     std::vector<double> nic_bps_;
     double governed_nic_bps_ = 0.0;
@@ -170,12 +160,12 @@ bool ZooRouteRun::plan(const FlowRequest& r, FlowPlan& plan) {
     const PathProperties own = policy_->routing().sample_path(r.src_server, r.dst_server, ecmp, path_);
     Pair& p = pair(r);
     p.first_arrival_s = std::min(p.first_arrival_s, r.arrival_s);
-    const bool measured = policy_->measured(r.arrival_s);
+    const bool measured = policy_->window().measures(r.arrival_s);
     if (measured) ++governed_measured_;
     // §2 "Active IP probing": the flow's own srcPort is probed while it is in use, until the
     // pair goes to full mode (whose probes are counted per pair).
     const double probe_from = std::max(r.arrival_s, params.start_s);
-    partial_port_s_ += policy_->in_window_s(probe_from, std::min(r.arrival_s + policy_->busy_s(r, own.base_rtt_s),
+    partial_port_s_ += policy_->window().overlap_s(probe_from, std::min(r.arrival_s + policy_->busy_s(r, own.base_rtt_s),
                                                                  p.full_from_s));
     if (own.drop_rate < params.loss_threshold) return false;  // a working srcPort: nothing to do
 
@@ -193,7 +183,7 @@ bool ZooRouteRun::plan(const FlowRequest& r, FlowPlan& plan) {
     if (!port) return false;  // every probed srcPort fails: nothing to move to
     // A flow that sat on a blackhole sends again at its next retransmission timeout.
     const double moved_s = own.drop_rate >= 1.0 ? tcp_resume_s(r.arrival_s, reroute_s) : reroute_s;
-    if (moved_s >= policy_->end_s()) return false;  // not within the simulated interval
+    if (moved_s >= policy_->window().run_end_s) return false;  // not within the simulated interval
     if (measured) ++rerouted_measured_;
     if (reroute_s > r.arrival_s) {
         RouteLeg& old = plan.add_leg(r.arrival_s);
@@ -213,7 +203,7 @@ void ZooRouteRun::side_metrics(double measured_s, std::vector<std::pair<std::str
     const ZooRouteParams& params = policy_->params();
     double full_pair_s = 0.0;
     for (const auto& [key, p] : pairs_) {
-        full_pair_s += policy_->in_window_s(std::max({p.full_from_s, p.first_arrival_s, params.start_s}), kNever);
+        full_pair_s += policy_->window().overlap_s(std::max({p.full_from_s, p.first_arrival_s, params.start_s}), kNever);
     }
     const double learning = params.srcport_learning ? 0.5 : 1.0;
     const double port_s = partial_port_s_ + full_pair_s * params.full_mode_ports;

@@ -13,7 +13,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
-#include "model_ranking_lookup.h"
+#include "model_test_support.h"
 #include "models/ron.h"
 #include "models/tcp_resume.h"
 #include "swarm/rank.h"
@@ -21,16 +21,13 @@
 namespace swarm {
 namespace {
 
+using testing::cubic_tables;
+using testing::flow_request;
 using testing::incident_error;
 using testing::metric;
 using testing::shipped_incident;
 using testing::side_metric;
 
-const TransportTables& cubic_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
-    return tables;
-}
 
 // Base RTTs on 1 us, 10 Gbps links: 2 x propagation + one 1500 B serialisation (1.2 us) per hop.
 /// [[a, b], ...] as JSON arrays (a braced list of two strings would read as an object).
@@ -73,15 +70,8 @@ protected:
         const Topology& t = incident->topology;
         return t.servers_of_tor(testing::node(t, tor))[static_cast<std::size_t>(i)];
     }
-    FlowRequest flow(std::int32_t src, std::int32_t dst, double arrival_s, double bytes = 1e6) const {
-        FlowRequest r;
-        r.src_server = src;
-        r.dst_server = dst;
-        r.arrival_s = arrival_s;
-        r.size_bytes = bytes;
-        r.is_short = bytes <= 150000;
-        r.path_seed = 1234;
-        return r;
+    static FlowRequest flow(std::int32_t src, std::int32_t dst, double arrival_s) {
+        return flow_request(src, dst, arrival_s, 1e6, 1234);
     }
 
     const TransportMix mix{cubic_tables()};

@@ -11,7 +11,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
-#include "model_ranking_lookup.h"
+#include "model_test_support.h"
 #include "models/probe_detection.h"
 #include "models/tcp_resume.h"
 #include "models/zooroute.h"
@@ -21,16 +21,13 @@ namespace swarm {
 namespace {
 
 using testing::candidate;
+using testing::cubic_tables;
+using testing::flow_request;
 using testing::incident_error;
 using testing::metric;
 using testing::shipped_incident;
 using testing::side_metric;
 
-const TransportTables& cubic_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
-    return tables;
-}
 
 // ---- shared helpers -------------------------------------------------------------------------------
 
@@ -96,18 +93,13 @@ protected:
     /// A flow from t0-0-0's first server to t0-0-1's whose default path takes the blackholed
     /// uplink (`bad`) or the other one.
     FlowRequest flow(double arrival_s, bool bad, std::uint64_t skip = 0) const {
-        FlowRequest r;
-        r.src_server = server("t0-0-0", 0);
-        r.dst_server = server("t0-0-1", 0);
-        r.arrival_s = arrival_s;
-        r.size_bytes = 1e6;
+        const std::int32_t src = server("t0-0-0", 0);
+        const std::int32_t dst = server("t0-0-1", 0);
         for (std::uint64_t seed = 100 + skip;; ++seed) {
             std::vector<ChannelId> channels;
             Rng rng(seed);
-            if ((routing->sample_path(r.src_server, r.dst_server, rng, channels).drop_rate >= 1.0) == bad) {
-                r.path_seed = seed;
-                r.flow = static_cast<std::size_t>(seed);
-                return r;
+            if ((routing->sample_path(src, dst, rng, channels).drop_rate >= 1.0) == bad) {
+                return flow_request(src, dst, arrival_s, 1e6, seed);
             }
         }
     }

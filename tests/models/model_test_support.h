@@ -1,5 +1,6 @@
-// Lookups into a Ranking shared by the model behaviour tests: a candidate by name, a metric or a
-// side metric by name, and the message an incident document is rejected with.
+// What the model behaviour tests share: the measured table set, flow requests, lookups into a
+// Ranking (a candidate, a metric or a side metric by name), shipped incidents as JSON, and the
+// message an incident document is rejected with.
 #pragma once
 
 #include <filesystem>
@@ -9,10 +10,33 @@
 
 #include <nlohmann/json.hpp>
 
+#include "estimator/flow_policy.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/transport_tables.h"
 #include "swarm/ranking.h"
 
 namespace swarm::testing {
+
+/// The default tables (measured with ns-3, docs/tables.md), loaded once.
+inline const TransportTables& cubic_tables() {
+    static const TransportTables tables =
+        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
+    return tables;
+}
+
+/// A flow as the epoch loop presents it to a policy (short: up to the shipped 150 KB).
+inline FlowRequest flow_request(std::int32_t src, std::int32_t dst, double arrival_s, double bytes,
+                                std::uint64_t path_seed) {
+    FlowRequest r;
+    r.flow = static_cast<std::size_t>(path_seed);
+    r.src_server = src;
+    r.dst_server = dst;
+    r.arrival_s = arrival_s;
+    r.size_bytes = bytes;
+    r.is_short = bytes <= 150000;
+    r.path_seed = path_seed;
+    return r;
+}
 
 inline const CandidateResult& candidate(const Ranking& r, const std::string& name) {
     for (const auto& c : r.ranking) {
