@@ -3,6 +3,8 @@
 #include "models/bifrost.h"
 #include "models/model_registry.h"
 #include "models/ron.h"
+#include "models/router_grafting.h"
+#include "models/vroom.h"
 #include "models/zooroute.h"
 
 namespace swarm {
@@ -12,6 +14,8 @@ const ModelRegistry& builtin_models() {
         ModelRegistry r;
         register_bifrost(r);
         register_ron(r);
+        register_router_grafting(r);
+        register_vroom(r);
         register_zooroute(r);
         return r;
     }();

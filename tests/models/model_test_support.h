@@ -1,27 +1,116 @@
-// What the model behaviour tests share: the measured table set, flow requests, lookups into a
-// Ranking (a candidate, a metric or a side metric by name), shipped incidents as JSON, and the
-// message an incident document is rejected with.
+// Helpers for the mitigation-model tests: the shipped transport tables, a model bound to a
+// network the way rank() binds it (estimator/rank.cpp bind_models: timed edits become phases on
+// top of the state, the flow policy sees the state and its routing), one hand-built flow run
+// through the epoch loop, flow requests as a policy sees them, lookups in a Ranking, shipped
+// incidents as JSON and the message an incident document is rejected with.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "estimator/epoch_simulator.h"
 #include "estimator/flow_policy.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/routing.h"
+#include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
+#include "models/mitigation_model.h"
 #include "swarm/ranking.h"
 
 namespace swarm::testing {
 
-/// The default tables (measured with ns-3, docs/tables.md), loaded once.
-inline const TransportTables& cubic_tables() {
-    static const TransportTables tables =
+/// A table set under data/tables/ ("analytic-reno" for hand-solved cases, "ns3-cubic").
+inline const TransportTables& tables(const std::string& name) {
+    static const TransportTables reno =
+        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
+    static const TransportTables cubic =
         TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
-    return tables;
+    if (name == "analytic-reno") return reno;
+    if (name == "ns3-cubic") return cubic;
+    throw std::invalid_argument("no table set " + name);
+}
+
+struct BoundModel {
+    std::vector<std::unique_ptr<NetworkState>> states;
+    std::vector<std::unique_ptr<Routing>> routings;
+    ScenarioModels models;
+
+    BoundModel(const MitigationModel& model, const Incident& incident, const NetworkState& state,
+               const Routing& routing, const TransportMix& transport, double epoch_s) {
+        std::vector<TimedEdit> edits = model.timed_edits();
+        std::stable_sort(edits.begin(), edits.end(),
+                         [](const TimedEdit& a, const TimedEdit& b) { return a.start_s < b.start_s; });
+        for (std::size_t i = 0; i < edits.size();) {
+            const double start = edits[i].start_s;
+            auto next = std::make_unique<NetworkState>(states.empty() ? state : *states.back());
+            for (; i < edits.size() && edits[i].start_s == start; ++i) edits[i].edit(*next);
+            routings.push_back(std::make_unique<Routing>(*next, transport.mtu_bytes()));
+            models.phases.push_back({start, routings.back().get()});
+            states.push_back(std::move(next));
+        }
+        const ModelContext context{incident, state, routing, transport, epoch_s};
+        if (auto policy = model.flow_policy(context)) models.policies.push_back(std::move(policy));
+    }
+};
+
+/// One flow of `bytes` from server `src` to server `dst` at t = 0 under `model` on `state`, in a
+/// 1 s run measured from 0 to 1 s (analytic-reno tables; flow 0's routing seed is
+/// derive_seed(routing_seed, {0})).
+inline FlowOutcomes run_one_flow(const MitigationModel& model, const NetworkState& state, std::int32_t src,
+                                 std::int32_t dst, double bytes, double epoch_s, std::uint64_t routing_seed) {
+    const Incident incident;  // the policy context only; the models under test read nothing from it
+    const TransportMix transport(tables("analytic-reno"));
+    const Routing routing(state, 1500);
+    const BoundModel bound(model, incident, state, routing, transport, epoch_s);
+    SimulationSettings s;
+    s.epoch_s = epoch_s;
+    s.duration_s = 1.0;
+    s.window_start_s = 0.0;
+    s.window_end_s = 1.0;
+    EpochSimulator simulator(routing, transport, s, &bound.models);
+    const std::vector<DemandMove> no_moves;
+    const DemandEditor editor(no_moves, state.topology().servers().size(), 1);
+    DemandSample d;
+    d.arrival_s = {0.0};
+    d.src = {src};
+    d.dst = {dst};
+    d.size_bytes = {bytes};
+    FlowOutcomes out;
+    simulator.run(d, editor, routing_seed, 4, out);
+    return out;
+}
+
+inline const CandidateResult& entry(const Ranking& r, const std::string& name) {
+    for (const auto& c : r.ranking) {
+        if (c.candidate == name) return c;
+    }
+    throw std::runtime_error("no candidate " + name);
+}
+
+inline double estimate(const MetricEstimates& m, const std::string& name) {
+    for (const auto& [metric, e] : m) {
+        if (metric.name() == name) return e.estimate;
+    }
+    throw std::runtime_error("no metric " + name);
+}
+
+/// A candidate's metric by name.
+inline double estimate(const Ranking& r, const std::string& candidate, const std::string& name) {
+    return estimate(entry(r, candidate).metrics, name);
+}
+
+inline double side_metric(const Ranking& r, const std::string& candidate, const std::string& name) {
+    for (const auto& [key, value] : entry(r, candidate).side_metrics) {
+        if (key == name) return value;
+    }
+    throw std::runtime_error("no side metric " + name + " for " + candidate);
 }
 
 /// A flow as the epoch loop presents it to a policy (short: up to the shipped 150 KB).
@@ -36,31 +125,6 @@ inline FlowRequest flow_request(std::int32_t src, std::int32_t dst, double arriv
     r.is_short = bytes <= 150000;
     r.path_seed = path_seed;
     return r;
-}
-
-inline const CandidateResult& candidate(const Ranking& r, const std::string& name) {
-    for (const auto& c : r.ranking) {
-        if (c.candidate == name) return c;
-    }
-    throw std::runtime_error("no candidate " + name);
-}
-
-inline double metric(const MetricEstimates& m, const std::string& name) {
-    for (const auto& [key, e] : m) {
-        if (key.name() == name) return e.estimate;
-    }
-    throw std::runtime_error("no metric " + name);
-}
-
-inline double metric(const Ranking& r, const std::string& name, const std::string& metric_name) {
-    return metric(candidate(r, name).metrics, metric_name);
-}
-
-inline double side_metric(const Ranking& r, const std::string& name, const std::string& side_name) {
-    for (const auto& [key, value] : candidate(r, name).side_metrics) {
-        if (key == side_name) return value;
-    }
-    throw std::runtime_error("no side metric " + side_name + " for " + name);
 }
 
 /// A shipped incident file (data/incidents/NAME.json) as JSON, for tests to vary.

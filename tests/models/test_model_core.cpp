@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "../estimator/fixtures.h"
+#include "model_test_support.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/helper/incident_reader.h"
 #include "models/model_registry.h"
@@ -16,6 +17,8 @@
 namespace swarm {
 namespace {
 
+using testing::entry;
+using testing::estimate;
 using testing::link;
 using testing::node;
 using testing::testbed_clos;
@@ -401,20 +404,6 @@ nlohmann::json small_incident() {
         {{"name", "count"}, {"actions", {{{"type", "count"}, {"hosts", {"t0-0-0"}}}}}},
     });
     return doc;
-}
-
-const CandidateResult& entry(const Ranking& r, const std::string& name) {
-    for (const auto& c : r.ranking) {
-        if (c.candidate == name) return c;
-    }
-    throw std::runtime_error("no candidate " + name);
-}
-
-double estimate(const MetricEstimates& m, const std::string& name) {
-    for (const auto& [metric, e] : m) {
-        if (metric.name() == name) return e.estimate;
-    }
-    throw std::runtime_error("no metric " + name);
 }
 
 TEST(ModelRanking, ModelsEditStatePhasesAndReportCosts) {

@@ -21,10 +21,9 @@
 namespace swarm {
 namespace {
 
-using testing::cubic_tables;
 using testing::flow_request;
 using testing::incident_error;
-using testing::metric;
+using testing::estimate;
 using testing::shipped_incident;
 using testing::side_metric;
 
@@ -74,7 +73,7 @@ protected:
         return flow_request(src, dst, arrival_s, 1e6, 1234);
     }
 
-    const TransportMix mix{cubic_tables()};
+    const TransportMix mix{testing::tables("ns3-cubic")};
     std::unique_ptr<Incident> incident;
     std::unique_ptr<NetworkState> state;
     std::unique_ptr<Routing> routing;
@@ -212,17 +211,17 @@ TEST_F(RonTest, RescuesThePairAtALatencyCostInTheEpochLoop) {
 
 TEST(RonBehaviour, RanksAboveEveryClassicActionOnCrossedLoss) {
     const Incident incident = read_incident(shipped_incident("ron-crossed-loss"), SWARM_SOURCE_DATA_DIR);
-    const Ranking r = rank(incident, cubic_tables(), RankOptions{});
+    const Ranking r = rank(incident, testing::tables("ns3-cubic"), RankOptions{});
     // p1 throughput: the tail is the A-B flows; RON lifts it by two orders of magnitude.
-    EXPECT_GT(metric(r, "ron-20ms", "p1_throughput"), 50.0 * metric(r, "no-action", "p1_throughput"));
-    EXPECT_GT(metric(r, "ron-20ms+disable-one-link", "p1_throughput"), 100.0 * metric(r, "no-action", "p1_throughput"));
+    EXPECT_GT(estimate(r, "ron-20ms", "p1_throughput"), 50.0 * estimate(r, "no-action", "p1_throughput"));
+    EXPECT_GT(estimate(r, "ron-20ms+disable-one-link", "p1_throughput"), 100.0 * estimate(r, "no-action", "p1_throughput"));
     EXPECT_EQ(r.ranking[0].candidate, "ron-20ms+disable-one-link");
     EXPECT_EQ(r.ranking[1].candidate, "ron-20ms");
     // The relays' own flows pay for the relayed load on their NICs: the average drops.
-    EXPECT_LT(metric(r, "ron-20ms", "avg_throughput"), metric(r, "no-action", "avg_throughput"));
+    EXPECT_LT(estimate(r, "ron-20ms", "avg_throughput"), estimate(r, "no-action", "avg_throughput"));
     EXPECT_GT(side_metric(r, "ron-20ms", "relayed_bytes_per_s"), 1e8);
     // RON's 4 s probing sees nothing within a 1.5 s run.
-    EXPECT_EQ(metric(r, "ron-default", "p1_throughput"), metric(r, "no-action", "p1_throughput"));
+    EXPECT_EQ(estimate(r, "ron-default", "p1_throughput"), estimate(r, "no-action", "p1_throughput"));
     EXPECT_EQ(side_metric(r, "ron-default", "relayed_flow_fraction"), 0.0);
     EXPECT_DOUBLE_EQ(side_metric(r, "ron-default", "probe_packets_per_s"), 2.0 * 16 * 15 / 4.0);
 }

@@ -20,11 +20,10 @@
 namespace swarm {
 namespace {
 
-using testing::candidate;
-using testing::cubic_tables;
+using testing::entry;
 using testing::flow_request;
 using testing::incident_error;
-using testing::metric;
+using testing::estimate;
 using testing::shipped_incident;
 using testing::side_metric;
 
@@ -104,7 +103,7 @@ protected:
         }
     }
 
-    const TransportMix mix{cubic_tables()};
+    const TransportMix mix{testing::tables("ns3-cubic")};
     std::unique_ptr<Incident> incident;
     std::unique_ptr<NetworkState> state;
     std::unique_ptr<Routing> routing;
@@ -157,28 +156,28 @@ TEST_F(ZooRoutePlan, ServersOutsideHostsAreNotGoverned) {
 
 Ranking rank_doc(const nlohmann::json& doc) {
     const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR);
-    return rank(incident, cubic_tables(), RankOptions{});
+    return rank(incident, testing::tables("ns3-cubic"), RankOptions{});
 }
 
 TEST(ZooRouteBehaviour, ShortProbingRescuesASilentBlackholeAndTheDefaultIsTooSlow) {
     const Ranking r = rank_doc(shipped_incident("zooroute-silent-blackhole"));
     // No action: the blackholed long flows deliver nothing, their short flows wait to the horizon.
-    EXPECT_EQ(metric(r, "no-action", "p1_throughput"), 0.0);
-    EXPECT_GT(metric(r, "no-action", "p99_fct"), 1.0);
+    EXPECT_EQ(estimate(r, "no-action", "p1_throughput"), 0.0);
+    EXPECT_GT(estimate(r, "no-action", "p99_fct"), 1.0);
     // 10 ms probing: about 28% of the flows move, the tail comes back (> 1 Gbps at p1, a p99 FCT
     // of milliseconds, not seconds) and the average gains > 15%.
-    EXPECT_GT(metric(r, "zooroute-10ms", "p1_throughput"), 1e9);
-    EXPECT_LT(metric(r, "zooroute-10ms", "p99_fct"), 0.01);
-    EXPECT_GT(metric(r, "zooroute-10ms", "avg_throughput"), 1.15 * metric(r, "no-action", "avg_throughput"));
+    EXPECT_GT(estimate(r, "zooroute-10ms", "p1_throughput"), 1e9);
+    EXPECT_LT(estimate(r, "zooroute-10ms", "p99_fct"), 0.01);
+    EXPECT_GT(estimate(r, "zooroute-10ms", "avg_throughput"), 1.15 * estimate(r, "no-action", "avg_throughput"));
     EXPECT_NEAR(side_metric(r, "zooroute-10ms", "rerouted_fraction"), 0.29, 0.03);
-    EXPECT_LT(candidate(r, "zooroute-10ms").rank, candidate(r, "no-action").rank);
+    EXPECT_LT(entry(r, "zooroute-10ms").rank, entry(r, "no-action").rank);
     // ... and ties taking the link down (within the incident's 10% tie tolerance).
     for (const char* m : {"p1_throughput", "avg_throughput", "p99_fct"}) {
-        EXPECT_NEAR(metric(r, "zooroute-10ms", m), metric(r, "disable-link", m), 0.1 * metric(r, "disable-link", m)) << m;
+        EXPECT_NEAR(estimate(r, "zooroute-10ms", m), estimate(r, "disable-link", m), 0.1 * estimate(r, "disable-link", m)) << m;
     }
     // The default 1 s interval detects after about 3.5 s: in a 2 s run nothing moves.
     for (const char* m : {"p1_throughput", "avg_throughput", "p99_fct"}) {
-        EXPECT_EQ(metric(r, "zooroute-default", m), metric(r, "no-action", m)) << m;
+        EXPECT_EQ(estimate(r, "zooroute-default", m), estimate(r, "no-action", m)) << m;
     }
     EXPECT_EQ(side_metric(r, "zooroute-default", "rerouted_fraction"), 0.0);
     // Probing costs 1/I: 100x more packets at 10 ms than at 1 s (more: the pairs go to full mode).
@@ -193,16 +192,16 @@ TEST(ZooRouteBehaviour, SevereCapacityLossLeavesReroutedFlowsNowhereToGo) {
     // capacity loss").
     doc["failures"].push_back({{"type", "link_capacity"}, {"link", {"t0-0-0", "t1-0-1"}}, {"fraction", 0.2}});
     const Ranking after = rank_doc(doc);
-    const double gain_before = metric(before, "zooroute-10ms", "avg_throughput") /
-                               metric(before, "no-action", "avg_throughput");
-    const double gain_after = metric(after, "zooroute-10ms", "avg_throughput") /
-                              metric(after, "no-action", "avg_throughput");
+    const double gain_before = estimate(before, "zooroute-10ms", "avg_throughput") /
+                               estimate(before, "no-action", "avg_throughput");
+    const double gain_after = estimate(after, "zooroute-10ms", "avg_throughput") /
+                              estimate(after, "no-action", "avg_throughput");
     EXPECT_GT(gain_before, 1.15);
     EXPECT_LT(gain_after, 1.02);  // its edge on the average is gone: the same 2 Gbps, shared
     // Moving the demand away (drain the ToR) now beats it by far; before, they were close.
-    EXPECT_LT(metric(before, "drain-tor", "p1_throughput"), 1.25 * metric(before, "zooroute-10ms", "p1_throughput"));
-    EXPECT_GT(metric(after, "drain-tor", "p1_throughput"), 10.0 * metric(after, "zooroute-10ms", "p1_throughput"));
-    EXPECT_GT(metric(after, "drain-tor", "avg_throughput"), 1.5 * metric(after, "zooroute-10ms", "avg_throughput"));
+    EXPECT_LT(estimate(before, "drain-tor", "p1_throughput"), 1.25 * estimate(before, "zooroute-10ms", "p1_throughput"));
+    EXPECT_GT(estimate(after, "drain-tor", "p1_throughput"), 10.0 * estimate(after, "zooroute-10ms", "p1_throughput"));
+    EXPECT_GT(estimate(after, "drain-tor", "avg_throughput"), 1.5 * estimate(after, "zooroute-10ms", "avg_throughput"));
     EXPECT_EQ(after.ranking.front().candidate, "drain-tor");
 }
 
@@ -226,12 +225,12 @@ TEST(ZooRouteBehaviour, LossBelowTheThresholdIsLeftAloneAndOverheadFollowsTheMod
     const Ranking r = rank_doc(doc);
     // 1% loss under a 2% threshold is not a failure for ZooRoute: exactly no action.
     for (const char* m : {"p1_throughput", "avg_throughput", "p99_fct"}) {
-        EXPECT_EQ(metric(r, "above-threshold", m), metric(r, "no-action", m)) << m;
+        EXPECT_EQ(estimate(r, "above-threshold", m), estimate(r, "no-action", m)) << m;
     }
     EXPECT_EQ(side_metric(r, "above-threshold", "rerouted_fraction"), 0.0);
     // At the threshold the lossy flows move after about I (0.5 + 3 / 0.02) = 1.5 s: some do.
     EXPECT_GT(side_metric(r, "partial", "rerouted_fraction"), 0.05);
-    EXPECT_GT(metric(r, "partial", "p1_throughput"), metric(r, "no-action", "p1_throughput"));
+    EXPECT_GT(estimate(r, "partial", "p1_throughput"), estimate(r, "no-action", "p1_throughput"));
     // SrcPort learning halves the probes exactly; full mode from the start probes N_p = 16
     // ports of every pair all the time: 56 pairs x 16 x 2 / 10 ms = 179,200 packets/s.
     EXPECT_DOUBLE_EQ(side_metric(r, "learning", "probe_packets_per_s"),
@@ -250,11 +249,11 @@ TEST(ZooRouteBehaviour, SameResultWhateverTheThreadCount) {
     one.threads = 1;
     RankOptions two;
     two.threads = 2;
-    const Ranking a = rank(incident, cubic_tables(), one);
-    const Ranking b = rank(incident, cubic_tables(), two);
+    const Ranking a = rank(incident, testing::tables("ns3-cubic"), one);
+    const Ranking b = rank(incident, testing::tables("ns3-cubic"), two);
     for (const auto& c : a.ranking) {
-        EXPECT_EQ(metric(c.metrics, "p1_throughput"), metric(b, c.candidate, "p1_throughput"));
-        EXPECT_EQ(c.side_metrics, candidate(b, c.candidate).side_metrics);
+        EXPECT_EQ(estimate(c.metrics, "p1_throughput"), estimate(b, c.candidate, "p1_throughput"));
+        EXPECT_EQ(c.side_metrics, entry(b, c.candidate).side_metrics);
     }
 }
 
