@@ -6,110 +6,24 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "ns3/applications-module.h"
-#include "ns3/core-module.h"
-#include "ns3/internet-module.h"
-#include "ns3/network-module.h"
-#include "ns3/point-to-point-module.h"
-#include "ns3/traffic-control-module.h"
 #include "ns3/version-defines.h"
+#include "tools/ns3_common/tcp_stack.h"
 
 namespace swarm::ns3tables {
 namespace {
 
 using ns3::Ptr;
 
-constexpr std::uint16_t kDataPort = 5000;
-constexpr double kMtuBytes = 1500.0;
-constexpr double kPppHeaderBytes = 2.0;  // ns-3's point-to-point framing, on the wire only
+using ns3common::configure_tcp;
+using ns3common::connect;
+using ns3common::install_sink;
+using ns3common::kMtuBytes;
+using ns3common::Link;
+using ns3common::kPppHeaderBytes;
+using ns3common::seed_rng;
 
 double wall_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-ns3::TypeId cc_type(CongestionControl cc) {
-    switch (cc) {
-        case CongestionControl::kCubic:
-            return ns3::TcpCubic::GetTypeId();
-        case CongestionControl::kNewReno:
-            return ns3::TcpNewReno::GetTypeId();
-        case CongestionControl::kDctcp:
-            return ns3::TcpDctcp::GetTypeId();
-        case CongestionControl::kBbr:
-            return ns3::TcpBbr::GetTypeId();
-    }
-    throw std::invalid_argument("unknown congestion control");
-}
-
-/// Process-wide ns-3 defaults for one run. SACK and timestamps are on (ns-3 defaults, as
-/// Linux), recovery is ns-3's default PRR.
-void configure_tcp(const TcpSettings& tcp) {
-    using namespace ns3;
-    Config::SetDefault("ns3::TcpL4Protocol::SocketType", TypeIdValue(cc_type(tcp.cc)));
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(tcp.mss_bytes));
-    Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(tcp.initial_cwnd));
-    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(tcp.socket_buffer_bytes));
-    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(tcp.socket_buffer_bytes));
-    Config::SetDefault("ns3::TcpSocket::ConnTimeout", TimeValue(Seconds(tcp.syn_rto_s)));
-    Config::SetDefault("ns3::TcpSocket::DataRetries", UintegerValue(tcp.data_retries));
-    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(tcp.delack_count));
-    Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(Seconds(tcp.delack_timeout_s)));
-    Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(Seconds(tcp.min_rto_s)));
-    Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(true));
-    const bool dctcp = tcp.cc == CongestionControl::kDctcp;
-    Config::SetDefault("ns3::TcpSocketBase::UseEcn", StringValue(dctcp ? "On" : "Off"));
-    if (tcp.cc == CongestionControl::kBbr) {
-        // BBR is specified with pacing; ns-3 caps the pacing rate at 4 Gb/s by default.
-        Config::SetDefault("ns3::TcpSocketState::EnablePacing", BooleanValue(true));
-        Config::SetDefault("ns3::TcpSocketState::MaxPacingRate",
-                           DataRateValue(DataRate(std::uint64_t{10'000'000'000'000})));
-    }
-}
-
-void seed_rng(std::uint32_t seed, std::uint64_t run) {
-    ns3::RngSeedManager::SetSeed(seed);
-    ns3::RngSeedManager::SetRun(run);
-}
-
-/// The egress queue of every port: DCTCP gets RED configured as DCTCP's step marker (instant
-/// queue, mark above K, never early-drop ECN-capable packets); the others a drop-tail FIFO.
-ns3::TrafficControlHelper queue_helper(const TcpSettings& tcp, double link_bps) {
-    using namespace ns3;
-    TrafficControlHelper tch;
-    const auto limit = QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, tcp.buffer_packets));
-    if (tcp.cc == CongestionControl::kDctcp) {
-        const double k = tcp.ecn_threshold_packets;
-        tch.SetRootQueueDisc("ns3::RedQueueDisc", "MaxSize", limit, "MeanPktSize",
-                             UintegerValue(static_cast<std::uint32_t>(kMtuBytes)), "QW",
-                             DoubleValue(1.0), "MinTh", DoubleValue(k), "MaxTh",
-                             DoubleValue(k + 1.0), "UseEcn", BooleanValue(true), "UseHardDrop",
-                             BooleanValue(false), "Gentle", BooleanValue(false), "LinkBandwidth",
-                             DataRateValue(DataRate(static_cast<std::uint64_t>(link_bps))));
-    } else {
-        tch.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", limit);
-    }
-    return tch;
-}
-
-/// One point-to-point link a <-> b with an egress queue disc on both ends. The device queue
-/// holds one packet so that the backlog sits in the queue disc, where DCTCP's marking sees it.
-struct Link {
-    ns3::NetDeviceContainer devices;
-    ns3::QueueDiscContainer qdiscs;
-};
-
-Link connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, double bps, double delay_s,
-             const TcpSettings& tcp) {
-    using namespace ns3;
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(static_cast<std::uint64_t>(bps))));
-    p2p.SetChannelAttribute("Delay", TimeValue(Seconds(delay_s)));
-    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", StringValue("1p"));
-    Link link;
-    link.devices = p2p.Install(a, b);
-    // Before addressing: Ipv4AddressHelper::Assign installs ns-3's default queue disc otherwise.
-    link.qdiscs = queue_helper(tcp, bps).Install(link.devices);
-    return link;
 }
 
 /// Fig. 1(a) folded into one link: h1 -> h2 with the whole RTT as propagation delay and the
@@ -137,25 +51,9 @@ PairNetwork build_pair(const TcpSettings& tcp, double link_bps, double rtt_s, do
     return net;
 }
 
-Ptr<ns3::PacketSink> install_sink(Ptr<ns3::Node> node) {
-    using namespace ns3;
-    PacketSinkHelper helper("ns3::TcpSocketFactory",
-                            InetSocketAddress(Ipv4Address::GetAny(), kDataPort));
-    ApplicationContainer apps = helper.Install(node);
-    apps.Start(Seconds(0.0));
-    return DynamicCast<PacketSink>(apps.Get(0));
-}
-
 void install_bulk_sender(Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
                          double start_s) {
-    using namespace ns3;
-    BulkSendHelper helper("ns3::TcpSocketFactory", InetSocketAddress(to, kDataPort));
-    helper.SetAttribute("MaxBytes", UintegerValue(bytes));  // 0: unlimited
-    // Segment-sized writes: 64 KB writes made ns-3's tx buffer split and copy large packets on
-    // every retransmission (3x slower at high loss). The application fills the socket buffer
-    // at t = 0 either way, so TCP never waits for data and results do not change.
-    helper.SetAttribute("SendSize", UintegerValue(1448));
-    helper.Install(node).Start(Seconds(start_s));
+    ns3common::install_bulk_sender(node, to, bytes, start_s, 1448);
 }
 
 // ---- queueing (Fig. 1(b)) ---------------------------------------------------------------------
@@ -236,37 +134,6 @@ class UtilizationMeter {
 };
 
 }  // namespace
-
-CongestionControl parse_cc(const std::string& name) {
-    if (name == "cubic") {
-        return CongestionControl::kCubic;
-    }
-    if (name == "newreno") {
-        return CongestionControl::kNewReno;
-    }
-    if (name == "dctcp") {
-        return CongestionControl::kDctcp;
-    }
-    if (name == "bbr") {
-        return CongestionControl::kBbr;
-    }
-    throw std::invalid_argument("unknown congestion control '" + name +
-                                "' (cubic, newreno, dctcp, bbr)");
-}
-
-std::string cc_name(CongestionControl cc) {
-    switch (cc) {
-        case CongestionControl::kCubic:
-            return "cubic";
-        case CongestionControl::kNewReno:
-            return "newreno";
-        case CongestionControl::kDctcp:
-            return "dctcp";
-        case CongestionControl::kBbr:
-            return "bbr";
-    }
-    return "?";
-}
 
 std::string ns3_version() {
     return "ns-3." + std::to_string(NS3_VERSION_MINOR) + " (Debian libns3-dev)";
