@@ -2,8 +2,10 @@
 // anywhere else in the core (docs/models/README.md).
 #include "models/bifrost.h"
 #include "models/model_registry.h"
+#include "models/ron.h"
 #include "models/router_grafting.h"
 #include "models/vroom.h"
+#include "models/zooroute.h"
 
 namespace swarm {
 
@@ -11,8 +13,10 @@ const ModelRegistry& builtin_models() {
     static const ModelRegistry registry = [] {
         ModelRegistry r;
         register_bifrost(r);
+        register_ron(r);
         register_router_grafting(r);
         register_vroom(r);
+        register_zooroute(r);
         return r;
     }();
     return registry;

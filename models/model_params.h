@@ -50,9 +50,12 @@ public:
     /// [["h1", "h2"], ...]: ordered server pairs (indices), non-empty, no server paired with itself.
     std::vector<std::pair<std::int32_t, std::int32_t>> server_pairs(std::string_view key) const;
 
+    /// One name (at `path`) of a server or a ToR -> the servers it stands for, for parameters
+    /// with a structure of their own (RON's host pairs, either end a server or a ToR).
+    std::vector<std::int32_t> servers_of(const nlohmann::json& name, const std::string& path) const;
+
 private:
     const nlohmann::json& required(std::string_view key) const;
-    std::vector<std::int32_t> servers_of(const nlohmann::json& name, const std::string& path) const;
 
     const nlohmann::json* object_;
     std::string path_;

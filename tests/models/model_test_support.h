@@ -1,17 +1,23 @@
 // Helpers for the mitigation-model tests: the shipped transport tables, a model bound to a
 // network the way rank() binds it (estimator/rank.cpp bind_models: timed edits become phases on
 // top of the state, the flow policy sees the state and its routing), one hand-built flow run
-// through the epoch loop, and lookups in a Ranking.
+// through the epoch loop, flow requests as a policy sees them, lookups in a Ranking, shipped
+// incidents as JSON and the message an incident document is rejected with.
 #pragma once
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "estimator/epoch_simulator.h"
+#include "estimator/flow_policy.h"
+#include "estimator/helper/incident_reader.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
@@ -93,6 +99,48 @@ inline double estimate(const MetricEstimates& m, const std::string& name) {
         if (metric.name() == name) return e.estimate;
     }
     throw std::runtime_error("no metric " + name);
+}
+
+/// A candidate's metric by name.
+inline double estimate(const Ranking& r, const std::string& candidate, const std::string& name) {
+    return estimate(entry(r, candidate).metrics, name);
+}
+
+inline double side_metric(const Ranking& r, const std::string& candidate, const std::string& name) {
+    for (const auto& [key, value] : entry(r, candidate).side_metrics) {
+        if (key == name) return value;
+    }
+    throw std::runtime_error("no side metric " + name + " for " + candidate);
+}
+
+/// A flow as the epoch loop presents it to a policy (short: up to the shipped 150 KB).
+inline FlowRequest flow_request(std::int32_t src, std::int32_t dst, double arrival_s, double bytes,
+                                std::uint64_t path_seed) {
+    FlowRequest r;
+    r.flow = static_cast<std::size_t>(path_seed);
+    r.src_server = src;
+    r.dst_server = dst;
+    r.arrival_s = arrival_s;
+    r.size_bytes = bytes;
+    r.is_short = bytes <= 150000;
+    r.path_seed = path_seed;
+    return r;
+}
+
+/// A shipped incident file (data/incidents/NAME.json) as JSON, for tests to vary.
+inline nlohmann::json shipped_incident(const std::string& name) {
+    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / (name + ".json"));
+    return nlohmann::json::parse(in);
+}
+
+/// The reader's message for `doc` with the built-in models, or "" if it is accepted.
+inline std::string incident_error(const nlohmann::json& doc) {
+    try {
+        read_incident(doc, SWARM_SOURCE_DATA_DIR);
+    } catch (const IncidentError& e) {
+        return e.what();
+    }
+    return "";
 }
 
 }  // namespace swarm::testing
