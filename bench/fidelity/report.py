@@ -181,7 +181,7 @@ def svg_plot(rows, path):
     """Primary-metric penalty per approach and comparator: one dot per case, a bar at the
     median, scenarios coloured."""
     colours = {"s1": "#1f77b4", "s2": "#d62728", "s3": "#2ca02c"}
-    width, height, left, top, panel_h = 980, 560, 120, 40, 220
+    width, height, left, top, panel_h = 980, 600, 120, 40, 220
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>']
