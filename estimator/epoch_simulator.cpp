@@ -377,36 +377,14 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
         const std::int32_t begin = path_offsets_[f];
         const std::int32_t end = path_offsets_[f + 1];
         for (std::int32_t i = begin; i < end; ++i) path_links_[static_cast<std::size_t>(write_link++)] = path_links_[static_cast<std::size_t>(i)];
-        remaining_bits_[keep] = remaining_bits_[f] - sent;
-        cap_bps_[keep] = cap_bps_[f];
-        arrival_s_[keep] = arrival_s_[f];
-        size_bytes_[keep] = size_bytes_[f];
-        base_rtt_s_[keep] = base_rtt_s_[f];
-        measured_[keep] = measured_[f];
-        rate_scale_[keep] = rate_scale_[f];
-        cap_u_[keep] = cap_u_[f];
-        src_[keep] = src_[f];
-        dst_[keep] = dst_[f];
-        path_seed_[keep] = path_seed_[f];
-        tables_[keep] = tables_[f];
-        plan_slot_[keep] = plan_slot_[f];
+        remaining_bits_[f] -= sent;
+        // The rate moves too, though the next allocate_rates() recomputes every rate once a
+        // flow has left (long_flows_changed_), and nothing reads one before it.
+        for_each_flow_column([keep, f](auto& column) { column[keep] = column[f]; });
         path_offsets_[keep + 1] = write_link;
         ++keep;
     }
-    remaining_bits_.resize(keep);
-    cap_bps_.resize(keep);
-    rate_bps_.resize(keep);
-    arrival_s_.resize(keep);
-    size_bytes_.resize(keep);
-    base_rtt_s_.resize(keep);
-    measured_.resize(keep);
-    rate_scale_.resize(keep);
-    cap_u_.resize(keep);
-    src_.resize(keep);
-    dst_.resize(keep);
-    path_seed_.resize(keep);
-    tables_.resize(keep);
-    plan_slot_.resize(keep);
+    for_each_flow_column([keep](auto& column) { column.resize(keep); });
     path_offsets_.resize(keep + 1);
     path_links_.resize(static_cast<std::size_t>(write_link));
     (void)out;
@@ -427,20 +405,7 @@ void EpochSimulator::censor(double horizon, FlowOutcomes& out) {
 void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor, std::uint64_t routing_seed,
                          std::uint64_t transport_seed, FlowOutcomes& out) {
     out.clear();
-    remaining_bits_.clear();
-    cap_bps_.clear();
-    rate_bps_.clear();
-    arrival_s_.clear();
-    size_bytes_.clear();
-    base_rtt_s_.clear();
-    measured_.clear();
-    rate_scale_.clear();
-    cap_u_.clear();
-    src_.clear();
-    dst_.clear();
-    path_seed_.clear();
-    tables_.clear();
-    plan_slot_.clear();
+    for_each_flow_column([](auto& column) { column.clear(); });
     free_slots_.clear();
     for (std::size_t i = plan_slots_.size(); i-- > 0;) free_slots_.push_back(static_cast<std::int32_t>(i));
     enter_phase(0);

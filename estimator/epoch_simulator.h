@@ -157,6 +157,26 @@ private:
     std::vector<std::uint64_t> path_seed_;
     std::vector<const TransportTables*> tables_;
     std::vector<std::int32_t> plan_slot_;  ///< -1: default routing
+    /// Calls `fn` on every per-flow column above (all but the CSR path_offsets_/path_links_).
+    /// run() clears and advance() compacts and resizes through this one list, so a column
+    /// added here cannot be left out of one of them and fall out of step with its flows.
+    template <typename Fn>
+    void for_each_flow_column(Fn&& fn) {
+        fn(remaining_bits_);
+        fn(cap_bps_);
+        fn(rate_bps_);
+        fn(arrival_s_);
+        fn(size_bytes_);
+        fn(base_rtt_s_);
+        fn(measured_);
+        fn(rate_scale_);
+        fn(cap_u_);
+        fn(src_);
+        fn(dst_);
+        fn(path_seed_);
+        fn(tables_);
+        fn(plan_slot_);
+    }
     std::vector<PlanSlot> plan_slots_;
     std::vector<std::int32_t> free_slots_;
     double next_switch_s_;  ///< earliest pending leg or phase start

@@ -10,43 +10,12 @@
 namespace swarm {
 namespace {
 
+using testing::Flow;
 using testing::link;
 using testing::node;
+using testing::one_second_settings;
+using testing::tables;
 using testing::testbed_clos;
-
-const TransportTables& analytic_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
-    return tables;
-}
-
-struct Flow {
-    double arrival;
-    std::int32_t src;
-    std::int32_t dst;
-    double bytes;
-};
-
-DemandSample demand_of(const std::vector<Flow>& flows) {
-    DemandSample d;
-    for (const Flow& f : flows) {
-        d.arrival_s.push_back(f.arrival);
-        d.src.push_back(f.src);
-        d.dst.push_back(f.dst);
-        d.size_bytes.push_back(f.bytes);
-    }
-    return d;
-}
-
-SimulationSettings settings(double epoch = 1e-3) {
-    SimulationSettings s;
-    s.epoch_s = epoch;
-    s.short_flow_bytes = 150000;
-    s.duration_s = 1.0;
-    s.window_start_s = 0.0;
-    s.window_end_s = 1.0;
-    return s;
-}
 
 class EpochSimulatorTest : public ::testing::Test {
 protected:
@@ -55,15 +24,9 @@ protected:
     // Same-rack path: server up, server down; base RTT = 2 * 2 us + 2 * 1.2 us.
     static constexpr double kRackRtt = 4e-6 + 2 * 1500 * 8 / 10e9;
 
-    FlowOutcomes run(const NetworkState& state, const std::vector<Flow>& flows, SimulationSettings s = settings()) {
-        Routing routing(state, 1500);
-        const std::vector<DemandMove> no_moves;
-        DemandEditor editor(no_moves, topo.servers().size(), 1);
-        const TransportMix transport(analytic_tables());
-        EpochSimulator simulator(routing, transport, s);
-        FlowOutcomes out;
-        simulator.run(demand_of(flows), editor, 11, 12, out);
-        return out;
+    FlowOutcomes run(const NetworkState& state, const std::vector<Flow>& flows,
+                     const SimulationSettings& s = one_second_settings()) {
+        return testing::run_flows(state, flows, s);
     }
 };
 
@@ -106,8 +69,8 @@ TEST_F(EpochSimulatorTest, LossCapBoundsTheRateAndLeavesCapacityToOthers) {
     const std::int32_t dst = server("t0-0-0", 0);
     const FlowOutcomes out = run(state, {{0.0, server("t0-0-0", 1), dst, 1.25e6}, {0.0, server("t0-1-0", 0), dst, 5e6}});
     ASSERT_EQ(out.long_throughput_bps.size(), 2u);
-    const double low = analytic_tables().loss_limited.sample_bps(0.02, kRackRtt, 0.0);
-    const double high = analytic_tables().loss_limited.sample_bps(0.02, kRackRtt, 1.0);
+    const double low = tables("analytic-reno").loss_limited.sample_bps(0.02, kRackRtt, 0.0);
+    const double high = tables("analytic-reno").loss_limited.sample_bps(0.02, kRackRtt, 1.0);
     ASSERT_LT(high, 1e9);  // at 2% loss the cap binds well below the 5 Gbps fair share
     // The lossy flow is the slower one; it may still be running at the horizon (censored).
     const double lossy = std::min(out.long_throughput_bps[0], out.long_throughput_bps[1]);
@@ -122,14 +85,14 @@ TEST_F(EpochSimulatorTest, ShortFlowsTakeTableRttsTimesBaseRtt) {
     NetworkState state(topo);
     const FlowOutcomes out = run(state, {{0.1, server("t0-0-0", 0), server("t0-0-0", 1), 20000}});
     ASSERT_EQ(out.short_fct_s.size(), 1u);
-    const auto& table = analytic_tables().short_flow_rtts;
+    const auto& table = tables("analytic-reno").short_flow_rtts;
     EXPECT_GE(out.short_fct_s[0], table.sample_rtts(20000, 0.0, kRackRtt, 0.0) * kRackRtt * 0.999);
     EXPECT_LE(out.short_fct_s[0], table.sample_rtts(20000, 0.0, kRackRtt, 1.0) * kRackRtt * 1.001);
 }
 
 TEST_F(EpochSimulatorTest, OnlyFlowsStartingInTheWindowAreMeasured) {
     NetworkState state(topo);
-    SimulationSettings s = settings();
+    SimulationSettings s = one_second_settings();
     s.window_start_s = 0.010;
     s.window_end_s = 0.020;
     const std::int32_t a = server("t0-0-0", 0);
@@ -142,7 +105,7 @@ TEST_F(EpochSimulatorTest, OnlyFlowsStartingInTheWindowAreMeasured) {
 TEST_F(EpochSimulatorTest, FlowStillRunningAtHorizonIsCensoredAtItsRate) {
     NetworkState state(topo);
     state.apply(Failure{LinkCapacity{topo.server_link(server("t0-0-0", 0)), 0.0001}});  // 1 Mbps
-    SimulationSettings s = settings();
+    SimulationSettings s = one_second_settings();
     s.duration_s = 0.5;
     s.window_end_s = 0.5;
     // 1 Gbit at 1 Mbps would take 1000 s; the horizon is 2 x duration = 1 s.

@@ -1,8 +1,9 @@
-// Helpers for the mitigation-model tests: the shipped transport tables, a model bound to a
-// network the way rank() binds it (estimator/rank.cpp bind_models: timed edits become phases on
-// top of the state, the flow policy sees the state and its routing), one hand-built flow run
-// through the epoch loop, flow requests as a policy sees them, lookups in a Ranking, shipped
-// incidents as JSON and the message an incident document is rejected with.
+// Helpers for the mitigation-model tests, beside the core ones in ../estimator/fixtures.h: an
+// epoch length for exact phase times, a model bound to a network the way rank() binds it
+// (estimator/rank.cpp bind_models: timed edits become phases on top of the state, the flow policy
+// sees the state and its routing), one hand-built flow run through the epoch loop, flow requests
+// as a policy sees them, lookups in a Ranking, shipped incidents as JSON, the message an
+// incident document is rejected with, and quick checks of why a candidate is not ranked.
 #pragma once
 
 #include <algorithm>
@@ -13,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/flow_policy.h"
 #include "estimator/helper/incident_reader.h"
@@ -22,20 +25,14 @@
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
 #include "models/mitigation_model.h"
+#include "swarm/rank.h"
 #include "swarm/ranking.h"
 
 namespace swarm::testing {
 
-/// A table set under data/tables/ ("analytic-reno" for hand-solved cases, "ns3-cubic").
-inline const TransportTables& tables(const std::string& name) {
-    static const TransportTables reno =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
-    static const TransportTables cubic =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
-    if (name == "analytic-reno") return reno;
-    if (name == "ns3-cubic") return cubic;
-    throw std::invalid_argument("no table set " + name);
-}
+/// An epoch length that is exact in binary (2^-7 s), so that phase and leg starts written as
+/// multiples of it fall exactly on epoch boundaries.
+constexpr double kExactEpoch = 0.0078125;
 
 struct BoundModel {
     std::vector<std::unique_ptr<NetworkState>> states;
@@ -69,21 +66,11 @@ inline FlowOutcomes run_one_flow(const MitigationModel& model, const NetworkStat
     const TransportMix transport(tables("analytic-reno"));
     const Routing routing(state, 1500);
     const BoundModel bound(model, incident, state, routing, transport, epoch_s);
-    SimulationSettings s;
-    s.epoch_s = epoch_s;
-    s.duration_s = 1.0;
-    s.window_start_s = 0.0;
-    s.window_end_s = 1.0;
-    EpochSimulator simulator(routing, transport, s, &bound.models);
+    EpochSimulator simulator(routing, transport, one_second_settings(epoch_s), &bound.models);
     const std::vector<DemandMove> no_moves;
     const DemandEditor editor(no_moves, state.topology().servers().size(), 1);
-    DemandSample d;
-    d.arrival_s = {0.0};
-    d.src = {src};
-    d.dst = {dst};
-    d.size_bytes = {bytes};
     FlowOutcomes out;
-    simulator.run(d, editor, routing_seed, 4, out);
+    simulator.run(demand_of({{0.0, src, dst, bytes}}), editor, routing_seed, 4, out);
     return out;
 }
 
@@ -141,6 +128,26 @@ inline std::string incident_error(const nlohmann::json& doc) {
         return e.what();
     }
     return "";
+}
+
+/// `doc` cut down to a quick check of one candidate, "c" with `actions`, beside "no-action": 0.2 s
+/// of traffic measured over [0.05, 0.15] s, one traffic sample and one routing sample.
+inline nlohmann::json one_candidate(nlohmann::json doc, nlohmann::json actions) {
+    doc["traffic"]["duration_s"] = 0.2;
+    doc["traffic"]["measure_window_s"] = {0.05, 0.15};
+    doc["estimator"]["traffic_samples"] = 1;
+    doc["estimator"]["routing_samples"] = 1;
+    doc["candidates"] = {{{"name", "no-action"}, {"actions", nlohmann::json::array()}},
+                         {{"name", "c"}, {"actions", std::move(actions)}}};
+    return doc;
+}
+
+/// Why `candidate` of `doc` is reported unranked (analytic-reno tables); a failure if it is ranked.
+inline std::string infeasible_reason(const nlohmann::json& doc, const std::string& candidate = "c") {
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), tables("analytic-reno"), RankOptions{});
+    const CandidateResult& c = entry(r, candidate);
+    EXPECT_FALSE(c.connected) << candidate;
+    return c.reason;
 }
 
 }  // namespace swarm::testing

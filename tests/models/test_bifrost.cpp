@@ -18,6 +18,7 @@
 #include "models/bifrost.h"
 #include "models/bifrost_spray.h"
 #include "models/model_registry.h"
+#include "model_test_support.h"
 #include "swarm/rank.h"
 
 namespace swarm {
@@ -207,15 +208,9 @@ protected:
         policy_ = model_->flow_policy(context);
         return policy_->start_run(99);
     }
+    /// BIFROST reads no flow index: flow_request's (the seed) is as good as any.
     FlowRequest request(std::int32_t src, std::int32_t dst, double arrival, double bytes, std::uint64_t seed = 5) const {
-        FlowRequest r;
-        r.src_server = src;
-        r.dst_server = dst;
-        r.arrival_s = arrival;
-        r.size_bytes = bytes;
-        r.is_short = bytes <= 150000;
-        r.path_seed = seed;
-        return r;
+        return testing::flow_request(src, dst, arrival, bytes, seed);
     }
     /// The switch-level route of one path (channel list): the nodes it enters.
     std::vector<NodeId> hops(std::span<const ChannelId> channels) const {

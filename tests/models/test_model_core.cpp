@@ -17,17 +17,7 @@
 namespace swarm {
 namespace {
 
-using testing::entry;
-using testing::estimate;
-using testing::link;
-using testing::node;
-using testing::testbed_clos;
-
-const TransportTables& analytic_tables() {
-    static const TransportTables tables =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
-    return tables;
-}
+using namespace testing;  // fixtures.h and model_test_support.h
 
 /// A policy whose plan is fixed by the test: every flow gets `legs` (their channels as given).
 class FixedPolicy : public FlowPolicy {
@@ -82,27 +72,15 @@ public:
     }
 };
 
-struct Flow {
-    double arrival;
-    std::int32_t src;
-    std::int32_t dst;
-    double bytes;
-};
-
-SimulationSettings settings() {
-    SimulationSettings s;
-    s.epoch_s = 1e-3;
-    s.short_flow_bytes = 150000;
-    s.duration_s = 1.0;
-    s.window_start_s = 0.0;
-    s.window_end_s = 1.0;
-    return s;
-}
-
 class ModelCoreTest : public ::testing::Test {
 protected:
     Topology topo = testbed_clos(2);
     static constexpr double kRackRtt = 4e-6 + 2 * 1500 * 8 / 10e9;
+    /// The same-rack pair most cases send between (up(a), down(b): RTT kRackRtt), and the
+    /// server that via() leads to from `a`.
+    const std::int32_t a = server("t0-0-0", 0);
+    const std::int32_t b = server("t0-0-0", 1);
+    const std::int32_t across = server("t0-0-1", 0);
     std::int32_t server(const char* tor, int i) {
         return topo.servers_of_tor(node(topo, tor))[static_cast<std::size_t>(i)];
     }
@@ -111,38 +89,26 @@ protected:
         const NodeId host = topo.servers()[static_cast<std::size_t>(s)];
         return topo.channel(topo.server_link(s), topo.node(host).tor);
     }
-    ChannelId hop(const char* a, const char* b) { return topo.channel(link(topo, a, b), node(topo, a)); }
+    ChannelId hop(const char* from, const char* to) { return topo.channel(link(topo, from, to), node(topo, from)); }
     /// server(t0-0-0, 0) -> server(t0-0-1, 0) via aggregation switch `agg`.
     std::vector<ChannelId> via(const char* agg) {
         return {up(server("t0-0-0", 0)), hop("t0-0-0", agg), hop(agg, "t0-0-1"), down(server("t0-0-1", 0))};
     }
 
     FlowOutcomes run(const NetworkState& state, const std::vector<Flow>& flows, const ScenarioModels* models) {
-        Routing routing(state, 1500);
-        const std::vector<DemandMove> no_moves;
-        DemandEditor editor(no_moves, topo.servers().size(), 1);
-        const TransportMix transport(analytic_tables());
-        EpochSimulator simulator(routing, transport, settings(), models);
-        DemandSample d;
-        for (const Flow& f : flows) {
-            d.arrival_s.push_back(f.arrival);
-            d.src.push_back(f.src);
-            d.dst.push_back(f.dst);
-            d.size_bytes.push_back(f.bytes);
-        }
-        FlowOutcomes out;
-        simulator.run(d, editor, 11, 12, out);
-        return out;
+        return run_flows(state, flows, one_second_settings(), models);
+    }
+    /// Models with one policy that plans `legs` for every flow, with `transport` if given.
+    static ScenarioModels fixed_policy(std::vector<FixedPolicy::Leg> legs, const FlowTransport* transport = nullptr) {
+        ScenarioModels models;
+        models.policies.push_back(std::make_shared<FixedPolicy>(std::move(legs), transport));
+        return models;
     }
 };
 
 TEST_F(ModelCoreTest, SingleLegPolicyOnTheDefaultPathChangesNothing) {
     NetworkState state(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
-    ScenarioModels models;
-    models.policies.push_back(std::make_shared<FixedPolicy>(
-        std::vector<FixedPolicy::Leg>{{0.0, {up(a), down(b)}, 1, 0.0, kRackRtt}}));
+    const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 0.0, kRackRtt}});
     const FlowOutcomes planned = run(state, {{0.0005, a, b, 1.5e6}}, &models);
     const FlowOutcomes plain = run(state, {{0.0005, a, b, 1.5e6}}, nullptr);
     ASSERT_EQ(planned.long_throughput_bps.size(), 1u);
@@ -153,19 +119,15 @@ TEST_F(ModelCoreTest, SingleLegPolicyOnTheDefaultPathChangesNothing) {
 
 TEST_F(ModelCoreTest, StallThenRouteStartsAtTheEpochBoundary) {
     NetworkState state(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
     // Stalled from arrival (0) to 2 ms, then 12 Mbit at 10 Gbps: done at 3.2 ms.
-    ScenarioModels models;
-    models.policies.push_back(std::make_shared<FixedPolicy>(std::vector<FixedPolicy::Leg>{
-        {0.0, {}, 0, 0.0, kRackRtt}, {0.002, {up(a), down(b)}, 1, 0.0, kRackRtt}}));
+    const ScenarioModels models =
+        fixed_policy({{0.0, {}, 0, 0.0, kRackRtt}, {0.002, {up(a), down(b)}, 1, 0.0, kRackRtt}});
     const FlowOutcomes out = run(state, {{0.0, a, b, 1.5e6}}, &models);
     ASSERT_EQ(out.long_throughput_bps.size(), 1u);
     EXPECT_NEAR(out.long_throughput_bps[0], 12e6 / (3.2e-3 + kRackRtt), 1.0);
     // A re-route planned for 1.5 ms takes effect at the 2 ms boundary all the same.
-    ScenarioModels mid;
-    mid.policies.push_back(std::make_shared<FixedPolicy>(std::vector<FixedPolicy::Leg>{
-        {0.0, {}, 0, 0.0, kRackRtt}, {0.0015, {up(a), down(b)}, 1, 0.0, kRackRtt}}));
+    const ScenarioModels mid =
+        fixed_policy({{0.0, {}, 0, 0.0, kRackRtt}, {0.0015, {up(a), down(b)}, 1, 0.0, kRackRtt}});
     const FlowOutcomes later = run(state, {{0.0, a, b, 1.5e6}}, &mid);
     EXPECT_NEAR(later.long_throughput_bps[0], out.long_throughput_bps[0], 1e-6);
 }
@@ -175,51 +137,38 @@ TEST_F(ModelCoreTest, MultipathSplitAddsTheCapacityOfDisjointPaths) {
     // Both uplinks of t0-0-0 at 1 Gbps: one path gives 1 Gbps, two subflows 2 Gbps.
     state.apply(Failure{LinkCapacity{link(topo, "t0-0-0", "t1-0-0"), 0.1}});
     state.apply(Failure{LinkCapacity{link(topo, "t0-0-0", "t1-0-1"), 0.1}});
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-1", 0);
     const double rtt = 8e-6 + 4 * 1.2e-6;  // upper bound of the slow path's; not used by the rate
     std::vector<ChannelId> both = via("t1-0-0");
     const std::vector<ChannelId> second = via("t1-0-1");
     both.insert(both.end(), second.begin(), second.end());
-    ScenarioModels models;
-    models.policies.push_back(
-        std::make_shared<FixedPolicy>(std::vector<FixedPolicy::Leg>{{0.0, both, 2, 0.0, rtt}}));
+    const ScenarioModels models = fixed_policy({{0.0, both, 2, 0.0, rtt}});
     // 20 Mbit at 2 Gbps = 10 ms.
-    const FlowOutcomes out = run(state, {{0.0, a, b, 2.5e6}}, &models);
+    const FlowOutcomes out = run(state, {{0.0, a, across, 2.5e6}}, &models);
     ASSERT_EQ(out.long_throughput_bps.size(), 1u);
     EXPECT_NEAR(out.long_throughput_bps[0], 20e6 / (10e-3 + rtt), 10.0);
-    ScenarioModels single;
-    single.policies.push_back(
-        std::make_shared<FixedPolicy>(std::vector<FixedPolicy::Leg>{{0.0, via("t1-0-0"), 1, 0.0, rtt}}));
-    const FlowOutcomes one = run(state, {{0.0, a, b, 2.5e6}}, &single);
+    const ScenarioModels single = fixed_policy({{0.0, via("t1-0-0"), 1, 0.0, rtt}});
+    const FlowOutcomes one = run(state, {{0.0, a, across, 2.5e6}}, &single);
     EXPECT_NEAR(one.long_throughput_bps[0], 20e6 / (20e-3 + rtt), 10.0);
 }
 
 TEST_F(ModelCoreTest, SharedChannelCountsEverySubflow) {
     NetworkState state(topo);
     // The source NIC at 1 Gbps carries both subflows: the split cannot beat the NIC.
-    const std::int32_t a = server("t0-0-0", 0);
     state.apply(Failure{LinkCapacity{topo.server_link(a), 0.1}});
     std::vector<ChannelId> both = via("t1-0-0");
     const std::vector<ChannelId> second = via("t1-0-1");
     both.insert(both.end(), second.begin(), second.end());
-    ScenarioModels models;
-    models.policies.push_back(
-        std::make_shared<FixedPolicy>(std::vector<FixedPolicy::Leg>{{0.0, both, 2, 0.0, 1e-5}}));
-    const FlowOutcomes out = run(state, {{0.0, a, server("t0-0-1", 0), 2.5e6}}, &models);
+    const ScenarioModels models = fixed_policy({{0.0, both, 2, 0.0, 1e-5}});
+    const FlowOutcomes out = run(state, {{0.0, a, across, 2.5e6}}, &models);
     EXPECT_NEAR(out.long_throughput_bps[0], 20e6 / (20e-3 + 1e-5), 10.0);
 }
 
 TEST_F(ModelCoreTest, ShortFlowWaitsForTheFirstLegThatGetsThrough) {
     NetworkState state(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
     static const FixedTransport transport;
-    ScenarioModels models;
-    models.policies.push_back(std::make_shared<FixedPolicy>(
-        std::vector<FixedPolicy::Leg>{{0.0, {up(a), down(b)}, 1, 1.0, kRackRtt},  // a blackhole
-                                      {0.030, {up(a), down(b)}, 1, 0.0, kRackRtt}},
-        &transport));
+    const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 1.0, kRackRtt},  // a blackhole
+                                                {0.030, {up(a), down(b)}, 1, 0.0, kRackRtt}},
+                                               &transport);
     const FlowOutcomes out = run(state, {{0.010, a, b, 20000}}, &models);
     ASSERT_EQ(out.short_fct_s.size(), 1u);
     // 20 ms of waiting, then the transport's 3 RTTs on an idle path.
@@ -229,12 +178,8 @@ TEST_F(ModelCoreTest, ShortFlowWaitsForTheFirstLegThatGetsThrough) {
 
 TEST_F(ModelCoreTest, ModelTransportSetsTheLossLimitedRate) {
     NetworkState state(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
     static const FixedTransport transport;
-    ScenarioModels models;
-    models.policies.push_back(std::make_shared<FixedPolicy>(
-        std::vector<FixedPolicy::Leg>{{0.0, {up(a), down(b)}, 1, 0.05, kRackRtt}}, &transport));
+    const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 0.05, kRackRtt}}, &transport);
     // 1 Gbps from the transport whatever the loss: 10 Mbit in 10 ms.
     const FlowOutcomes out = run(state, {{0.0, a, b, 1.25e6}}, &models);
     EXPECT_NEAR(out.long_throughput_bps[0], 10e6 / (10e-3 + kRackRtt), 1.0);
@@ -242,8 +187,6 @@ TEST_F(ModelCoreTest, ModelTransportSetsTheLossLimitedRate) {
 
 TEST_F(ModelCoreTest, SilentBlackholeStallsFlowsThatRoutingStillSendsThere) {
     NetworkState state(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
     state.apply(Failure{LinkBlackhole{topo.server_link(b)}});
     EXPECT_TRUE(state.link_usable(topo.server_link(b)));
     EXPECT_EQ(state.link_drop_rate(topo.server_link(b)), 1.0);
@@ -258,8 +201,6 @@ TEST_F(ModelCoreTest, SilentBlackholeStallsFlowsThatRoutingStillSendsThere) {
 
 TEST_F(ModelCoreTest, PhaseChangesCapacityAndRoutesForRunningFlows) {
     NetworkState slow(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
     slow.apply(Failure{LinkCapacity{topo.server_link(a), 0.1}});  // 1 Gbps until 5 ms
     NetworkState fast(slow);
     fast.set_link_capacity_bps(topo.server_link(a), 10e9);
@@ -276,11 +217,7 @@ TEST_F(ModelCoreTest, PhaseChangesCapacityAndRoutesForRunningFlows) {
 
 TEST_F(ModelCoreTest, SideMetricsComeFromEachRun) {
     NetworkState state(topo);
-    const std::int32_t a = server("t0-0-0", 0);
-    const std::int32_t b = server("t0-0-0", 1);
-    ScenarioModels models;
-    models.policies.push_back(
-        std::make_shared<FixedPolicy>(std::vector<FixedPolicy::Leg>{{0.0, {up(a), down(b)}, 1, 0.0, kRackRtt}}));
+    const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 0.0, kRackRtt}});
     const FlowOutcomes out = run(state, {{0.0, a, b, 20000}, {0.2, a, b, 20000}, {0.4, b, a, 20000}}, &models);
     ASSERT_EQ(out.side_metrics.size(), 1u);
     EXPECT_EQ(out.side_metrics[0].first, "planned_per_s");
@@ -310,21 +247,21 @@ TEST_F(ModelCoreTest, ChannelDropAppliesInOneDirectionOnly) {
     NetworkState state(topo);
     state.apply(Failure{LinkLoss{link(topo, "t0-0-0", "t1-0-0"), 0.01}});
     state.set_channel_drop_rate(hop("t0-0-0", "t1-0-0"), 0.02);
-    const std::int32_t b = server("t0-0-1", 0);
-    state.set_channel_drop_rate(down(b), 0.05);  // into b only
+    state.set_channel_drop_rate(down(across), 0.05);  // into `across` only
     EXPECT_NEAR(state.channel_drop_rate(hop("t0-0-0", "t1-0-0")), 1.0 - 0.99 * 0.98, 1e-15);
     EXPECT_NEAR(state.channel_drop_rate(hop("t1-0-0", "t0-0-0")), 0.01, 1e-15);
     EXPECT_EQ(state.link_drop_rate(link(topo, "t0-0-0", "t1-0-0")), 0.01);
     EXPECT_TRUE(state.link_usable(link(topo, "t0-0-0", "t1-0-0")));
     const Routing routing(state, 1500);
-    // Up through t1-0-0 into b: both channel drops; the way back: the link's only.
+    // Up through t1-0-0 into `across`: both channel drops; the way back: the link's only.
     EXPECT_NEAR(routing.path_properties(via("t1-0-0")).drop_rate, 1.0 - 0.99 * 0.98 * 0.95, 1e-12);
-    const std::vector<ChannelId> back = {up(b), hop("t0-0-1", "t1-0-0"), hop("t1-0-0", "t0-0-0"),
+    const std::vector<ChannelId> back = {up(across), hop("t0-0-1", "t1-0-0"), hop("t1-0-0", "t0-0-0"),
                                          down(server("t0-0-0", 0))};
     EXPECT_NEAR(routing.path_properties(back).drop_rate, 0.01, 1e-12);
     // Sampled paths agree, in both directions.
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
-        for (const auto& [from, to] : {std::pair{server("t0-0-0", 0), b}, std::pair{b, server("t0-0-0", 0)}}) {
+        for (const auto& [from, to] :
+             {std::pair{server("t0-0-0", 0), across}, std::pair{across, server("t0-0-0", 0)}}) {
             Rng rng(seed);
             std::vector<ChannelId> channels;
             const PathProperties s = routing.sample_path(from, to, rng, channels);
@@ -436,7 +373,7 @@ nlohmann::json small_incident() {
 TEST(ModelRanking, ModelsEditStatePhasesAndReportCosts) {
     const Incident incident = read_incident(small_incident(), SWARM_SOURCE_DATA_DIR, test_registry());
     RankOptions options;
-    const Ranking r = rank(incident, analytic_tables(), options);
+    const Ranking r = rank(incident, tables("analytic-reno"), options);
     // A repair at time 0 is the healthy network, sample for sample (common random numbers).
     EXPECT_DOUBLE_EQ(estimate(entry(r, "repair").metrics, "p1_throughput"), estimate(r.healthy, "p1_throughput"));
     EXPECT_DOUBLE_EQ(estimate(entry(r, "repair").metrics, "p99_fct"), estimate(r.healthy, "p99_fct"));
@@ -470,8 +407,8 @@ TEST(ModelRanking, ResultsDoNotDependOnTheThreadCount) {
     one.threads = 1;
     RankOptions two;
     two.threads = 2;
-    const Ranking a = rank(incident, analytic_tables(), one);
-    const Ranking b = rank(incident, analytic_tables(), two);
+    const Ranking a = rank(incident, tables("analytic-reno"), one);
+    const Ranking b = rank(incident, tables("analytic-reno"), two);
     ASSERT_EQ(a.ranking.size(), b.ranking.size());
     for (std::size_t i = 0; i < a.ranking.size(); ++i) {
         EXPECT_EQ(a.ranking[i].candidate, b.ranking[i].candidate);

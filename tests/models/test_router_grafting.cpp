@@ -18,13 +18,9 @@
 namespace swarm {
 namespace {
 
-using testing::entry;
-using testing::estimate;
-using testing::link;
-using testing::node;
+using namespace testing;  // fixtures.h and model_test_support.h
 
-// Binary-exact times: phases start on epoch boundaries.
-constexpr double kEpoch = 0.0078125;      // 2^-7 s
+// Binary-exact times: phases start on epoch boundaries (kExactEpoch = 2^-7 s).
 constexpr double kLinkMoved = 0.0078125;  // t_L: link_migration_ms = 7.8125
 constexpr double kImported = 0.0703125;   // t_I = t_L + import_s (0.0625)
 constexpr double kHop = 1e-6;             // link delay
@@ -32,9 +28,9 @@ constexpr double kMtu10G = 1500 * 8 / 10e9;
 
 class GraftingTest : public ::testing::Test {
 protected:
-    Topology topo = testing::testbed_clos(2);
+    Topology topo = testbed_clos(2);
     Incident incident;  // the policy context only
-    const TransportMix transport{testing::tables("analytic-reno")};
+    const TransportMix transport{tables("analytic-reno")};
 
     std::shared_ptr<const MitigationModel> make(double import_s = 0.0625, const char* peer = "t0-0-0",
                                                 const char* from = "t1-0-0", const char* to = "t1-0-1") {
@@ -69,7 +65,7 @@ protected:
     double throughput(const NetworkState& state, const MitigationModel& model, const char* src, const char* dst,
                       double bits, std::uint64_t routing_seed) {
         const FlowOutcomes out =
-            testing::run_one_flow(model, state, server(src), server(dst), bits / 8, kEpoch, routing_seed);
+            run_one_flow(model, state, server(src), server(dst), bits / 8, kExactEpoch, routing_seed);
         EXPECT_EQ(out.long_throughput_bps.size(), 1u);
         return out.long_throughput_bps.empty() ? 0.0 : out.long_throughput_bps[0];
     }
@@ -90,7 +86,7 @@ TEST_F(GraftingTest, TowardsThePeerOldPathThenTunnelThenNewExit) {
     state.apply(Failure{LinkLoss{link(topo, "t0-0-0", "t1-0-0"), 0.01}});
     const Routing routing(state, 1500);
     const auto model = make();
-    const auto policy = model->flow_policy({incident, state, routing, transport, kEpoch});
+    const auto policy = model->flow_policy({incident, state, routing, transport, kExactEpoch});
     ASSERT_TRUE(policy);
     auto run = policy->start_run(1);
     FlowRequest r = request_crossing(routing, "t0-0-1", "t0-0-0", "t1-0-0", "t0-0-0");
@@ -151,7 +147,7 @@ TEST_F(GraftingTest, SpineSessionOfAnAggregationSwitch) {
     NetworkState state(topo);
     const Routing routing(state, 1500);
     const auto model = make(0.0625, "t1-0-0", "t2-0", "t2-1");
-    const auto policy = model->flow_policy({incident, state, routing, transport, kEpoch});
+    const auto policy = model->flow_policy({incident, state, routing, transport, kExactEpoch});
     auto run = policy->start_run(1);
     FlowRequest r = request_crossing(routing, "t0-1-0", "t0-0-0", "t2-0", "t1-0-0");
     FlowPlan plan;
@@ -239,7 +235,7 @@ TEST(GraftingRanking, GraftingRemovesTheLossWithoutLosingTheCircuit) {
         for (auto& a : c["actions"]) a.erase("start_s");  // graft at t = 0: the window is after it
     }
     RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), tables("ns3-cubic"), options);
     const double none = estimate(entry(r, "no-action").metrics, "p1_throughput");
     const double graft = estimate(entry(r, "router-grafting").metrics, "p1_throughput");
     const double disable = estimate(entry(r, "disable-link").metrics, "p1_throughput");
@@ -260,12 +256,7 @@ TEST(GraftingRanking, GraftingRemovesTheLossWithoutLosingTheCircuit) {
 std::string read_error(const nlohmann::json& action) {
     nlohmann::json doc = example();
     doc["candidates"][1]["actions"] = {action};
-    try {
-        read_incident(doc, SWARM_SOURCE_DATA_DIR);
-    } catch (const IncidentError& e) {
-        return e.what();
-    }
-    return "";
+    return incident_error(doc);
 }
 
 TEST(GraftingParameters, BadParametersNameTheirPath) {
@@ -298,23 +289,11 @@ TEST(GraftingParameters, BadParametersNameTheirPath) {
     EXPECT_THROW(read_incident(doc, SWARM_SOURCE_DATA_DIR), IncidentError);
 }
 
-std::string infeasible_reason(nlohmann::json actions, nlohmann::json doc = example()) {
-    doc["traffic"]["duration_s"] = 0.2;
-    doc["traffic"]["measure_window_s"] = {0.05, 0.15};
-    doc["estimator"]["traffic_samples"] = 1;
-    doc["estimator"]["routing_samples"] = 1;
-    doc["candidates"] = {{{"name", "no-action"}, {"actions", nlohmann::json::array()}},
-                         {{"name", "c"}, {"actions", std::move(actions)}}};
-    RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), testing::tables("analytic-reno"), options);
-    EXPECT_FALSE(entry(r, "c").connected);
-    return entry(r, "c").reason;
-}
-
 TEST(GraftingPlacement, InfeasibleGraftsGiveTheirReason) {
     const nlohmann::json graft = {
         {"type", "router_grafting"}, {"peer", "t0-0-0"}, {"from", "t1-0-0"}, {"to", "t1-0-1"}};
-    EXPECT_EQ(infeasible_reason({{{"type", "disable_link"}, {"link", {"t0-0-0", "t1-0-0"}}}, graft}),
+    const nlohmann::json disable_old = {{"type", "disable_link"}, {"link", {"t0-0-0", "t1-0-0"}}};
+    EXPECT_EQ(infeasible_reason(one_candidate(example(), {disable_old, graft})),
               "router_grafting: no session to graft: link t0-0-0-t1-0-0 is down or disabled");
     // Without spines the tunnel may cross a ToR (valley) only if nothing else joins A and B;
     // with that ToR's link to B gone there is no tunnel at all.
@@ -322,7 +301,8 @@ TEST(GraftingPlacement, InfeasibleGraftsGiveTheirReason) {
     pod["topology"]["clos"] = {{"pods", 1},         {"tors_per_pod", 2},    {"aggs_per_pod", 2},
                                {"spines", 0},       {"servers_per_tor", 2}, {"link_gbps", 10},
                                {"link_delay_us", 1}};
-    EXPECT_EQ(infeasible_reason({{{"type", "disable_link"}, {"link", {"t0-0-1", "t1-0-1"}}}, graft}, pod),
+    const nlohmann::json disable_tor_link = {{"type", "disable_link"}, {"link", {"t0-0-1", "t1-0-1"}}};
+    EXPECT_EQ(infeasible_reason(one_candidate(pod, {disable_tor_link, graft})),
               "router_grafting: no tunnel from t1-0-0 to t1-0-1 that avoids t0-0-0 (§4.4.2)");
 }
 

@@ -14,20 +14,16 @@
 namespace swarm {
 namespace {
 
-using testing::entry;
-using testing::estimate;
-using testing::link;
-using testing::node;
+using namespace testing;  // fixtures.h and model_test_support.h
 
-// Binary-exact times, so phase starts fall exactly on epoch boundaries.
-constexpr double kEpoch = 0.0078125;            // 2^-7 s
+// Binary-exact times, so phase starts fall exactly on epoch boundaries (kExactEpoch = 2^-7 s).
 constexpr double kDowntime = 0.0625;            // T_cp
 constexpr double kPerLink = 0.015625;           // Δ
 constexpr double kPathRtt = 8e-6 + 4 * 1.2e-6;  // two-tier path: 4 links of 1 us, 4 MTUs at 10 Gbps
 
 class VroomTimeline : public ::testing::Test {
 protected:
-    Topology topo = testing::testbed_clos(2);
+    Topology topo = testbed_clos(2);
 
     std::shared_ptr<const MitigationModel> make(nlohmann::json params) {
         params["type"] = "vroom";
@@ -39,11 +35,11 @@ protected:
     }
     /// One flow of `bytes` at t = 0 from t0-0-0's first server to t0-0-1's, under `model`.
     FlowOutcomes run(const NetworkState& state, const MitigationModel& model, double bytes) {
-        return testing::run_one_flow(model, state, server("t0-0-0", 0), server("t0-0-1", 0), bytes, kEpoch, 3);
+        return run_one_flow(model, state, server("t0-0-0", 0), server("t0-0-1", 0), bytes, kExactEpoch, 3);
     }
     /// The same flow the other way, t0-0-1 -> t0-0-0.
     FlowOutcomes run_back(const NetworkState& state, const MitigationModel& model, double bytes) {
-        return testing::run_one_flow(model, state, server("t0-0-1", 0), server("t0-0-0", 0), bytes, kEpoch, 3);
+        return run_one_flow(model, state, server("t0-0-1", 0), server("t0-0-0", 0), bytes, kExactEpoch, 3);
     }
     /// t0-0-0's only way up is t1-0-0 (the switch that moves), and the only way down to it.
     NetworkState via_t1_0_0() {
@@ -206,7 +202,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     RankOptions options;
     // After the move ([1.3, 1.8] s): the loss has left with A, p1 is capacity-limited.
     const Ranking after =
-        rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
+        rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), tables("ns3-cubic"), options);
     const double none = estimate(entry(after, "no-action").metrics, "p1_throughput");
     const double moved = estimate(entry(after, "vroom").metrics, "p1_throughput");
     EXPECT_LT(none, 30e6);  // TCP at 1% loss (the ns-3 Cubic table)
@@ -222,7 +218,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     // that start then gain only from the end of the move on (a 1.7 MB flow at the 1% table
     // rate runs for most of a second): far below the gain after it.
     const Ranking during =
-        rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), testing::tables("ns3-cubic"), options);
+        rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), tables("ns3-cubic"), options);
     const double fct_none = estimate(entry(during, "no-action").metrics, "p99_fct");
     EXPECT_GT(fct_none, 0.1);
     EXPECT_NEAR(estimate(entry(during, "vroom").metrics, "p99_fct"), fct_none, 1e-9 * fct_none);
@@ -231,73 +227,46 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     EXPECT_LT(p1_during, 3.0 * estimate(entry(during, "no-action").metrics, "p1_throughput"));
 }
 
-std::string infeasible_reason(const nlohmann::json& doc, const std::string& candidate) {
-    RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), testing::tables("analytic-reno"), options);
-    const CandidateResult& c = entry(r, candidate);
-    EXPECT_FALSE(c.connected) << candidate;
-    return c.reason;
-}
-
-nlohmann::json quick(nlohmann::json doc, nlohmann::json actions) {
-    doc["traffic"]["duration_s"] = 0.2;
-    doc["traffic"]["measure_window_s"] = {0.05, 0.15};
-    doc["estimator"]["traffic_samples"] = 1;
-    doc["estimator"]["routing_samples"] = 1;
-    doc["candidates"] = {{{"name", "no-action"}, {"actions", nlohmann::json::array()}},
-                         {{"name", "c"}, {"actions", std::move(actions)}}};
-    return doc;
-}
-
 TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
     const nlohmann::json doc = lossy_agg(0.05, 0.15);
     // Each ToR link of t1-0-0 carries 4 servers x 120/s x 13.7 Mbit (websearch mean) x 4/7 (to
     // the other rack) / 2 uplinks = 1.88 Gb/s each way: a spare port of 1 Gb/s lacks headroom.
-    EXPECT_EQ(infeasible_reason(
-                  quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.1}}}), "c"),
+    const nlohmann::json tenth = {{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.1}};
+    EXPECT_EQ(infeasible_reason(one_candidate(doc, {tenth})),
               "vroom: placement (§3.7): the spare's link towards t0-0-0 lacks headroom: expected load "
               "1.88 Gb/s against 1 "
               "Gb/s (rho = 1.88)");
     // At 20% (2 Gb/s) it fits.
+    const nlohmann::json fifth = {{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.2}};
     RankOptions fits_options;
-    const Ranking fits =
-        rank(read_incident(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.2}}}),
-                           SWARM_SOURCE_DATA_DIR),
-             testing::tables("analytic-reno"), fits_options);
+    const Ranking fits = rank(read_incident(one_candidate(doc, {fifth}), SWARM_SOURCE_DATA_DIR),
+                              tables("analytic-reno"), fits_options);
     EXPECT_TRUE(entry(fits, "c").connected) << entry(fits, "c").reason;
     // The primary and the backup of both ToRs on one spare.
-    EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "spare"}},
-                                            {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "spare"}}}),
-                                "c"),
+    EXPECT_EQ(infeasible_reason(one_candidate(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "spare"}},
+                                                    {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "spare"}}})),
               "vroom: t1-0-0 and t1-0-1 are the primary and backup of t0-0-0; migrating both to "
               "\"spare\" loses "
               "physical redundancy (§3.7)");
     // Each to its own spare is fine.
     RankOptions options;
-    const Ranking two = rank(read_incident(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "a"}},
-                                                       {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "b"}}}),
+    const Ranking two = rank(read_incident(one_candidate(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "a"}},
+                                                               {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "b"}}}),
                                            SWARM_SOURCE_DATA_DIR),
-                             testing::tables("analytic-reno"), options);
+                             tables("analytic-reno"), options);
     EXPECT_TRUE(entry(two, "c").connected);
     // A drained switch has no running router to move.
-    EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "disable_node"}, {"node", "t1-0-0"}},
-                                            {{"type", "vroom"}, {"router", "t1-0-0"}}}),
-                                "c"),
+    EXPECT_EQ(infeasible_reason(one_candidate(doc, {{{"type", "disable_node"}, {"node", "t1-0-0"}},
+                                                    {{"type", "vroom"}, {"router", "t1-0-0"}}})),
               "vroom: t1-0-0 is down or drained; VROOM live-migrates a running router (§3.4.2 "
               "copies its control "
               "plane)");
-    EXPECT_EQ(infeasible_reason(quick(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"start_s", 0.2}}}), "c"),
+    EXPECT_EQ(infeasible_reason(one_candidate(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"start_s", 0.2}}})),
               "vroom: starts at 0.2 s, not within the simulated 0.2 s");
 }
 
 std::string read_error(const nlohmann::json& action) {
-    nlohmann::json doc = quick(lossy_agg(0.05, 0.15), {action});
-    try {
-        read_incident(doc, SWARM_SOURCE_DATA_DIR);
-    } catch (const IncidentError& e) {
-        return e.what();
-    }
-    return "";
+    return incident_error(one_candidate(lossy_agg(0.05, 0.15), {action}));
 }
 
 TEST(VroomParameters, BadParametersNameTheirPath) {
