@@ -303,6 +303,28 @@ def main():
                      f"{fmt(statistics.median([abs(x) for x in errs]))}% |")
     emit("")
 
+    # The target: the estimate of swarm's own pick within 10% of ns-3.
+    emit("### Estimator error on swarm's picks\n")
+    emit("The candidate swarm recommends, per comparator: how many of its estimates lie within 10% "
+         "of ns-3, and the median absolute error.\n")
+    emit("| comparator | metric | picks | within 10% | median abs error |")
+    emit("|---|---|---|---|---|")
+    for comp in COMPARATORS:
+        for m in METRICS:
+            errs = []
+            for c in cases:
+                sp = evals[c["name"]][comp]["picks"]["SWARM"]
+                if sp["status"] != "ok":
+                    continue
+                k = sp["pick"]
+                t, e = c["truth"][k][m], c["swarm"].get(k, {}).get(m, float("nan"))
+                if t and not math.isnan(t) and not math.isnan(e):
+                    errs.append(100.0 * (e - t) / t)
+            if errs:
+                emit(f"| {comp} | {SHORT[m]} | {len(errs)} | {sum(abs(x) <= 10.0 for x in errs)} | "
+                     f"{fmt(statistics.median([abs(x) for x in errs]))}% |")
+    emit("")
+
     # Cases where swarm's pick is not the best.
     emit("### Where swarm's pick is not the best\n")
     emit("The metric is the first one of the comparator on which swarm's estimates order its pick and "
