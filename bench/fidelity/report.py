@@ -181,17 +181,18 @@ def svg_plot(rows, path):
     """Primary-metric penalty per approach and comparator: one dot per case, a bar at the
     median, scenarios coloured."""
     colours = {"s1": "#1f77b4", "s2": "#d62728", "s3": "#2ca02c"}
-    width, height, left, top, panel_h = 980, 600, 120, 40, 220
+    width, height, left, top, panel_h, gap = 980, 650, 120, 40, 220, 80
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>']
     for p, (comp, order) in enumerate(COMPARATORS.items()):
-        y0 = top + p * (panel_h + 50)
+        y0 = top + p * (panel_h + gap)
         primary = order[0]
         vals = [min(300.0, max(-50.0, r[comp][a][primary])) for r in rows for a in APPROACHES
                 if a in r[comp] and r[comp][a] is not None and not math.isnan(r[comp][a][primary])]
-        hi = max([100.0] + vals)
-        lo = min([0.0] + vals)
+        # Whole multiples of the 50% grid, so every tick label lies inside its panel.
+        hi = math.ceil(max([100.0] + vals) / 50.0) * 50.0
+        lo = math.floor(min([0.0] + vals) / 50.0) * 50.0
 
         def y(v):
             return y0 + panel_h - (v - lo) / (hi - lo) * panel_h
