@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "estimator/clp_statistics.h"
-#include "estimator/comparator.h"
 
 namespace swarm::service {
 
@@ -24,27 +22,6 @@ std::vector<Metric> curve_metrics() {
         for (double p : curve_percentiles()) metrics.push_back(percentile_metric(q, p));
     }
     return metrics;
-}
-
-bool contains(const std::vector<Metric>& metrics, const Metric& m) {
-    return std::find(metrics.begin(), metrics.end(), m) != metrics.end();
-}
-
-ComparatorSpec with_curve_metrics(const ComparatorSpec& comparator) {
-    ComparatorSpec extended = comparator;
-    if (auto* p = std::get_if<PriorityComparatorSpec>(&extended)) {
-        for (const Metric& m : curve_metrics()) {
-            if (!contains(p->order, m)) p->order.push_back(m);
-        }
-    } else {
-        auto& weights = std::get<LinearComparatorSpec>(extended).weights;
-        for (const Metric& m : curve_metrics()) {
-            const bool present = std::any_of(weights.begin(), weights.end(),
-                                             [&](const auto& w) { return w.first == m; });
-            if (!present) weights.emplace_back(m, 0.0);
-        }
-    }
-    return extended;
 }
 
 MetricEstimates only(const MetricEstimates& estimates, const std::vector<Metric>& keep) {
@@ -88,43 +65,27 @@ const std::vector<double>& curve_percentiles() {
 
 Analysis analyse(const Incident& incident, const TransportTables& tables,
                  const RankOptions& options) {
-    Incident extended = incident;
-    extended.comparator = with_curve_metrics(incident.comparator);
-    Ranking full = rank(extended, tables, options);
-
-    // Re-order with the operator's comparator, over the candidates in input order.
-    std::map<std::string, const CandidateResult*> by_name;
-    for (const CandidateResult& c : full.ranking) by_name[c.candidate] = &c;
-    std::vector<MetricEstimates> estimates;
-    std::vector<char> eligible;
-    for (const Candidate& c : incident.candidates) {
-        estimates.push_back(by_name.at(c.name)->metrics);
-        eligible.push_back(by_name.at(c.name)->connected ? 1 : 0);
-    }
-    const std::vector<std::size_t> order =
-        order_candidates(incident.comparator, estimates, full.healthy, eligible);
-
-    const std::vector<Metric> reported = metrics_to_report(incident.comparator);
+    RankOptions with_curves = options;
+    const std::vector<Metric> extra = curve_metrics();
+    with_curves.extra_metrics.insert(with_curves.extra_metrics.end(), extra.begin(), extra.end());
     Analysis analysis;
+    Ranking& ranking = analysis.ranking;
+    ranking = rank(incident, tables, with_curves);
+
+    // Move the curve percentiles out of the Ranking: it reports what rank(incident, tables,
+    // options) would.
+    const std::vector<Metric> reported = metrics_to_report(incident.comparator, options.extra_metrics);
     analysis.curves = {
         {"percentiles", curve_percentiles()},
-        {"throughput_bps", {{"healthy", curve_of(full.healthy, Metric::Quantity::Throughput)}}},
-        {"fct_s", {{"healthy", curve_of(full.healthy, Metric::Quantity::Fct)}}}};
-    Ranking& ranking = analysis.ranking;
-    ranking = full;
-    ranking.ranking.clear();
-    ranking.healthy = only(full.healthy, reported);
-    for (std::size_t position = 0; position < order.size(); ++position) {
-        CandidateResult entry = *by_name.at(incident.candidates[order[position]].name);
-        entry.rank = static_cast<int>(position) + 1;
+        {"throughput_bps", {{"healthy", curve_of(ranking.healthy, Metric::Quantity::Throughput)}}},
+        {"fct_s", {{"healthy", curve_of(ranking.healthy, Metric::Quantity::Fct)}}}};
+    ranking.healthy = only(ranking.healthy, reported);
+    for (CandidateResult& entry : ranking.ranking) {
         if (entry.connected) {
-            analysis.curves["throughput_bps"][entry.candidate] =
-                curve_of(entry.metrics, Metric::Quantity::Throughput);
-            analysis.curves["fct_s"][entry.candidate] =
-                curve_of(entry.metrics, Metric::Quantity::Fct);
+            analysis.curves["throughput_bps"][entry.candidate] = curve_of(entry.metrics, Metric::Quantity::Throughput);
+            analysis.curves["fct_s"][entry.candidate] = curve_of(entry.metrics, Metric::Quantity::Fct);
         }
         entry.metrics = only(entry.metrics, reported);
-        ranking.ranking.push_back(std::move(entry));
     }
     return analysis;
 }

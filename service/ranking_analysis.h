@@ -1,13 +1,8 @@
 // A ranking plus the percentile curves that the HTML report plots. The Ranking is exactly what
 // swarm::rank() gives for the incident (same candidates, order, estimates and intervals); the
 // curves are extra percentiles of long-flow throughput and short-flow FCT computed in the same
-// run, so a report costs no second estimation.
-//
-// How: the incident's comparator is extended with the extra percentiles as metrics that cannot
-// change the order (priority: appended after the operator's metrics; linear: weight 0), the
-// candidates are re-ordered with the operator's own comparator, and the extra metrics are moved
-// out of the Ranking into the curves. (A core option to report extra metrics would make this
-// simpler; see the service section of docs/api.md.)
+// run (RankOptions::extra_metrics, which never change the order), so a report costs no second
+// estimation.
 #pragma once
 
 #include <nlohmann/json.hpp>
