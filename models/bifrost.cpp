@@ -10,7 +10,9 @@
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "models/bifrost_spray.h"
+#include "models/host_list.h"
 #include "models/model_registry.h"
+#include "models/server_pair_key.h"
 
 namespace swarm {
 namespace {
@@ -34,11 +36,7 @@ public:
           mtu_bytes_(context.transport.mtu_bytes()),
           window_start_s_(context.incident.traffic.window_start.value),
           window_end_s_(context.incident.traffic.window_end.value) {
-        const std::size_t servers = context.state.topology().servers().size();
-        covered_.assign(servers, params.hosts ? 0 : 1);
-        if (params.hosts) {
-            for (std::int32_t s : *params.hosts) covered_[static_cast<std::size_t>(s)] = 1;
-        }
+        covered_ = host_mask(params.hosts, context.state.topology().servers().size());
     }
     std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t seed) const override;
 
@@ -108,8 +106,7 @@ std::unique_ptr<FlowPolicyRun> BifrostPolicy::start_run(std::uint64_t seed) cons
 }
 
 const BifrostRun::Connection& BifrostRun::connection(const FlowRequest& request) {
-    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(request.src_server)) << 32) |
-                              static_cast<std::uint32_t>(request.dst_server);
+    const std::uint64_t key = server_pair_key(request.src_server, request.dst_server);
     const auto found = connections_.find(key);
     if (found != connections_.end()) return found->second;
     const BifrostParams& params = policy_->params();
@@ -273,12 +270,7 @@ BifrostParams BifrostParams::read(const ModelParams& p) {
 std::string BifrostModel::describe(const Topology& topology) const {
     std::ostringstream text;
     text << "bifrost: spray over top-" << params_.top_k << " of " << params_.candidate_paths << " paths, RTO "
-         << params_.recovery.initial_rto_s * 1e3 << " ms, on ";
-    if (params_.hosts) {
-        text << params_.hosts->size() << " of " << topology.servers().size() << " servers";
-    } else {
-        text << "every server";
-    }
+         << params_.recovery.initial_rto_s * 1e3 << " ms, on " << describe_hosts(params_.hosts, topology);
     return text.str();
 }
 

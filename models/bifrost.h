@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/bifrost_transport.h"
+#include "models/host_list.h"
 #include "models/mitigation_model.h"
 #include "models/model_params.h"
 
@@ -22,7 +23,7 @@ class ModelRegistry;
 
 /// The parameters of {"type": "bifrost", ...}; defaults and sources in docs/models/bifrost.md §3.
 struct BifrostParams {
-    std::optional<std::vector<std::int32_t>> hosts;  ///< servers running BIFROST; empty = all
+    HostList hosts;  ///< servers running BIFROST; empty = all
     int top_k = 4;                       ///< §4.1 "top-k (e.g., 4) paths"
     int candidate_paths = 8;             ///< inferred: a 3-bit Path ID (App. C.1)
     int packet_group_packets = 50;       ///< §4.1 "(e.g., 50 packets per group)"

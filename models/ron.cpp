@@ -11,6 +11,7 @@
 #include "models/measurement_window.h"
 #include "models/model_registry.h"
 #include "models/probe_detection.h"
+#include "models/server_pair_key.h"
 #include "models/tcp_resume.h"
 
 namespace swarm {
@@ -25,10 +26,6 @@ constexpr std::size_t kMaxNodes = 50;
 /// Sub-streams of a run's seed and of a flow's own seed (docs/models/README.md "Randomness").
 enum : std::uint64_t { kVirtualLinkStream = 1, kDetectStream = 2, kTieStream = 3, kSegmentStream = 4 };
 
-std::uint64_t pair_key(std::int32_t a, std::int32_t b) {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a)) << 32) | static_cast<std::uint32_t>(b);
-}
-
 struct Segment {
     std::vector<ChannelId> channels;
     PathProperties properties;
@@ -42,7 +39,7 @@ public:
           window_(context.incident.traffic),
           node_count_(params.nodes().size()) {
         for (std::size_t d = 0; d < params.directions.size(); ++d) {
-            direction_.emplace(pair_key(params.directions[d].first, params.directions[d].second), d);
+            direction_.emplace(server_pair_key(params.directions[d].first, params.directions[d].second), d);
         }
     }
     std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t seed) const override;
@@ -51,7 +48,7 @@ public:
     const Routing& routing() const { return *routing_; }
     /// The index of a protected direction, or -1.
     std::ptrdiff_t direction(std::int32_t src, std::int32_t dst) const {
-        const auto it = direction_.find(pair_key(src, dst));
+        const auto it = direction_.find(server_pair_key(src, dst));
         return it == direction_.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
     }
     const MeasurementWindow& window() const { return window_; }
@@ -103,7 +100,7 @@ private:
 // §3.2: each pair of RON nodes talks over a UDP tunnel whose fixed 5-tuple ECMP hashes onto one
 // path for the whole sample.
 const Segment& RonRun::virtual_link(std::int32_t from, std::int32_t to) {
-    auto [it, fresh] = links_.try_emplace(pair_key(from, to));
+    auto [it, fresh] = links_.try_emplace(server_pair_key(from, to));
     if (fresh) {
         Rng rng(derive_seed(seed_, {kVirtualLinkStream, static_cast<std::uint64_t>(from), static_cast<std::uint64_t>(to)}));
         it->second.properties = policy_->routing().sample_path(from, to, rng, it->second.channels);

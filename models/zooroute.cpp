@@ -8,9 +8,11 @@
 
 #include "estimator/random.h"
 #include "estimator/routing.h"
+#include "models/host_list.h"
 #include "models/measurement_window.h"
 #include "models/model_registry.h"
 #include "models/probe_detection.h"
+#include "models/server_pair_key.h"
 #include "models/tcp_resume.h"
 
 namespace swarm {
@@ -42,10 +44,7 @@ public:
           window_(context.incident.traffic) {
         const Topology& topology = context.state.topology();
         const std::size_t servers = topology.servers().size();
-        governed_.assign(servers, params.hosts ? 0 : 1);
-        if (params.hosts) {
-            for (std::int32_t s : *params.hosts) governed_[static_cast<std::size_t>(s)] = 1;
-        }
+        governed_ = host_mask(params.hosts, servers);
         nic_bps_.resize(servers);
         for (std::size_t s = 0; s < servers; ++s) {
             nic_bps_[s] = context.state.link_capacity_bps(topology.server_link(static_cast<std::int32_t>(s)));
@@ -115,8 +114,7 @@ private:
 };
 
 ZooRouteRun::Pair& ZooRouteRun::pair(const FlowRequest& r) {
-    const auto key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.src_server)) << 32) |
-                     static_cast<std::uint32_t>(r.dst_server);
+    const auto key = server_pair_key(r.src_server, r.dst_server);
     auto [it, fresh] = pairs_.try_emplace(key);
     if (fresh && policy_->params().full_mode) it->second.full_from_s = policy_->params().start_s;
     return it->second;
@@ -237,12 +235,7 @@ std::string ZooRouteModel::describe(const Topology& topology) const {
     std::ostringstream text;
     text << "zooroute: " << (params_.full_mode ? "full" : "partial") << " probing every "
          << params_.probe_interval_s * 1e3 << " ms, " << params_.probes_to_detect << " lost probes, loss >= "
-         << params_.loss_threshold << ", on ";
-    if (params_.hosts) {
-        text << params_.hosts->size() << " of " << topology.servers().size() << " servers";
-    } else {
-        text << "every server";
-    }
+         << params_.loss_threshold << ", on " << describe_hosts(params_.hosts, topology);
     return text.str();
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/host_list.h"
 #include "models/mitigation_model.h"
 #include "models/model_params.h"
 
@@ -23,7 +24,7 @@ class ModelRegistry;
 /// The parameters of {"type": "zooroute", ...}; defaults and sources in docs/models/zooroute.md
 /// §3. The paper gives no timing numbers: every "proposal" below is ours.
 struct ZooRouteParams {
-    std::optional<std::vector<std::int32_t>> hosts;  ///< servers it governs (as source); empty = all
+    HostList hosts;  ///< servers it governs (as source); empty = all
     bool full_mode = false;         ///< §2: partial probing until a failure is seen
     double probe_interval_s = 1.0;  ///< proposal: §1 "global bypass ... within seconds"
     int probes_to_detect = 3;       ///< proposal: three missed keep-alives
