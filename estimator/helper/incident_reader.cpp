@@ -397,7 +397,8 @@ Action read_move_traffic(const json& j, const std::string& path, const Topology&
     return MoveTraffic{from, to, number_at(j, path, "fraction", kFraction)};
 }
 
-/// The one place action types are defined; a plugin mechanism is meant to extend this table.
+/// The one place the classic action types are defined; mitigation models come from the
+/// ModelRegistry instead (read_candidate_action).
 const KindTable<Action>& action_kinds() {
     static const KindTable<Action> table{
         {"disable_link",
