@@ -83,7 +83,7 @@ void RestRoutes::submit(const httplib::Request& req, httplib::Response& res,
         throw outcome.problem;
     }
     JobView view = outcome.job;
-    if (wait && *wait > 0.0) view = wait_for(view.record.id, *wait).value_or(view);
+    if (wait && *wait > 0.0) view = wait_for(view.record.id, *wait, res).value_or(view);
     res.set_header("Location", "/v1/rankings/" + view.record.id);
     if (outcome.kind == SubmitOutcome::Kind::Replayed)
         res.set_header("Idempotent-Replayed", "true");
@@ -93,7 +93,8 @@ void RestRoutes::submit(const httplib::Request& req, httplib::Response& res,
 void RestRoutes::get_job(const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     const std::optional<double> wait = seconds_parameter(req, "wait", limits_.max_wait_s);
-    const std::optional<JobView> view = wait && *wait > 0.0 ? wait_for(id, *wait) : jobs_.get(id);
+    const std::optional<JobView> view =
+        wait && *wait > 0.0 ? wait_for(id, *wait, res) : jobs_.get(id);
     if (!view) throw not_found(id);
     send_json(res, 200, job_json(*view));
 }
@@ -130,8 +131,12 @@ void RestRoutes::report(const httplib::Request& req, httplib::Response& res) con
     res.set_content(render_report_html({entry}), "text/html; charset=utf-8");
 }
 
-std::optional<JobView> RestRoutes::wait_for(const std::string& id, double seconds) {
-    if (!waiters_.try_acquire()) return jobs_.get(id);
+std::optional<JobView> RestRoutes::wait_for(const std::string& id, double seconds,
+                                            httplib::Response& res) {
+    if (!waiters_.try_acquire()) {
+        res.set_header("Retry-After", "1");
+        return jobs_.get(id);
+    }
     struct Release {
         std::counting_semaphore<>& slots;
         ~Release() { slots.release(); }

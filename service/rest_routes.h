@@ -43,8 +43,9 @@ class RestRoutes {
 
    private:
     /// The job after waiting up to `seconds` for it to finish; without waiting when
-    /// max_waiters requests already wait (each holds an HTTP thread).
-    std::optional<JobView> wait_for(const std::string& id, double seconds);
+    /// max_waiters requests already wait (each holds an HTTP thread), with `Retry-After: 1` on
+    /// `res` so that clients poll instead of asking again at once.
+    std::optional<JobView> wait_for(const std::string& id, double seconds, httplib::Response& res);
 
     RouteLimits limits_;
     RankingJobs& jobs_;

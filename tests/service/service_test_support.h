@@ -146,7 +146,8 @@ inline httplib::Result post_incident(httplib::Client& client, const json& incide
                        "application/json");
 }
 
-/// Polls GET until the job reaches a terminal status (or `timeout`); returns the last body.
+/// Polls GET ?wait until the job reaches a terminal status (or `timeout`); returns the last
+/// body. Like a well-behaved client it pauses when the server answers with Retry-After.
 inline json wait_terminal(httplib::Client& client, const std::string& id,
                           std::chrono::seconds timeout = 120s) {
     const auto until = std::chrono::steady_clock::now() + timeout;
@@ -157,6 +158,8 @@ inline json wait_terminal(httplib::Client& client, const std::string& id,
             job = json::parse(res->body);
             const std::string status = job["status"];
             if (status == "done" || status == "failed" || status == "cancelled") return job;
+            // Answered without waiting (too many waiters): back off as Retry-After asks.
+            if (res->has_header("Retry-After")) std::this_thread::sleep_for(200ms);
         } else {
             std::this_thread::sleep_for(50ms);
         }

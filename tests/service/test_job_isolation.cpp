@@ -91,14 +91,16 @@ TEST(JobIsolation, TheTimeLimitStopsAJobInsideOneLongSample) {
 }
 
 TEST(JobIsolation, AJobOverItsMemoryLimitFailsWithoutRetries) {
+    // 16 MiB of heap, anonymous maps and thread stacks: the job's process cannot even start its
+    // estimator threads. It fails by itself (it says why), so it is not retried.
     TestServer server([](service::ServeConfig& c) { c.jobs.job_memory_bytes = 16 << 20; });
     auto client = server.client();
     auto res = post_incident(*client, slow_incident("hungry", 4));
     ASSERT_TRUE(res);
     const json job = wait_terminal(*client, json::parse(res->body)["id"]);
     EXPECT_EQ(job["status"], "failed") << job.dump(2);
-    EXPECT_TRUE(contains(job, "error", "out of memory") || contains(job, "error", "quarantined"))
-        << job.dump(2);
+    EXPECT_EQ(job["attempts"], 1) << job.dump(2);
+    EXPECT_FALSE(job.value("error", "").empty()) << job.dump(2);
     auto health = client->Get("/healthz");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);

@@ -20,7 +20,9 @@ json expect_problem(const std::string& raw, int status) {
     EXPECT_EQ(body.find("what()"), std::string::npos) << body;
     const json problem = json::parse(body, nullptr, false);
     EXPECT_TRUE(problem.is_object()) << body;
-    if (problem.is_object()) EXPECT_EQ(problem.value("status", 0), status);
+    if (problem.is_object()) {
+        EXPECT_EQ(problem.value("status", 0), status);
+    }
     return problem;
 }
 
@@ -39,10 +41,18 @@ TEST(RobustRequests, InvalidUtf8InThePathIs404WithTheBytesEscapedNotACrash) {
         TestServer server([&](service::ServeConfig& c) {
             if (auth) c.http.token = "secret";
         });
-        for (const char* path : {"/%FF", "/v1/rankings/%FF", "/healthz%FF", "/%C3%28/%ED%A0%80"}) {
+        // The bytes that are not UTF-8 come back as they were sent (%XX); the rest decoded.
+        const std::vector<std::pair<std::string, std::string>> paths = {
+            {"/%FF", "/%FF"},
+            {"/v1/rankings/%FF", "/v1/rankings/%FF"},
+            {"/healthz%FF", "/healthz%FF"},
+            {"/%C3%28/%ED%A0%80", "/%C3(/%ED%A0%80"}};
+        for (const auto& [path, instance] : paths) {
             const json problem =
                 expect_problem(raw_request(server.port(), get(path)), auth ? 401 : 404);
-            if (!auth) EXPECT_EQ(problem["instance"], path);
+            if (!auth) {
+                EXPECT_EQ(problem["instance"], instance);
+            }
             expect_alive(server.port());
         }
     }
@@ -120,10 +130,10 @@ TEST(RobustRequests, ChunkedBodiesObeyTheBodyLimit) {
     const std::string headers =
         "POST /v1/rankings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Transfer-Encoding: chunked\r\n\r\n";
-    // 8 MiB in 64 KiB chunks: refused once the limit is passed, without reading the rest.
+    // 2 MiB in 64 KiB chunks: refused once the limit is passed, without keeping the rest.
     RawConnection big(port);
     ASSERT_TRUE(big.connected());
-    big.send(headers + chunked(std::string(8 << 20, ' '), 64 * 1024));
+    big.send(headers + chunked(std::string(2 << 20, ' '), 64 * 1024));
     expect_problem(big.receive_all(std::chrono::seconds(20)), 413);
     // Under the limit, chunked is fine.
     EXPECT_EQ(status_of(raw_request(port, headers + chunked(tiny_incident().dump(), 1000))), 202);
