@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 namespace swarm {
 namespace {
@@ -68,7 +69,6 @@ TEST(TransportSpec, BadSectionsNameThePath) {
 
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
-#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace swarm {
