@@ -16,6 +16,7 @@
 #include "estimator/helper/ranking_json.h"
 #include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/data_paths.h"
 #include "service/ranking_analysis.h"
 #include "swarm/rank.h"
@@ -82,7 +83,7 @@ void crash_if_poisoned(const std::string& incident_name) {
 std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
                         std::atomic<bool>& cancel, LineWriter& out) {
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
-    const Incident incident = read_incident_text(text, data_dir);
+    const Incident incident = read_incident_text(text, data_dir, builtin_models());
     crash_if_poisoned(incident.name);
     const TransportTables tables =
         TransportTables::load(args.tables.empty() ? data_dir / "tables" / kDefaultTableSet

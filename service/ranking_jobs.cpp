@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 namespace swarm::service {
 
@@ -115,7 +116,7 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     Incident incident;
     try {
-        incident = read_incident_text(request.body, config_.data_dir);
+        incident = read_incident_text(request.body, config_.data_dir, builtin_models());
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
