@@ -17,6 +17,7 @@
 #include "estimator/epoch_simulator.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
+#include "estimator/stop_check.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
 #include "models/mitigation_model.h"
@@ -188,17 +189,19 @@ void run_samples(const Incident& incident, const TransportMix& transport, const 
     SimulationSettings settings = settings_of(incident);
     settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
     settings.cancel = options.cancel;
+    settings.deadline = options.deadline;
     const auto routing = static_cast<std::size_t>(counts.routing);
     const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(counts.traffic);
     std::atomic<std::size_t> done{0};
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
-    auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
+    // A throw cancels the whole parallel_for and reaches rank()'s caller.
+    auto check_stop = [&] { StopCheck(options.cancel, options.deadline).check(); };
 
     tbb::parallel_for(0, counts.traffic, [&](int t) {
-        if (cancelled()) return;
+        check_stop();
         const DemandSample demand = sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
         tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
-            if (cancelled()) return;
+            check_stop();
             const std::size_t s = job / routing;
             const std::size_t r = job % routing;
             const Scenario& scenario = scenarios[s];
@@ -218,7 +221,6 @@ void run_samples(const Incident& incident, const TransportMix& transport, const 
             if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
         });
     });
-    if (cancelled()) throw RankCancelled();
 }
 
 /// The incident's congestion-control mix, or the default set for every flow.
@@ -269,6 +271,7 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     std::vector<Scenario> scenarios(incident.candidates.size() + 1);
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+            StopCheck(options.cancel, options.deadline).check();
             if (s == 0) {
                 scenarios[0] = build_scenario(incident, transport, sampler, "healthy", nullptr, true, seed);
             } else {

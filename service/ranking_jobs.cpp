@@ -179,7 +179,7 @@ CancelOutcome RankingJobs::cancel(const std::string& id) {
         return outcome;
     }
     if (pool_->request_stop(id, StopReason::Cancelled)) {
-        // Running: the estimator stops at its next sample boundary.
+        // Running: the estimator polls the token in its epoch loop and stops shortly.
         outcome.job = wait(id, std::chrono::seconds(5));
         outcome.kind = outcome.job && is_terminal(outcome.job->record.status)
                            ? CancelOutcome::Kind::Cancelled
@@ -258,6 +258,8 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     options.threads = config_.threads_per_job;
     options.seed = job->seed;
     options.cancel = &control.cancel;
+    // The estimator polls both inside its epoch loop: a stop lands within about an epoch's work.
+    options.deadline = std::min(deadline_at, limit_at);
     options.table_sets = table_sets_.loader();
     options.progress = [&](double fraction) {
         double seen = control.progress.load();
@@ -265,10 +267,6 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
         }
         ++samples;
         metrics_.add_samples(1);
-        // Deadlines take effect at sample boundaries, like cancellation.
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline_at) control.request_stop(StopReason::Deadline);
-        if (now >= limit_at) control.request_stop(StopReason::TimeLimit);
     };
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -280,7 +278,12 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
         const double seconds = elapsed();
         mean_job_seconds_ = 0.8 * mean_job_seconds_.load() + 0.2 * seconds;
         finish(id, "done", samples.load(), seconds);
-    } catch (const RankCancelled&) {
+    } catch (const RankCancelled& stopped) {
+        // A passed deadline stops the estimator by itself; which of the two it was decides the message.
+        if (dynamic_cast<const RankDeadlineExceeded*>(&stopped)) {
+            control.request_stop(std::chrono::steady_clock::now() >= deadline_at ? StopReason::Deadline
+                                                                                : StopReason::TimeLimit);
+        }
         switch (control.reason.load()) {
             case StopReason::Deadline:
                 store_.mark_failed(id,

@@ -1,7 +1,7 @@
 // A fixed number of worker threads that take job ids from the JobQueue and run them. The pool
 // keeps a JobControl per running job so that the API can read its progress and ask it to stop
-// (cancel, deadline, time limit, shutdown); stopping takes effect at the estimator's next
-// sample boundary (RankOptions::cancel).
+// (cancel, shutdown); the estimator polls the token inside its epoch loop (RankOptions::cancel),
+// and the job's deadline and time limit itself (RankOptions::deadline).
 #pragma once
 
 #include <atomic>
