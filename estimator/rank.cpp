@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "estimator/budget.h"
 #include "estimator/clp_statistics.h"
 #include "estimator/comparator.h"
 #include "estimator/demand.h"
@@ -246,7 +248,10 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const
     MetricEstimates estimates;
     std::vector<double> column(samples.size());
     for (std::size_t m = 0; m < metrics.size(); ++m) {
-        for (std::size_t i = 0; i < samples.size(); ++i) column[i] = samples[i][m];
+        // A sample that never ran (its network is partitioned) has no row: it counts as no data.
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            column[i] = m < samples[i].size() ? samples[i][m] : std::numeric_limits<double>::quiet_NaN();
+        }
         estimates.emplace_back(metrics[m], summarise_composite(column, confidence));
     }
     return estimates;
@@ -256,6 +261,7 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
     const auto started = std::chrono::steady_clock::now();
+    check_budget(incident, options.budget, options.threads);
     const EstimatorSpec& spec = incident.estimator;
     const std::uint64_t seed = options.seed.value_or(spec.seed);
     const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
@@ -281,6 +287,12 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
         });
     });
 
+    if (!scenarios[0].connected) {
+        // Every candidate is measured against the healthy network; with nothing broken it cannot
+        // carry the traffic, so the topology or traffic pattern is wrong, not the candidates.
+        throw IncidentError("$.topology", "the healthy network (no failures, no actions) is partitioned: " +
+                                              scenarios[0].reason + "; every ToR that exchanges traffic must reach every other");
+    }
     const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
     SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
     SideMetricTable side(scenarios.size(), std::vector<std::vector<std::pair<std::string, double>>>(sample_count));

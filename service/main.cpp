@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 1 a ranking failed, 2 bad usage or bad input.
 #include <CLI/CLI.hpp>
 
+#include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/rank_command.h"
 #include "service/strategy_command.h"
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
                      "Worker threads per ranking (0 = every core); results do not depend on it")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed");
+    rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed")
+        ->check(CLI::NonNegativeNumber);
     rank->add_option("--data-dir", rank_args.data_dir,
                      "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
     const std::string tables_help =
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");
+
+    swarm::cli::add_budget_options(*rank, rank_args.budget);
 
     swarm::cli::ServeArguments serve_args;
     swarm::service::ServeConfig& serve = serve_args.config;
@@ -112,6 +116,8 @@ int main(int argc, char** argv) {
                      "the next start")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+
+    swarm::cli::add_budget_options(*serve_cmd, serve.jobs.budget);
 
     try {
         app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <random>
 
+#include "estimator/budget.h"
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
@@ -55,6 +56,11 @@ std::string fingerprint(const SubmitRequest& request) {
 Problem invalid_incident(const IncidentError& e) {
     const bool malformed =
         e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
+    if (dynamic_cast<const BudgetExceeded*>(&e)) {
+        // The detail names the field (json_path), the limit and both values.
+        return Problem{422, "over-budget", "The incident asks for more work than this service allows",
+                       e.what(), e.path()};
+    }
     Problem p;
     p.status = malformed ? 400 : 422;
     p.type = malformed ? "malformed-json" : "invalid-incident";
@@ -91,7 +97,7 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     Incident incident;
     try {
-        incident = read_incident_text(request.body, config_.data_dir);
+        incident = read_incident_text(request.body, config_.data_dir, config_.budget);
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
@@ -260,6 +266,7 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     options.cancel = &control.cancel;
     // The estimator polls both inside its epoch loop: a stop lands within about an epoch's work.
     options.deadline = std::min(deadline_at, limit_at);
+    options.budget = config_.budget;
     options.table_sets = table_sets_.loader();
     options.progress = [&](double fraction) {
         double seen = control.progress.load();
@@ -272,7 +279,7 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     };
     try {
-        const Incident incident = read_incident_text(job->incident_json, config_.data_dir);
+        const Incident incident = read_incident_text(job->incident_json, config_.data_dir, config_.budget);
         const Analysis analysis = analyse(incident, tables_, options);
         store_.mark_done(id, to_json(analysis.ranking).dump(), analysis.curves.dump(), now_ms());
         const double seconds = elapsed();

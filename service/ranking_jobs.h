@@ -34,6 +34,7 @@ struct JobsConfig {
     int threads_per_job = 0;         ///< RankOptions::threads; 0 = every core
     std::size_t max_queue = 64;      ///< queued jobs beyond this are refused (429)
     std::chrono::seconds job_time_limit{600};
+    WorkBudget budget;  ///< checked at acceptance (422 over-budget) and again when the job runs
 };
 
 struct SubmitRequest {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "swarm/budget.h"
 #include "swarm/incident.h"
 #include "swarm/ranking.h"
 
@@ -30,6 +31,9 @@ struct RankOptions {
     const std::atomic<bool>* cancel = nullptr;
     /// When it passes, rank() stops the same way and throws RankDeadlineExceeded.
     std::optional<std::chrono::steady_clock::time_point> deadline;
+    /// rank() first checks the incident against it and throws BudgetExceeded (an
+    /// IncidentError, estimator/budget.h) when the incident asks for more.
+    WorkBudget budget;
     /// Metrics to estimate and report besides p1/avg throughput, p99 FCT and the comparator's
     /// (reports use them for distribution plots); they never change the order.
     std::vector<Metric> extra_metrics;
