@@ -7,11 +7,12 @@
 #include <string>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        const swarm::Incident incident = swarm::read_incident_text(text, SWARM_SOURCE_DATA_DIR);
+        const swarm::Incident incident = swarm::read_incident_text(text, SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
         (void)incident;
     } catch (const swarm::IncidentError&) {
         // the expected answer to bad input

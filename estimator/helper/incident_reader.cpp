@@ -23,7 +23,7 @@
 #include "estimator/budget.h"
 #include "estimator/helper/json_document.h"
 #include "estimator/helper/json_fields.h"
-#include "models/model_params.h"
+#include "estimator/mitigation/model_params.h"
 
 namespace swarm {
 namespace {
@@ -985,10 +985,10 @@ Incident read_incident(const nlohmann::json& document, const std::filesystem::pa
 }
 
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const WorkBudget& budget) {
+                            const ModelRegistry& models, const WorkBudget& budget) {
     const json document = parse_json_document(text);
     check_topology_budget(document, budget);
-    Incident incident = read_incident(document, data_dir);
+    Incident incident = read_incident(document, data_dir, models);
     check_budget(incident, budget);
     return incident;
 }

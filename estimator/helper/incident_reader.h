@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "estimator/helper/json_fields.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 #include "swarm/budget.h"
 #include "swarm/incident.h"
 
@@ -17,15 +17,16 @@ namespace swarm {
 
 /// Validates and converts. `data_dir` holds cdfs/ for named flow-size CDFs.
 /// Throws IncidentError on the first problem found.
-/// Candidate actions may name any model of `models` besides the classic actions.
+/// Candidate actions may name any model of `models` besides the classic actions (the shipped
+/// ones: models/builtin_models.h; the core names no model).
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
-                       const ModelRegistry& models = builtin_models());
+                       const ModelRegistry& models);
 
 /// Every entry point's way in (CLI files, REST bodies): parses text with parse_json_document()
 /// (malformed JSON, nesting past kMaxJsonDepth and duplicate keys are IncidentErrors), checks
 /// the topology's declared size against `budget` before building it, reads, then checks the
 /// rest of the budget (BudgetExceeded, an IncidentError naming the field and the limit).
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const WorkBudget& budget = WorkBudget{});
+                            const ModelRegistry& models, const WorkBudget& budget = WorkBudget{});
 
 }  // namespace swarm

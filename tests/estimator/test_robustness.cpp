@@ -10,6 +10,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/json_document.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace swarm {
@@ -28,7 +29,7 @@ std::string text_of(const std::filesystem::path& file) {
 /// The BudgetExceeded reading `file` throws (fails the test when it throws nothing or another type).
 BudgetExceeded budget_error(const std::string& file) {
     try {
-        read_incident_text(text_of(kCases / file), kData);
+        read_incident_text(text_of(kCases / file), kData, builtin_models());
     } catch (const BudgetExceeded& e) {
         return e;
     } catch (const std::exception& e) {
@@ -43,7 +44,7 @@ BudgetExceeded budget_error(const std::string& file) {
 TEST(PartitionedHealthyNetwork, IsAnInputErrorNotACrash) {
     // A ToR chain a-b-c: the reader accepts it, but a cannot reach c (no valley routing), so the
     // healthy network never ran a sample and summarise() read rows that did not exist.
-    const Incident incident = read_incident_text(text_of(kCases / "tor-chain-partitioned.json"), kData);
+    const Incident incident = read_incident_text(text_of(kCases / "tor-chain-partitioned.json"), kData, builtin_models());
     const TransportTables tables = TransportTables::load(kData / "tables" / "analytic-reno");
     try {
         rank(incident, tables);
@@ -89,7 +90,7 @@ TEST(JsonDocument, NestingUpToTheLimitIsAccepted) {
 
 TEST(JsonDocument, ADeepIncidentFileIsRejectedByTheReader) {
     // The CLI's 200 KB of `[` (90 s before the limit).
-    EXPECT_THROW(read_incident_text(std::string(200'000, '['), kData), IncidentError);
+    EXPECT_THROW(read_incident_text(std::string(200'000, '['), kData, builtin_models()), IncidentError);
 }
 
 TEST(JsonDocument, SyntaxErrorsCarryNoLibraryTextOrInputBytes) {
@@ -153,7 +154,7 @@ TEST(WorkBudget, ExplicitServerCountsAreCheckedBeforeBuilding) {
 
 TEST(WorkBudget, EveryLimitIsConfigurable) {
     const std::string text = text_of(kData / "incidents" / "scenario1-low-fcs.json");
-    const Incident incident = read_incident_text(text, kData);
+    const Incident incident = read_incident_text(text, kData, builtin_models());
     const WorkEstimate need = estimate_work(incident, 1);
     auto limit_hit = [&](WorkBudget budget) {
         try {
@@ -186,11 +187,11 @@ TEST(WorkBudget, EveryLimitIsConfigurable) {
     // The reader applies the caller's budget too.
     b = {};
     b.max_servers = below(need.servers);
-    EXPECT_THROW(read_incident_text(text, kData, b), BudgetExceeded);
+    EXPECT_THROW(read_incident_text(text, kData, builtin_models(), b), BudgetExceeded);
 }
 
 TEST(WorkBudget, RankChecksItsOptionsBudget) {
-    const Incident incident = read_incident_text(text_of(kData / "incidents" / "scenario1-low-fcs.json"), kData);
+    const Incident incident = read_incident_text(text_of(kData / "incidents" / "scenario1-low-fcs.json"), kData, builtin_models());
     const TransportTables tables = TransportTables::load(kData / "tables" / "analytic-reno");
     RankOptions options;
     options.budget.max_samples = 1;
@@ -201,7 +202,7 @@ TEST(WorkBudget, EveryShippedIncidentFitsTheDefaults) {
     for (const auto& dir : {kData / "incidents", kData / "incidents" / "fidelity"}) {
         for (const auto& entry : std::filesystem::directory_iterator(dir)) {
             if (entry.path().extension() != ".json") continue;
-            EXPECT_NO_THROW(read_incident_text(text_of(entry.path()), kData)) << entry.path();
+            EXPECT_NO_THROW(read_incident_text(text_of(entry.path()), kData, builtin_models())) << entry.path();
         }
     }
 }
