@@ -9,7 +9,17 @@
 
 namespace swarm {
 
-using json_fields::format_number;
+namespace {
+
+/// Whole counts in full ("1000000 servers"), anything else as the reader prints numbers.
+std::string format_number(double value) {
+    if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
+        return std::to_string(static_cast<long long>(value));
+    }
+    return json_fields::format_number(value);
+}
+
+}  // namespace
 
 BudgetExceeded::BudgetExceeded(std::string path, std::string limit, double limit_value, double requested,
                                const std::string& message)

@@ -20,6 +20,7 @@
 #include "service/metrics_registry.h"
 #include "service/problem_json.h"
 #include "service/worker_pool.h"
+#include "swarm/budget.h"
 
 namespace swarm {
 struct TransportTables;
