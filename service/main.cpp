@@ -32,8 +32,14 @@ int main(int argc, char** argv) {
                      "Worker threads per ranking (0 = every core); results do not depend on it")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    // CLI11 would read "-1" as 2^64 - 1.
     rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Validator(
+            [](std::string& value) {
+                return value.starts_with('-') ? std::string("must be an integer >= 0, got " + value)
+                                              : std::string();
+            },
+            "UINT", "non-negative"));
     rank->add_option("--data-dir", rank_args.data_dir,
                      "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
     const std::string tables_help =
