@@ -64,7 +64,8 @@ MetricEstimate summarise_composite(const std::vector<double>& values, double con
     if (finite.empty()) return {nan, nan, nan, 0};
     const double n = static_cast<double>(finite.size());
     const double mean = mean_of(finite);
-    if (finite.size() == 1) return {mean, mean, mean, 1};
+    // One sample says nothing about its spread: the interval is undefined, not zero-width.
+    if (finite.size() == 1) return {mean, nan, nan, 1};
     double squares = 0.0;
     for (double v : finite) squares += (v - mean) * (v - mean);
     const double standard_error = std::sqrt(squares / (n - 1.0) / n);

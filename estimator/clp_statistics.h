@@ -24,7 +24,8 @@ std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const st
 std::vector<double> sample_metrics(FlowOutcomes& outcomes, const std::vector<Metric>& metrics);
 
 /// The composite of one metric over samples: its mean, and a Student-t confidence interval of
-/// the mean at `confidence`. NaN samples are left out; all-NaN gives NaN.
+/// the mean at `confidence`. NaN samples are left out; all-NaN gives NaN; with one sample the
+/// interval is undefined and both ends are NaN (JSON null, no ± in tables).
 MetricEstimate summarise_composite(const std::vector<double>& values, double confidence);
 
 }  // namespace swarm

@@ -57,7 +57,8 @@ EpochSimulator::EpochSimulator(const Routing& routing, const TransportMix& trans
       transport_(&transport),
       settings_(settings),
       models_(models && !models->empty() ? models : nullptr),
-      mtu_bits_(transport.mtu_bytes() * 8.0) {}
+      mtu_bits_(transport.mtu_bytes() * 8.0),
+      stop_(settings.cancel, settings.deadline) {}
 
 void EpochSimulator::enter_phase(std::size_t phase) {
     routing_ = phase == 0 ? base_routing_ : models_->phases[phase - 1].routing;
@@ -425,12 +426,10 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
     const double horizon = 2.0 * settings_.duration_s;
     std::size_t next = 0;
     const std::size_t flows = demand.size();
-    std::size_t iterations = 0;
+    stop_.check();
     for (std::int64_t k = 0;; ++k) {
-        // A long sample must not hold up a cancelled job for its whole run.
-        if (settings_.cancel && (++iterations & 255u) == 0 && settings_.cancel->load(std::memory_order_relaxed)) {
-            throw RankCancelled();
-        }
+        // A long sample must not hold up a cancelled job, or one past its deadline, for its whole run.
+        stop_.poll();
         double t0 = static_cast<double>(k) * epoch;
         const bool measuring_ahead = next < flows && demand.arrival_s[next] < settings_.window_end_s;
         if (!measuring_ahead && measured_active_ == 0) break;
@@ -448,7 +447,7 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
         // their own arrival time.
         while (next < flows && demand.arrival_s[next] < t1) {
             admit(demand, editor, next, routing_seed, transport_rng, out);
-            ++next;
+            if ((++next & 1023u) == 0) stop_.poll();  // a long epoch can admit millions
         }
         if (t0 >= next_switch_s_) switch_routes(t0);
         allocate_rates();

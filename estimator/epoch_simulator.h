@@ -5,8 +5,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "estimator/max_min_fair.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
+#include "estimator/stop_check.h"
 #include "estimator/transport_mix.h"
 
 namespace swarm {
@@ -27,8 +30,10 @@ struct SimulationSettings {
     double window_start_s = 50.0;
     double window_end_s = 150.0;
     std::uint64_t transport_mix_seed = 0;  ///< which congestion control each flow uses
-    /// Checked every few hundred epochs; when it becomes true run() throws RankCancelled.
+    /// Polled every epoch (StopCheck): when it becomes true run() throws RankCancelled.
     const std::atomic<bool>* cancel = nullptr;
+    /// Polled likewise: once it has passed run() throws RankDeadlineExceeded.
+    std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt;
 };
 
 /// What one (demand, routing) sample yields: the CLP of every measured flow.
@@ -184,6 +189,7 @@ private:
     FlowPlan plan_scratch_;
     RouteLeg leg_scratch_;
     std::size_t measured_active_ = 0;
+    StopCheck stop_;
     bool long_flows_changed_ = true;  ///< a long flow joined or left since the last allocation
 
     // Short flows that arrived in the current epoch (their queueing reads the allocator's

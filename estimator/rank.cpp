@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -10,12 +11,14 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "estimator/budget.h"
 #include "estimator/clp_statistics.h"
 #include "estimator/comparator.h"
 #include "estimator/demand.h"
 #include "estimator/dkw.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/scenario.h"
+#include "estimator/stop_check.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
 
@@ -91,7 +94,8 @@ struct SampleRun {
 };
 
 /// Every (traffic, routing) sample of every connected scenario, in parallel; fills run.table,
-/// run.side and run.census. Throws RankCancelled if options.cancel was set.
+/// run.side and run.census. Throws RankCancelled when options.cancel is raised and
+/// RankDeadlineExceeded once options.deadline passes (polled inside every sample, StopCheck).
 void run_samples(SampleRun& run) {
     const std::uint64_t seed = run.seed;
     const RankOptions& options = run.options;
@@ -99,17 +103,19 @@ void run_samples(SampleRun& run) {
     SimulationSettings settings = settings_of(run.incident);
     settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
     settings.cancel = options.cancel;
+    settings.deadline = options.deadline;
     const auto routing = static_cast<std::size_t>(run.counts.routing);
     const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(run.counts.traffic);
     std::atomic<std::size_t> done{0};
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
-    auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
+    // A throw cancels the whole parallel_for and reaches rank()'s caller.
+    auto check_stop = [&] { StopCheck(options.cancel, options.deadline).check(); };
 
     tbb::parallel_for(0, run.counts.traffic, [&](int t) {
-        if (cancelled()) return;
+        check_stop();
         const DemandSample demand = run.sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
         tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
-            if (cancelled()) return;
+            check_stop();
             const std::size_t s = job / routing;
             const std::size_t r = job % routing;
             const Scenario& scenario = scenarios[s];
@@ -129,7 +135,6 @@ void run_samples(SampleRun& run) {
             if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
         });
     });
-    if (cancelled()) throw RankCancelled();
 }
 
 /// The incident's congestion-control mix, or the default set for every flow.
@@ -155,7 +160,10 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const
     MetricEstimates estimates;
     std::vector<double> column(samples.size());
     for (std::size_t m = 0; m < metrics.size(); ++m) {
-        for (std::size_t i = 0; i < samples.size(); ++i) column[i] = samples[i][m];
+        // A sample that never ran (its network is partitioned) has no row: it counts as no data.
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            column[i] = m < samples[i].size() ? samples[i][m] : std::numeric_limits<double>::quiet_NaN();
+        }
         estimates.emplace_back(metrics[m], summarise_composite(column, confidence));
     }
     return estimates;
@@ -205,6 +213,7 @@ void order_results(const SampleRun& run, double confidence, Ranking& result) {
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
     const auto started = std::chrono::steady_clock::now();
+    check_budget(incident, options.budget, options.threads);
     const EstimatorSpec& spec = incident.estimator;
     const std::uint64_t seed = options.seed.value_or(spec.seed);
     const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
@@ -216,7 +225,14 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
 
     tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
     std::vector<Scenario> scenarios;
+    StopCheck(options.cancel, options.deadline).check();
     arena.execute([&] { scenarios = build_scenarios(incident, transport, sampler, seed); });
+    if (!scenarios[0].connected) {
+        // Every candidate is measured against the healthy network; with nothing broken it cannot
+        // carry the traffic, so the topology or traffic pattern is wrong, not the candidates.
+        throw IncidentError("$.topology", "the healthy network (no failures, no actions) is partitioned: " +
+                                              scenarios[0].reason + "; every ToR that exchanges traffic must reach every other");
+    }
     SampleRun run(incident, transport, sampler, scenarios, metrics, counts, seed, options);
     arena.execute([&] { run_samples(run); });
 

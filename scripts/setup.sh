@@ -8,6 +8,7 @@ packages=(
   libboost-graph-dev libtbb-dev nlohmann-json3-dev libcpp-httplib-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsqlite3-dev
   python3-yaml chromium  # service: OpenAPI YAML->JSON at build time; the HTML report test
+  clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/); the rest builds with gcc
 )
 
 # Opt-in extras, never installed by default. --with-ns3 (or SWARM_WITH_NS3=1): ns-3.37 for the

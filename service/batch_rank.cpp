@@ -48,12 +48,13 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
     FileOutcome outcome;
     const auto start = std::chrono::steady_clock::now();
     try {
-        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir, builtin_models());
+        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir, builtin_models(), args.budget);
         outcome.incident = incident.name;
         TableSetCache table_sets(data_dir / "tables");
         RankOptions options;
         options.threads = args.threads;
         options.seed = args.seed;
+        options.budget = args.budget;
         options.table_sets = table_sets.loader();
         options.progress = [&progress, index](double fraction) {
             progress.update(index, fraction);
@@ -120,15 +121,17 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
     std::vector<std::filesystem::path> files;
     for (const std::string& input : inputs) {
         const std::filesystem::path path(input);
-        if (std::filesystem::is_directory(path)) {
+        std::error_code error;  // a symbolic link loop given directly is an error to report, not to throw
+        if (std::filesystem::is_directory(path, error)) {
+            // Every *.json entry, whatever it is: a FIFO, a broken link or a link loop fails in
+            // the batch with its reason (read_text_file) rather than vanishing or aborting it.
             std::vector<std::filesystem::path> found;
             for (const auto& entry : std::filesystem::directory_iterator(path)) {
-                if (entry.is_regular_file() && entry.path().extension() == ".json")
-                    found.push_back(entry.path());
+                if (entry.path().extension() == ".json") found.push_back(entry.path());
             }
             std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
-        } else if (std::filesystem::exists(path)) {
+        } else if (not_a_regular_file(path) != "no such file") {
             files.push_back(path);
         } else {
             throw std::runtime_error(input + ": no such file or directory");

@@ -15,7 +15,8 @@ struct TransportTables;
 
 namespace swarm::cli {
 
-/// Expands directories into their *.json files (sorted); files are kept as given. Throws
+/// Expands directories into their *.json entries (sorted), special files and broken links
+/// included (they fail in the batch with a reason); files are kept as given. Throws
 /// std::runtime_error for a path that does not exist.
 std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>& inputs);
 

@@ -1,5 +1,7 @@
 #include "service/job_worker.h"
 
+#include "service/budget_options.h"
+
 #include <pthread.h>
 #include <signal.h>
 
@@ -83,7 +85,7 @@ void crash_if_poisoned(const std::string& incident_name) {
 std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
                         std::atomic<bool>& cancel, LineWriter& out) {
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
-    const Incident incident = read_incident_text(text, data_dir, builtin_models());
+    const Incident incident = read_incident_text(text, data_dir, builtin_models(), args.budget);
     crash_if_poisoned(incident.name);
     const TransportTables tables =
         TransportTables::load(args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
@@ -93,6 +95,7 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
     options.threads = args.threads;
     options.seed = args.seed;
     options.cancel = &cancel;
+    options.budget = args.budget;
     options.table_sets = table_sets.loader();
     options.progress = [&out](double fraction) { out.write("progress", std::to_string(fraction)); };
     const service::Analysis analysis = service::analyse(incident, tables, options);
@@ -110,6 +113,7 @@ CLI::App* add_job_worker_command(CLI::App& app, JobWorkerArguments& args) {
     worker->add_option("--tables", args.tables);
     worker->add_option("--threads", args.threads);
     worker->add_option("--seed", args.seed);
+    add_budget_options(*worker, args.budget);
     return worker;
 }
 

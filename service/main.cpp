@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 1 a ranking failed, 2 bad usage or bad input.
 #include <CLI/CLI.hpp>
 
+#include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/job_worker.h"
 #include "service/rank_command.h"
@@ -32,7 +33,14 @@ int main(int argc, char** argv) {
                      "Worker threads per ranking (0 = every core); results do not depend on it")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed");
+    // CLI11 would read "-1" as 2^64 - 1.
+    rank->add_option("--seed", rank_args.seed, "Override the incident's estimator.seed")
+        ->check(CLI::Validator(
+            [](std::string& value) {
+                return value.starts_with('-') ? std::string("must be an integer >= 0, got " + value)
+                                              : std::string();
+            },
+            "UINT", "non-negative"));
     rank->add_option("--data-dir", rank_args.data_dir,
                      "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
     const std::string tables_help =
@@ -53,10 +61,14 @@ int main(int argc, char** argv) {
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");
 
+    swarm::cli::add_budget_options(*rank, rank_args.budget);
+
     swarm::cli::ServeArguments serve_args;
     CLI::App* serve_cmd = swarm::cli::add_serve_command(app, serve_args, tables_help);
     swarm::cli::JobWorkerArguments worker_args;
     CLI::App* worker_cmd = swarm::cli::add_job_worker_command(app, worker_args);
+
+    swarm::cli::add_budget_options(*serve_cmd, serve.jobs.budget);
 
     try {
         app.parse(argc, argv);

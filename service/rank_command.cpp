@@ -2,6 +2,7 @@
 
 #include "estimator/helper/table_set_cache.h"
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,7 +21,36 @@
 
 namespace swarm::cli {
 
+std::string not_a_regular_file(const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    const fs::file_status target = fs::status(path, error);
+    if (error.value() == ELOOP) return "a symbolic link loop";
+    if (!fs::exists(target)) {
+        std::error_code link_error;
+        return fs::is_symlink(fs::symlink_status(path, link_error)) ? "a broken symbolic link"
+                                                                    : "no such file";
+    }
+    if (fs::is_regular_file(target)) return {};
+    if (fs::is_fifo(target)) return "a FIFO";
+    if (fs::is_directory(target)) return "a directory";
+    if (fs::is_socket(target)) return "a socket";
+    return "a device or other special file";
+}
+
 std::string read_text_file(const std::string& path) {
+    // A FIFO or a device would block or never end: only regular files are read, and only up to
+    // a size no incident comes near.
+    if (const std::string what = not_a_regular_file(path); !what.empty()) {
+        throw std::runtime_error("cannot read " + path + ": " + what + ", not a regular file");
+    }
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    if (!error && size > kMaxInputFileBytes) {
+        throw std::runtime_error("cannot read " + path + ": " + std::to_string(size) +
+                                 " bytes is over the limit of " + std::to_string(kMaxInputFileBytes) +
+                                 " for an incident file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
     std::ostringstream text;
@@ -59,7 +89,7 @@ int run_single(const RankArguments& args, const std::string& path,
                const std::filesystem::path& data_dir) {
     Incident incident;
     try {
-        incident = read_incident_text(read_text_file(path), data_dir, builtin_models());
+        incident = read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;
@@ -70,6 +100,7 @@ int run_single(const RankArguments& args, const std::string& path,
     RankOptions options;
     options.threads = args.threads;
     options.seed = args.seed;
+    options.budget = args.budget;
     options.table_sets = table_sets.loader();
     try {
         Ranking ranking;
@@ -92,6 +123,10 @@ int run_single(const RankArguments& args, const std::string& path,
                                       to_json(ranking), curves}});
             if (!write_text(args.report, html)) return 1;
         }
+    } catch (const IncidentError& e) {
+        // Found only once the networks are built (a partitioned healthy network): still the input.
+        std::cerr << "error: " << path << ": " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "error: ranking " << path << " failed: " << e.what() << "\n";
         return 1;
@@ -114,7 +149,8 @@ int run_rank(const RankArguments& args) {
         std::cerr << "error: no *.json incident files in the given directories\n";
         return 2;
     }
-    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0]) &&
+    std::error_code not_found;
+    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0], not_found) &&
                         args.out_dir.empty();
     if (single) return run_single(args, args.inputs[0], data_dir);
 

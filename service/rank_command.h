@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "swarm/budget.h"
 
 namespace swarm::cli {
 
@@ -21,11 +24,20 @@ struct RankArguments {
     int jobs = 1;         ///< batch: files ranked at the same time
     std::string report;   ///< write the HTML report here
     std::vector<std::string> strategies;  ///< baselines to ask instead of ranking ("all" = every one)
+    WorkBudget budget;  ///< an incident over it is a bad input (exit 2)
 };
 
 int run_rank(const RankArguments& args);
 
-/// Reads a whole file; throws std::runtime_error naming it.
+/// Incident files larger than this are refused before reading (64 MiB; the REST body limit is 1 MiB).
+inline constexpr std::uintmax_t kMaxInputFileBytes = 64u << 20;
+
+/// Why `path` is not a regular file ("a FIFO", "a broken symbolic link", "a symbolic link
+/// loop", ...), or empty when it is one. Never throws.
+std::string not_a_regular_file(const std::filesystem::path& path);
+
+/// Reads a whole regular file of at most kMaxInputFileBytes; throws std::runtime_error naming it
+/// and what is wrong (a FIFO would otherwise block forever).
 std::string read_text_file(const std::string& path);
 
 }  // namespace swarm::cli

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "estimator/budget.h"
 #include "estimator/helper/incident_reader.h"
 #include "models/builtin_models.h"
 
@@ -64,6 +65,11 @@ std::string without_library_tags(std::string message) {
 Problem invalid_incident(const IncidentError& e) {
     const bool malformed =
         e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
+    if (dynamic_cast<const BudgetExceeded*>(&e)) {
+        // The detail names the field (json_path), the limit and both values.
+        return Problem{422, "over-budget", "The incident asks for more work than this service allows",
+                       e.what(), e.path()};
+    }
     Problem p;
     p.status = malformed ? 400 : 422;
     p.type = malformed ? "malformed-json" : "invalid-incident";
@@ -116,7 +122,7 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     Incident incident;
     try {
-        incident = read_incident_text(request.body, config_.data_dir, builtin_models());
+        incident = read_incident_text(request.body, config_.data_dir, builtin_models(), config_.budget);
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
@@ -204,7 +210,7 @@ CancelOutcome RankingJobs::cancel(const std::string& id) {
         return outcome;
     }
     if (pool_->request_stop(id, StopReason::Cancelled)) {
-        // Running: the estimator stops at its next sample boundary.
+        // Running: the estimator polls the token in its epoch loop and stops shortly.
         outcome.job = wait(id, std::chrono::seconds(5));
         outcome.kind = outcome.job && is_terminal(outcome.job->record.status)
                            ? CancelOutcome::Kind::Cancelled
@@ -264,6 +270,18 @@ WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
     if (!config_.tables_dir.empty())
         command.arguments.insert(command.arguments.end(), {"--tables", config_.tables_dir.string()});
     if (job.seed) command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
+    const WorkBudget& b = config_.budget;
+    const auto flag = [&command](const char* name, double value) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.17g", value);
+        command.arguments.insert(command.arguments.end(), {name, text});
+    };
+    flag("--max-servers", b.max_servers);
+    flag("--max-links", b.max_links);
+    flag("--max-flows-per-sample", b.max_flows_per_sample);
+    flag("--max-epochs-per-sample", b.max_epochs_per_sample);
+    flag("--max-samples", b.max_samples);
+    flag("--max-memory-gb", b.max_memory_bytes / 1e9);
     command.memory_limit_bytes = config_.job_memory_bytes;
     return command;
 }

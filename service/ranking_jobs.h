@@ -21,6 +21,7 @@
 #include "service/metrics_registry.h"
 #include "service/problem_json.h"
 #include "service/worker_pool.h"
+#include "swarm/budget.h"
 
 namespace swarm::service {
 
@@ -37,6 +38,7 @@ struct JobsConfig {
     int max_attempts = 3;  ///< starts (crashes, abrupt stops) before a job is quarantined
     std::chrono::seconds retention{7 * 24 * 3600};  ///< finished jobs kept this long; 0 = forever
     std::chrono::milliseconds kill_after{2000};  ///< SIGTERM -> SIGKILL of a stopping job
+    WorkBudget budget;  ///< checked at acceptance (422 over-budget) and again when the job runs
 };
 
 struct SubmitRequest {

@@ -64,7 +64,7 @@ int run_strategies(const RankArguments& args) {
     int status = 0;
     for (const std::string& path : args.inputs) {
         try {
-            const Incident incident = read_incident_text(read_text_file(path), data_dir, builtin_models());
+            const Incident incident = read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
             const nlohmann::json picks = picks_json(incident, names);
             if (args.format == "json") {
                 std::cout << nlohmann::json{{"incident", incident.name}, {"strategies", picks}}.dump(2) << "\n";

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "estimator/budget.h"
 #include "estimator/helper/incident_sections.h"
+#include "estimator/helper/json_document.h"
 
 namespace swarm {
 namespace {
@@ -58,72 +60,6 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
     return incident;
 }
 
-/// nlohmann keeps the last of duplicate keys silently; this parse callback remembers the first
-/// duplicate (with its path) so the reader can reject it like any other typo.
-class DuplicateKeyFinder {
-   public:
-    bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
-        switch (event) {
-            case json::parse_event_t::object_start:
-                open(true);
-                break;
-            case json::parse_event_t::array_start:
-                open(false);
-                break;
-            case json::parse_event_t::object_end:
-            case json::parse_event_t::array_end:
-                if (!stack_.empty()) {
-                    stack_.pop_back();
-                }
-                break;
-            case json::parse_event_t::key:
-                on_key(parsed);
-                break;
-            case json::parse_event_t::value:
-                if (!stack_.empty() && !stack_.back().object) {
-                    ++stack_.back().next_index;
-                }
-                break;
-        }
-        return true;
-    }
-    const std::optional<IncidentError>& duplicate() const { return duplicate_; }
-
-   private:
-    struct Frame {
-        bool object;
-        std::string path;
-        std::set<std::string> keys;
-        std::string key;
-        std::size_t next_index = 0;
-    };
-
-    void open(bool object) {
-        std::string path = "$";
-        if (!stack_.empty()) {
-            Frame& parent = stack_.back();
-            path = parent.object ? child(parent.path, parent.key)
-                                 : item(parent.path, parent.next_index++);
-        }
-        stack_.push_back(Frame{object, std::move(path), {}, {}, 0});
-    }
-
-    void on_key(const json& parsed) {
-        if (stack_.empty() || !parsed.is_string()) {
-            return;
-        }
-        Frame& frame = stack_.back();
-        frame.key = parsed.get<std::string>();
-        if (frame.keys.insert(frame.key).second || duplicate_) {
-            return;
-        }
-        duplicate_.emplace(child(frame.path, frame.key), "duplicate key " + in_quotes(frame.key));
-    }
-
-    std::vector<Frame> stack_;
-    std::optional<IncidentError> duplicate_;
-};
-
 }  // namespace
 
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
@@ -139,21 +75,12 @@ Incident read_incident(const nlohmann::json& document, const std::filesystem::pa
 }
 
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const ModelRegistry& models) {
-    DuplicateKeyFinder finder;
-    json document;
-    try {
-        document = json::parse(text, std::ref(finder));
-    } catch (const json::parse_error& e) {
-        throw IncidentError("$",
-                            "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
-    } catch (const std::exception& e) {
-        throw IncidentError("$", std::string("malformed JSON: ") + e.what());
-    }
-    if (finder.duplicate()) {
-        throw *finder.duplicate();
-    }
-    return read_incident(document, data_dir, models);
+                            const ModelRegistry& models, const WorkBudget& budget) {
+    const json document = parse_json_document(text);
+    check_topology_budget(document, budget);
+    Incident incident = read_incident(document, data_dir, models);
+    check_budget(incident, budget);
+    return incident;
 }
 
 }  // namespace swarm

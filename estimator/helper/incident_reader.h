@@ -10,6 +10,7 @@
 
 #include "estimator/helper/json_fields.h"
 #include "estimator/mitigation/model_registry.h"
+#include "swarm/budget.h"
 #include "swarm/incident.h"
 
 namespace swarm {
@@ -21,8 +22,11 @@ namespace swarm {
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
                        const ModelRegistry& models);
 
-/// Parses text first; malformed JSON gives an IncidentError at "$" with the parser's position.
+/// Every entry point's way in (CLI files, REST bodies): parses text with parse_json_document()
+/// (malformed JSON, nesting past kMaxJsonDepth and duplicate keys are IncidentErrors), checks
+/// the topology's declared size against `budget` before building it, reads, then checks the
+/// rest of the budget (BudgetExceeded, an IncidentError naming the field and the limit).
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const ModelRegistry& models);
+                            const ModelRegistry& models, const WorkBudget& budget = WorkBudget{});
 
 }  // namespace swarm

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "swarm/budget.h"
 #include "swarm/incident.h"
 #include "swarm/ranking.h"
 
@@ -24,8 +26,14 @@ struct RankOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the incident's estimator.seed
     /// Called with the fraction of (candidate x sample) work done, from worker threads.
     std::function<void(double)> progress;
-    /// When it becomes true, rank() stops early and throws RankCancelled.
+    /// When it becomes true, rank() stops early and throws RankCancelled. Polled inside the
+    /// epoch loop: a stop takes effect within about one epoch's work, not at the next sample.
     const std::atomic<bool>* cancel = nullptr;
+    /// When it passes, rank() stops the same way and throws RankDeadlineExceeded.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    /// rank() first checks the incident against it and throws BudgetExceeded (an
+    /// IncidentError, estimator/budget.h) when the incident asks for more.
+    WorkBudget budget;
     /// Metrics to estimate and report besides p1/avg throughput, p99 FCT and the comparator's
     /// (reports use them for distribution plots); they never change the order.
     std::vector<Metric> extra_metrics;
@@ -37,6 +45,15 @@ struct RankOptions {
 class RankCancelled : public std::runtime_error {
 public:
     RankCancelled() : std::runtime_error("ranking cancelled") {}
+
+protected:
+    explicit RankCancelled(const char* what) : std::runtime_error(what) {}
+};
+
+/// RankOptions::deadline passed before the ranking finished.
+class RankDeadlineExceeded : public RankCancelled {
+public:
+    RankDeadlineExceeded() : RankCancelled("ranking deadline exceeded") {}
 };
 
 /// Ranks every candidate of `incident`. `tables` is the default table set, used by every flow

@@ -36,7 +36,9 @@ TEST(CompositeEstimate, SamplesWithoutFlowsAreSkipped) {
     const MetricEstimate one = summarise_composite({nan, 5.0, nan}, 0.95);
     EXPECT_EQ(one.samples, 1);
     EXPECT_EQ(one.estimate, 5.0);
-    EXPECT_EQ(one.ci_low, 5.0);
+    // One sample: no interval (issue 12 found zero-width ones), JSON null and no ± in tables.
+    EXPECT_TRUE(std::isnan(one.ci_low));
+    EXPECT_TRUE(std::isnan(one.ci_high));
     const MetricEstimate none = summarise_composite({nan, nan}, 0.95);
     EXPECT_EQ(none.samples, 0);
     EXPECT_TRUE(std::isnan(none.estimate));

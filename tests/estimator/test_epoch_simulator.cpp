@@ -130,5 +130,31 @@ TEST_F(EpochSimulatorTest, MovedDemandFollowsTheEditor) {
     EXPECT_NEAR(moved, 5000, 250);
 }
 
+// The stop token and the deadline are polled inside run(), so a stop never waits for a whole
+// sample to finish (issue 12: a long sample ran on 45 s past its job's deadline).
+TEST_F(EpochSimulatorTest, RaisedStopFlagEndsTheSample) {
+    NetworkState state(topo);
+    const std::atomic<bool> stop{true};
+    SimulationSettings s = one_second_settings();
+    s.cancel = &stop;
+    EXPECT_THROW(run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s), RankCancelled);
+}
+
+TEST_F(EpochSimulatorTest, PassedDeadlineEndsTheSample) {
+    NetworkState state(topo);
+    SimulationSettings s = one_second_settings();
+    s.deadline = std::chrono::steady_clock::now();
+    EXPECT_THROW(run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s), RankDeadlineExceeded);
+}
+
+TEST_F(EpochSimulatorTest, FutureDeadlineChangesNothing) {
+    NetworkState state(topo);
+    const std::vector<Flow> flows = {{0.0005, server("t0-0-0", 0), server("t0-0-0", 1), 1.5e6}};
+    SimulationSettings s = one_second_settings();
+    const FlowOutcomes free_run = run(state, flows, s);
+    s.deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    EXPECT_EQ(run(state, flows, s).long_throughput_bps, free_run.long_throughput_bps);
+}
+
 }  // namespace
 }  // namespace swarm

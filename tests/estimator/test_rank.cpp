@@ -132,5 +132,11 @@ TEST(RankCancel, CancelTokenStopsTheRun) {
     EXPECT_THROW(rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options), RankCancelled);
 }
 
+TEST(RankCancel, PassedDeadlineStopsTheRun) {
+    RankOptions options;
+    options.deadline = std::chrono::steady_clock::now();
+    EXPECT_THROW(rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options), RankDeadlineExceeded);
+}
+
 }  // namespace
 }  // namespace swarm
