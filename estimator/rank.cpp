@@ -17,6 +17,7 @@
 #include "estimator/epoch_simulator.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
+#include "estimator/routing_bug.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
 #include "models/mitigation_model.h"
@@ -75,11 +76,30 @@ void exclude(Scenario& scenario, std::string reason) {
     scenario.reason = std::move(reason);
 }
 
-/// The models' timed edits as phases: each distinct start time gets its own network, the
-/// previous phase's plus the edits starting then (DESIGN.md extension point 4).
-void build_phases(Scenario& scenario, const std::vector<std::shared_ptr<const MitigationModel>>& models,
-                  const TransportMix& transport, const DemandSampler& sampler) {
+/// The routing bugs' FIB changes on the candidate's network (its bug masks, routing_bug.h):
+/// the changes at t <= 0 apply to `state` now, the later ones are returned as phases.
+std::vector<TimedEdit> routing_bug_phases(const Incident& incident, NetworkState& state) {
     std::vector<TimedEdit> edits;
+    for (const BugRouteChange& c : bug_route_changes(incident.failures, state, incident.traffic.duration.value)) {
+        const auto& bug = std::get<RoutingBug>(incident.failures[static_cast<std::size_t>(c.failure)]);
+        if (c.at_s <= 0.0) {
+            set_bug_routes(state, bug, c.failure, c.active);
+            continue;
+        }
+        edits.push_back({c.at_s,
+                         "routing bug at " + incident.topology.node(bug.node).name +
+                             (c.active ? ": episode starts" : ": episode ends"),
+                         [&bug, c](NetworkState& s) { set_bug_routes(s, bug, c.failure, c.active); }});
+    }
+    return edits;
+}
+
+/// The failures' and models' timed edits as phases: each distinct start time gets its own
+/// network, the previous phase's plus the edits starting then (DESIGN.md extension point 5).
+/// At one time the failures' edits come first.
+void build_phases(Scenario& scenario, std::vector<TimedEdit> edits,
+                  const std::vector<std::shared_ptr<const MitigationModel>>& models, const TransportMix& transport,
+                  const DemandSampler& sampler) {
     for (const auto& model : models) {
         for (TimedEdit& edit : model->timed_edits()) edits.push_back(std::move(edit));
     }
@@ -100,18 +120,19 @@ void build_phases(Scenario& scenario, const std::vector<std::shared_ptr<const Mi
     }
 }
 
-/// Binds a candidate's mitigation models to its network: feasibility, phases, flow policies.
+/// Binds a candidate's mitigation models and the failures' phases to its network:
+/// feasibility, phases, flow policies.
 void bind_models(Scenario& scenario, const Incident& incident, const std::vector<Action>& actions,
-                 const TransportMix& transport, const DemandSampler& sampler) {
+                 std::vector<TimedEdit> failure_phases, const TransportMix& transport, const DemandSampler& sampler) {
     std::vector<std::shared_ptr<const MitigationModel>> models;
     for (const Action& action : actions) {
         if (const auto* m = std::get_if<ModelAction>(&action)) models.push_back(m->model);
     }
-    if (models.empty()) return;
     for (const auto& model : models) {
         if (auto why = model->infeasible(*scenario.state, incident)) exclude(scenario, model->type() + ": " + *why);
     }
-    build_phases(scenario, models, transport, sampler);
+    build_phases(scenario, std::move(failure_phases), models, transport, sampler);
+    if (models.empty()) return;
     const ModelContext context{incident, *scenario.state, *scenario.routing, transport, incident.estimator.epoch.value};
     for (const auto& model : models) {
         if (auto policy = model->flow_policy(context)) scenario.models.policies.push_back(std::move(policy));
@@ -131,6 +152,8 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
         for (const Action& a : incident.ongoing_mitigations) state.apply(a);
         for (const Action& a : *actions) state.apply(a);
     }
+    std::vector<TimedEdit> failure_phases;
+    if (!healthy) failure_phases = routing_bug_phases(incident, state);
     if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
     scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
     scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
@@ -138,7 +161,7 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
     if (scenario.connected) {
         if (std::string why = partition(state, *scenario.routing, sampler); !why.empty()) exclude(scenario, why);
     }
-    if (!healthy) bind_models(scenario, incident, *actions, transport, sampler);
+    if (!healthy) bind_models(scenario, incident, *actions, std::move(failure_phases), transport, sampler);
     return scenario;
 }
 

@@ -4,6 +4,7 @@
 // turn into a default. Sections are read in dependency order (topology first, since failures,
 // actions, routing and traffic patterns name its nodes and links).
 #include "estimator/helper/incident_reader.h"
+#include "estimator/helper/routing_bug_reader.h"
 
 #include <algorithm>
 #include <cctype>
@@ -383,6 +384,7 @@ const KindTable<Failure>& failure_kinds() {
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
               return NodeBlackhole{switch_at(j, p, t)};
           }}},
+        {"routing_bug", {routing_bug_keys(), read_routing_bug}},
     };
     return table;
 }
@@ -958,6 +960,7 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
                                   failure_kinds(), "failure");
     incident.traffic =
         read_traffic(required_field(doc, root, "traffic"), child(root, "traffic"), topo, data_dir);
+    check_routing_bug_episodes(incident.failures, incident.traffic.duration.value, child(root, "failures"));
     incident.candidates =
         read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo, models);
     incident.comparator =
