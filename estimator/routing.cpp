@@ -142,7 +142,8 @@ void Routing::compile_next_hops() {
     for (const RouteOverride& entry : state_->route_overrides()) {
         const std::int32_t d = tor_index_[static_cast<std::size_t>(entry.destination)];
         const std::int32_t sw = switch_index_[static_cast<std::size_t>(entry.node)];
-        if (d >= 0 && sw >= 0) overrides[static_cast<std::size_t>(d) * switch_count_ + static_cast<std::size_t>(sw)] = &entry;
+        if (d < 0 || sw < 0) continue;
+        overrides[static_cast<std::size_t>(d) * switch_count_ + static_cast<std::size_t>(sw)] = &entry;
     }
     std::vector<Hop> scratch;
     std::vector<std::pair<ChannelId, double>> entries;
@@ -266,9 +267,8 @@ PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_se
     while (node != dst.tor) {
         if (has_wrong_hops_) {
             // Off the DAG a walk can come back: the same hash decisions repeat, a loop.
-            if (visits == visited.size() || std::find(visited.begin(), visited.begin() + visits, node) != visited.begin() + visits) {
-                return lost();
-            }
+            const auto seen = visited.begin() + static_cast<std::ptrdiff_t>(visits);
+            if (visits == visited.size() || std::find(visited.begin(), seen, node) != seen) return lost();
             visited[visits++] = node;
         }
         keep *= node_keep_[static_cast<std::size_t>(node)];

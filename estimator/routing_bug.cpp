@@ -19,7 +19,9 @@ void merge_into(std::vector<BugEpisode>& out, BugEpisode episode) {
     out.push_back(episode);
 }
 
-bool full(const std::vector<BugEpisode>& out) { return out.size() > static_cast<std::size_t>(kMaxBugEpisodes); }
+bool full(const std::vector<BugEpisode>& out) {
+    return out.size() > static_cast<std::size_t>(kMaxBugEpisodes);
+}
 
 /// Hop distances to `tor` over switches (ToRs are destinations, never transit), as Routing's BFS.
 std::vector<int> distances_to(const Topology& topo, NodeId tor) {
@@ -31,7 +33,8 @@ std::vector<int> distances_to(const Topology& topo, NodeId tor) {
         queue.pop_front();
         for (const auto& [v, link] : topo.adjacent(u)) {
             (void)link;
-            if (topo.node(v).kind != NodeKind::Switch || dist[static_cast<std::size_t>(v)] != std::numeric_limits<int>::max()) {
+            if (topo.node(v).kind != NodeKind::Switch ||
+                dist[static_cast<std::size_t>(v)] != std::numeric_limits<int>::max()) {
                 continue;
             }
             dist[static_cast<std::size_t>(v)] = dist[static_cast<std::size_t>(u)] + 1;
@@ -47,7 +50,8 @@ std::vector<BugEpisode> bug_episodes(const RoutingBug& bug, double horizon_s) {
     std::vector<BugEpisode> out;
     if (!bug.episodes.empty()) {
         std::vector<BugEpisode> listed = bug.episodes;
-        std::sort(listed.begin(), listed.end(), [](const BugEpisode& a, const BugEpisode& b) { return a.start_s < b.start_s; });
+        std::sort(listed.begin(), listed.end(),
+                  [](const BugEpisode& a, const BugEpisode& b) { return a.start_s < b.start_s; });
         for (const BugEpisode& e : listed) {
             if (e.start_s >= horizon_s || full(out)) break;
             merge_into(out, e);
@@ -72,7 +76,8 @@ std::vector<BugEpisode> bug_episodes(const RoutingBug& bug, double horizon_s) {
     return out;
 }
 
-std::vector<BugEpisode> exposed_episodes(const std::vector<BugEpisode>& episodes, const BugMask* mask) {
+std::vector<BugEpisode> exposed_episodes(const std::vector<BugEpisode>& episodes,
+                                         const BugMask* mask) {
     if (!mask) return episodes;
     std::vector<BugEpisode> out;
     for (const BugEpisode& e : episodes) {
@@ -97,20 +102,22 @@ void set_bug_routes(NetworkState& state, const RoutingBug& bug, int owner, bool 
     }
 }
 
-std::vector<BugRouteChange> bug_route_changes(const std::vector<Failure>& failures, const NetworkState& state,
-                                              double horizon_s) {
+std::vector<BugRouteChange> bug_route_changes(const std::vector<Failure>& failures,
+                                              const NetworkState& state, double horizon_s) {
     std::vector<BugRouteChange> changes;
     for (std::size_t f = 0; f < failures.size(); ++f) {
         const auto* bug = std::get_if<RoutingBug>(&failures[f]);
         if (!bug) continue;
         const int owner = static_cast<int>(f);
-        for (const BugEpisode& e : exposed_episodes(bug_episodes(*bug, horizon_s), state.bug_mask(bug->node))) {
+        for (const BugEpisode& e :
+             exposed_episodes(bug_episodes(*bug, horizon_s), state.bug_mask(bug->node))) {
             changes.push_back({e.start_s, owner, true});
             if (e.end_s < horizon_s) changes.push_back({e.end_s, owner, false});
         }
     }
-    std::stable_sort(changes.begin(), changes.end(),
-                     [](const BugRouteChange& a, const BugRouteChange& b) { return a.at_s < b.at_s; });
+    std::stable_sort(
+        changes.begin(), changes.end(),
+        [](const BugRouteChange& a, const BugRouteChange& b) { return a.at_s < b.at_s; });
     return changes;
 }
 
@@ -122,8 +129,8 @@ std::vector<NodeId> wrong_next_hops(const Topology& topology, NodeId node, NodeI
         (void)link;
         if (topology.node(v).kind != NodeKind::Switch) continue;
         const int there = dist[static_cast<std::size_t>(v)];
-        const bool shortest = (topology.node(v).tier != 0 || v == tor) && there != std::numeric_limits<int>::max() &&
-                              there + 1 == here;
+        const bool shortest = (topology.node(v).tier != 0 || v == tor) &&
+                              there != std::numeric_limits<int>::max() && there + 1 == here;
         if (!shortest) out.push_back(v);
     }
     return out;

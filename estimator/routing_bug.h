@@ -28,7 +28,8 @@ std::vector<BugEpisode> bug_episodes(const RoutingBug& bug, double horizon_s);
 /// The part of each episode whose wrong routes reach the FIB under `mask` (nullptr: all of it):
 /// with s' = max(s, from_s), [s, s' + min(e - s', exposed_s + fault_rate (e - s'))); an episode
 /// that ends before from_s is exposed whole. Empty windows are dropped.
-std::vector<BugEpisode> exposed_episodes(const std::vector<BugEpisode>& episodes, const BugMask* mask);
+std::vector<BugEpisode> exposed_episodes(const std::vector<BugEpisode>& episodes,
+                                         const BugMask* mask);
 
 /// Puts the bug's FIB entries into `state` (active) or takes them out, tagged with `owner`.
 void set_bug_routes(NetworkState& state, const RoutingBug& bug, int owner, bool active);
@@ -43,8 +44,8 @@ struct BugRouteChange {
 
 /// Every routing bug's exposed episodes in [0, horizon_s) on `state` (its switches' bug masks
 /// as the candidate left them), as FIB changes in time order.
-std::vector<BugRouteChange> bug_route_changes(const std::vector<Failure>& failures, const NetworkState& state,
-                                              double horizon_s);
+std::vector<BugRouteChange> bug_route_changes(const std::vector<Failure>& failures,
+                                              const NetworkState& state, double horizon_s);
 
 /// The switch neighbours of `node` that are not shortest-path next hops towards the ToR `tor`
 /// in the healthy fabric (a ToR never transits): where a wrong next-hop attribute can point.

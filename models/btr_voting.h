@@ -17,10 +17,10 @@ std::string strategy_name(VotingStrategy strategy);
 
 struct BtrConfig {
     VotingStrategy strategy = VotingStrategy::ContinuousMajority;
-    int instances = 3;              ///< R, running and voting
-    int standby = 0;                ///< diverse copies kept stopped, started when one fails
-    int consensus = 3;              ///< K, wait-for-consensus only (the thesis's "wait-3")
-    double stability_s = 0.5;       ///< T, an output must be stable this long to be voted on
+    int instances = 3;         ///< R, running and voting
+    int standby = 0;           ///< diverse copies kept stopped, started when one fails
+    int consensus = 3;         ///< K, wait-for-consensus only (the thesis's "wait-3")
+    double stability_s = 0.5;  ///< T, an output must be stable this long to be voted on
 };
 
 /// §2.5.2: FIB pass-through time of one instance behind the hypervisor, 0.06 s.

@@ -18,8 +18,9 @@ using json_fields::in_quotes;
 std::string percent(double fraction) { return format_number(fraction * 100.0) + "%"; }
 
 VotingStrategy read_strategy(const ModelParams& p) {
-    const std::string name = p.choice("strategy", "continuous_majority",
-                                      {"master_slave", "continuous_majority", "wait_for_consensus"});
+    const std::string name =
+        p.choice("strategy", "continuous_majority",
+                 {"master_slave", "continuous_majority", "wait_for_consensus"});
     if (name == "master_slave") return VotingStrategy::MasterSlave;
     if (name == "wait_for_consensus") return VotingStrategy::WaitForConsensus;
     return VotingStrategy::ContinuousMajority;
@@ -63,8 +64,9 @@ std::shared_ptr<const MitigationModel> make_btr(const ModelParams& p) {
     only_with(p, "bootstrap_s", restart, "\"transition\": \"restart\"");
     only_with(p, "graceful_restart", restart, "\"transition\": \"restart\"");
     only_with(p, "vroom", b.transition == BtrTransition::Vroom, "\"transition\": \"vroom\"");
-    only_with(p, "start_s", b.transition != BtrTransition::Vroom,
-              "\"transition\" \"running\" or \"restart\" (the migration's own start is vroom.start_s)");
+    only_with(
+        p, "start_s", b.transition != BtrTransition::Vroom,
+        "\"transition\" \"running\" or \"restart\" (the migration's own start is vroom.start_s)");
     b.bootstrap_s = p.number("bootstrap_s", 1.0, json_fields::kNonNegative);
     b.graceful_restart = p.flag("graceful_restart", true);
     b.routes = p.integer("routes", static_cast<int>(topo.tors().size()), 0, 10'000'000);
@@ -82,10 +84,13 @@ std::shared_ptr<const MitigationModel> make_btr(const ModelParams& p) {
 
 std::string BugTolerantRouter::describe(const Topology& topology) const {
     std::string text = "bug_tolerant_router: " + topology.node(p_.router).name + " runs " +
-                       std::to_string(p_.config.instances) + " instances, " + strategy_name(p_.config.strategy);
-    if (p_.config.strategy == VotingStrategy::WaitForConsensus) text += " K=" + std::to_string(p_.config.consensus);
+                       std::to_string(p_.config.instances) + " instances, " +
+                       strategy_name(p_.config.strategy);
+    if (p_.config.strategy == VotingStrategy::WaitForConsensus)
+        text += " K=" + std::to_string(p_.config.consensus);
     if (p_.config.standby > 0) text += " + " + std::to_string(p_.config.standby) + " standby";
-    return text + " (fault rate " + percent(fault_rate()) + ", from " + format_number(active_from_s()) + " s)";
+    return text + " (fault rate " + percent(fault_rate()) + ", from " +
+           format_number(active_from_s()) + " s)";
 }
 
 double BugTolerantRouter::active_from_s() const {
@@ -116,8 +121,10 @@ std::vector<TimedEdit> BugTolerantRouter::timed_edits() const {
     // Without graceful restart the neighbours drop the switch's routes while it restarts
     // (an adjacency reset) and route around it, as for a drain.
     const NodeId router = p_.router;
-    return {{p_.start_s, "bug_tolerant_router: routing restarts", [router](NetworkState& s) { s.apply(DisableNode{router}); }},
-            {active_from_s(), "bug_tolerant_router: BTR running", [router](NetworkState& s) { s.apply(EnableNode{router}); }}};
+    return {{p_.start_s, "bug_tolerant_router: routing restarts",
+             [router](NetworkState& s) { s.apply(DisableNode{router}); }},
+            {active_from_s(), "bug_tolerant_router: BTR running",
+             [router](NetworkState& s) { s.apply(EnableNode{router}); }}};
 }
 
 std::shared_ptr<const FlowPolicy> BugTolerantRouter::flow_policy(const ModelContext&) const {
@@ -130,7 +137,8 @@ std::shared_ptr<const FlowPolicy> BugTolerantRouter::flow_policy(const ModelCont
         {"cpu_instances", r},
         {"memory_mb", memory_mb()},
         {"replicated_updates_x", r},  // §2.3.1: the replicator hands every update to R instances
-        {"update_overhead_x", 1.0},   // §2.5.1, Fig. 2.5: "no substantial increase" sent to neighbours
+        {"update_overhead_x",
+         1.0},  // §2.5.1, Fig. 2.5: "no substantial increase" sent to neighbours
     };
     if (p_.vroom) {
         costs.emplace_back("control_plane_downtime_s", p_.vroom->params().control_plane_downtime_s);
@@ -139,7 +147,8 @@ std::shared_ptr<const FlowPolicy> BugTolerantRouter::flow_policy(const ModelCont
     return std::make_shared<CostReport>(std::move(costs));
 }
 
-std::optional<std::string> BugTolerantRouter::infeasible(const NetworkState& state, const Incident& incident) const {
+std::optional<std::string> BugTolerantRouter::infeasible(const NetworkState& state,
+                                                         const Incident& incident) const {
     const std::string& name = state.topology().node(p_.router).name;
     if (p_.vroom) {
         if (auto why = p_.vroom->infeasible(state, incident)) return "vroom: " + *why;
@@ -149,14 +158,16 @@ std::optional<std::string> BugTolerantRouter::infeasible(const NetworkState& sta
         return "starts at " + format_number(p_.start_s) + " s, not within the simulated " +
                format_number(incident.traffic.duration.value) + " s";
     }
-    if (!state.node_usable(p_.router)) return name + " is down or drained; it runs no routing software to vote on";
+    if (!state.node_usable(p_.router))
+        return name + " is down or drained; it runs no routing software to vote on";
     return std::nullopt;
 }
 
 void register_bug_tolerant_router(ModelRegistry& registry) {
     registry.add({"bug_tolerant_router",
-                  {"router", "strategy", "instances", "standby", "consensus", "stability_threshold_s", "fault_rate",
-                   "transition", "bootstrap_s", "graceful_restart", "routes", "start_s", "vroom"},
+                  {"router", "strategy", "instances", "standby", "consensus",
+                   "stability_threshold_s", "fault_rate", "transition", "bootstrap_s",
+                   "graceful_restart", "routes", "start_s", "vroom"},
                   make_btr});
 }
 

@@ -25,7 +25,7 @@ class Vroom;
 enum class BtrTransition {
     Running,  ///< it already does (the candidate sets R and the strategy): active from start_s
     Restart,  ///< its routing software restarts under the hypervisor: active after bootstrap_s
-    Vroom,    ///< its virtual router moves to a spare that runs it as a BTR (§5.2): active once moved
+    Vroom,  ///< its virtual router moves to a spare that runs it as a BTR (§5.2): active once moved
 };
 
 struct BtrParams {
@@ -33,15 +33,15 @@ struct BtrParams {
     BtrConfig config;
     std::optional<double> fault_rate;  ///< replaces the thesis's measured rate (an operator's own)
     BtrTransition transition = BtrTransition::Restart;
-    double bootstrap_s = 1.0;     ///< proposal: instances started and the voted FIB written
+    double bootstrap_s = 1.0;      ///< proposal: instances started and the voted FIB written
     bool graceful_restart = true;  ///< the FIB keeps forwarding while the instances start
-    int routes = 0;               ///< FIB entries per instance (memory cost)
+    int routes = 0;                ///< FIB entries per instance (memory cost)
     double start_s = 0.0;
     std::shared_ptr<const Vroom> vroom;  ///< the migration, with BtrTransition::Vroom
 };
 
 class BugTolerantRouter : public MitigationModel {
-public:
+   public:
     explicit BugTolerantRouter(BtrParams params) : p_(std::move(params)) {}
 
     std::string type() const override { return "bug_tolerant_router"; }
@@ -55,7 +55,8 @@ public:
     std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;
     /// The switch must run (a dead or drained switch runs no routing software); the start must
     /// fall in the simulated interval; a VROOM transition must be placeable (vroom.h).
-    std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const override;
+    std::optional<std::string> infeasible(const NetworkState& state,
+                                          const Incident& incident) const override;
 
     const BtrParams& params() const { return p_; }
     double fault_rate() const { return p_.fault_rate ? *p_.fault_rate : btr_fault_rate(p_.config); }
@@ -66,7 +67,7 @@ public:
     /// thesis's Table 3.1 router memory: 3.2 MB empty, 24.2 MB with 10k routes).
     double memory_mb() const;
 
-private:
+   private:
     BtrParams p_;
 };
 

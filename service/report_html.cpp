@@ -180,8 +180,8 @@ std::string describe(const Incident& incident, const Failure& failure) {
                 return "switch " + node_name(incident, f.node) + " silently drops everything";
             if constexpr (std::is_same_v<T, RoutingBug>)
                 return "routing bug at switch " + node_name(incident, f.node) + ": " +
-                       (f.next_hops.empty() ? "blackholes " : "misroutes ") + general(static_cast<double>(f.destinations.size())) +
-                       " destination rack(s) in episodes";
+                       (f.next_hops.empty() ? "blackholes " : "misroutes ") +
+                       std::to_string(f.destinations.size()) + " destination rack(s) in episodes";
         },
         failure);
 }

@@ -29,15 +29,16 @@ double number_or(const json& j, const std::string& path, std::string_view key, d
     return value ? number_in(*value, child(path, key), range) : default_value;
 }
 
-std::vector<NodeId> listed_destinations(const json& list, const std::string& path, const Topology& topo,
-                                        NodeId node) {
+std::vector<NodeId> listed_destinations(const json& list, const std::string& path,
+                                        const Topology& topo, NodeId node) {
     as_array(list, path);
     if (list.empty()) fail(path, "must list at least one ToR");
     std::vector<NodeId> out;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string at = item(path, i);
         const NodeId tor = switch_ref(list[i], at, topo);
-        if (!is_tor(topo, tor)) fail(at, in_quotes(topo.node(tor).name) + " is not a ToR; destinations are racks");
+        if (!is_tor(topo, tor))
+            fail(at, in_quotes(topo.node(tor).name) + " is not a ToR; destinations are racks");
         if (tor == node) fail(at, in_quotes(topo.node(tor).name) + " is the buggy switch itself");
         if (std::find(out.begin(), out.end(), tor) != out.end()) {
             fail(at, in_quotes(topo.node(tor).name) + " is listed twice");
@@ -49,12 +50,14 @@ std::vector<NodeId> listed_destinations(const json& list, const std::string& pat
 }
 
 /// round(fraction x eligible ToRs), at least one, drawn without replacement from `seed`.
-std::vector<NodeId> drawn_destinations(double fraction, std::uint64_t seed, const Topology& topo, NodeId node) {
+std::vector<NodeId> drawn_destinations(double fraction, std::uint64_t seed, const Topology& topo,
+                                       NodeId node) {
     std::vector<NodeId> eligible;
     for (NodeId tor : topo.tors()) {
         if (tor != node) eligible.push_back(tor);
     }
-    const auto count = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(fraction * eligible.size())));
+    const auto count =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(fraction * eligible.size())));
     Rng rng(derive_seed(seed, {kDestinationStream}));
     for (std::size_t i = 0; i < count; ++i) {
         const std::size_t j = i + rng.below(static_cast<std::uint32_t>(eligible.size() - i));
@@ -69,30 +72,36 @@ std::vector<NodeId> read_destinations(const json& j, const std::string& path, co
                                       const RoutingBug& bug) {
     const json* listed = optional_field(j, "destinations");
     const json* fraction = optional_field(j, "destination_fraction");
-    if (listed && fraction) fail(child(path, "destination_fraction"), "give either \"destinations\" or this, not both");
+    if (listed && fraction)
+        fail(child(path, "destination_fraction"), "give either \"destinations\" or this, not both");
     if (listed) return listed_destinations(*listed, child(path, "destinations"), topo, bug.node);
     if (!fraction) fail(path, "needs \"destinations\" (ToR names) or \"destination_fraction\"");
-    return drawn_destinations(number_in(*fraction, child(path, "destination_fraction"), kFraction), bug.seed, topo,
-                              bug.node);
+    return drawn_destinations(number_in(*fraction, child(path, "destination_fraction"), kFraction),
+                              bug.seed, topo, bug.node);
 }
 
 std::vector<NodeId> read_next_hops(const json& j, const std::string& path, const Topology& topo,
                                    const RoutingBug& bug) {
     const json* given_action = optional_field(j, "action");
-    const std::string action = given_action ? as_string(*given_action, child(path, "action")) : "blackhole";
+    const std::string action =
+        given_action ? as_string(*given_action, child(path, "action")) : "blackhole";
     const json* named = optional_field(j, "next_hop");
     if (action == "blackhole") {
-        if (named) fail(child(path, "next_hop"), "applies only with \"action\": \"wrong_next_hop\"");
+        if (named)
+            fail(child(path, "next_hop"), "applies only with \"action\": \"wrong_next_hop\"");
         return {};
     }
     if (action != "wrong_next_hop") {
-        fail(child(path, "action"), "expected \"blackhole\" or \"wrong_next_hop\", got " + in_quotes(action));
+        fail(child(path, "action"),
+             "expected \"blackhole\" or \"wrong_next_hop\", got " + in_quotes(action));
     }
     if (named) {
         const NodeId hop = switch_ref(*named, child(path, "next_hop"), topo);
         const auto& adjacent = topo.adjacent(bug.node);
-        if (std::none_of(adjacent.begin(), adjacent.end(), [&](const Topology::Adjacent& a) { return a.node == hop; })) {
-            fail(child(path, "next_hop"), in_quotes(topo.node(hop).name) + " is not a neighbour of " +
+        if (std::none_of(adjacent.begin(), adjacent.end(),
+                         [&](const Topology::Adjacent& a) { return a.node == hop; })) {
+            fail(child(path, "next_hop"), in_quotes(topo.node(hop).name) +
+                                              " is not a neighbour of " +
                                               in_quotes(topo.node(bug.node).name));
         }
         return std::vector<NodeId>(bug.destinations.size(), hop);
@@ -103,9 +112,10 @@ std::vector<NodeId> read_next_hops(const json& j, const std::string& path, const
     for (NodeId tor : bug.destinations) {
         const std::vector<NodeId> wrong = wrong_next_hops(topo, bug.node, tor);
         if (wrong.empty()) {
-            fail(child(path, "action"), "every neighbour of " + in_quotes(topo.node(bug.node).name) +
-                                            " is a shortest-path next hop towards " + in_quotes(topo.node(tor).name) +
-                                            "; name \"next_hop\" or use \"blackhole\"");
+            fail(child(path, "action"),
+                 "every neighbour of " + in_quotes(topo.node(bug.node).name) +
+                     " is a shortest-path next hop towards " + in_quotes(topo.node(tor).name) +
+                     "; name \"next_hop\" or use \"blackhole\"");
         }
         hops.push_back(wrong[rng.below(static_cast<std::uint32_t>(wrong.size()))]);
     }
@@ -118,7 +128,8 @@ std::vector<BugEpisode> read_episodes(const json& list, const std::string& path)
     std::vector<BugEpisode> out;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string at = item(path, i);
-        if (!list[i].is_array() || list[i].size() != 2) fail(at, "expected [start_s, end_s], got " + given(list[i]));
+        if (!list[i].is_array() || list[i].size() != 2)
+            fail(at, "expected [start_s, end_s], got " + given(list[i]));
         const double start = number_in(list[i][0], item(at, 0), kNonNegative);
         const double end = number_in(list[i][1], item(at, 1), kPositive);
         if (end <= start) fail(item(at, 1), "must be after the start " + format_number(start));
@@ -130,18 +141,20 @@ std::vector<BugEpisode> read_episodes(const json& list, const std::string& path)
 void read_timing(const json& j, const std::string& path, RoutingBug& bug) {
     if (const json* listed = optional_field(j, "episodes")) {
         for (std::string_view key : {"start_s", "duration_s", "interarrival_s", "random"}) {
-            if (optional_field(j, key)) fail(child(path, key), "give either \"episodes\" or the episode timing, not both");
+            if (optional_field(j, key))
+                fail(child(path, key), "give either \"episodes\" or the episode timing, not both");
         }
         bug.episodes = read_episodes(*listed, child(path, "episodes"));
         return;
     }
     bug.start_s = number_or(j, path, "start_s", 0.0, kNonNegative);
-    bug.duration_s = number_or(j, path, "duration_s", 600.0, kPositive);         // §2.5.1
+    bug.duration_s = number_or(j, path, "duration_s", 600.0, kPositive);          // §2.5.1
     bug.interarrival_s = number_or(j, path, "interarrival_s", 1.2e6, kPositive);  // §2.5.1
     bug.random = boolean_at(j, path, "random", false);
     if (bug.interarrival_s < bug.duration_s) {
-        fail(child(path, "interarrival_s"), "must be at least duration_s (" + format_number(bug.duration_s) +
-                                                "): it is the time from one episode's start to the next");
+        fail(child(path, "interarrival_s"),
+             "must be at least duration_s (" + format_number(bug.duration_s) +
+                 "): it is the time from one episode's start to the next");
     }
 }
 
@@ -149,8 +162,9 @@ void read_timing(const json& j, const std::string& path, RoutingBug& bug) {
 
 const std::vector<std::string_view>& routing_bug_keys() {
     static const std::vector<std::string_view> keys{
-        "node",     "destinations",   "destination_fraction", "action", "next_hop", "start_s",
-        "duration_s", "interarrival_s", "random",             "seed",   "episodes"};
+        "node",    "destinations", "destination_fraction", "action", "next_hop",
+        "start_s", "duration_s",   "interarrival_s",       "random", "seed",
+        "episodes"};
     return keys;
 }
 
@@ -158,7 +172,8 @@ Failure read_routing_bug(const json& j, const std::string& path, const Topology&
     RoutingBug bug;
     bug.node = switch_ref(required_field(j, path, "node"), child(path, "node"), topo);
     if (const json* seed = optional_field(j, "seed")) {
-        bug.seed = static_cast<std::uint64_t>(integer_in(*seed, child(path, "seed"), 0, std::int64_t{1} << 53));
+        bug.seed = static_cast<std::uint64_t>(
+            integer_in(*seed, child(path, "seed"), 0, std::int64_t{1} << 53));
     }
     bug.destinations = read_destinations(j, path, topo, bug);
     bug.next_hops = read_next_hops(j, path, topo, bug);
@@ -170,7 +185,9 @@ void check_routing_bug_episodes(const std::vector<Failure>& failures, double hor
                                 const std::string& failures_path) {
     for (std::size_t f = 0; f < failures.size(); ++f) {
         const auto* bug = std::get_if<RoutingBug>(&failures[f]);
-        if (!bug || bug_episodes(*bug, horizon_s).size() <= static_cast<std::size_t>(kMaxBugEpisodes)) continue;
+        if (!bug ||
+            bug_episodes(*bug, horizon_s).size() <= static_cast<std::size_t>(kMaxBugEpisodes))
+            continue;
         const std::string at = item(failures_path, f);
         fail(bug->episodes.empty() ? child(at, "interarrival_s") : child(at, "episodes"),
              "gives more than " + std::to_string(kMaxBugEpisodes) + " episodes in the simulated " +

@@ -4,11 +4,10 @@
 // stays one line per type.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "swarm/incident.h"
 

@@ -33,7 +33,8 @@ void expect_episodes(const std::vector<BugEpisode>& got, const std::vector<BugEp
 }
 
 TEST(RoutingBugEpisodes, PeriodicStartEveryInterarrivalAndLastTheDuration) {
-    expect_episodes(bug_episodes(periodic(0.5, 0.5, 1.0), 3.0), {{0.5, 1.0}, {1.5, 2.0}, {2.5, 3.0}});
+    expect_episodes(bug_episodes(periodic(0.5, 0.5, 1.0), 3.0),
+                    {{0.5, 1.0}, {1.5, 2.0}, {2.5, 3.0}});
     // The thesis's defaults (§2.5.1): 600 s every 1.2e6 s, so one episode in any short interval.
     expect_episodes(bug_episodes(RoutingBug{}, 200.0), {{0.0, 600.0}});
     // Episodes longer than the gap between starts merge into one.
@@ -65,7 +66,8 @@ TEST(RoutingBugEpisodes, RandomEpisodesAreSeededAndKeepTheMeanDutyCycle) {
 }
 
 TEST(RoutingBugEpisodes, TooManyEpisodesStopOnePastTheLimit) {
-    EXPECT_EQ(bug_episodes(periodic(0.0, 0.001, 0.01), 100.0).size(), static_cast<std::size_t>(kMaxBugEpisodes) + 1);
+    EXPECT_EQ(bug_episodes(periodic(0.0, 0.001, 0.01), 100.0).size(),
+              static_cast<std::size_t>(kMaxBugEpisodes) + 1);
 }
 
 TEST(RoutingBugEpisodes, AMaskExposesTheDetectionTimeAndTheFaultRateShare) {
@@ -111,8 +113,8 @@ struct PathCensus {
     std::vector<int> live_by_channels = std::vector<int>(16, 0);
 };
 
-PathCensus census(const Routing& routing, const Topology& topo, const char* src, const char* dst, int n,
-                  NodeId must_cross_when_dead = -1) {
+PathCensus census(const Routing& routing, const Topology& topo, const char* src, const char* dst,
+                  int n, NodeId must_cross_when_dead = -1) {
     PathCensus out;
     const std::int32_t a = topo.servers_of_tor(node(topo, src)).front();
     const std::int32_t b = topo.servers_of_tor(node(topo, dst)).front();
@@ -124,7 +126,8 @@ PathCensus census(const Routing& routing, const Topology& topo, const char* src,
             ++out.dead;
             if (must_cross_when_dead >= 0) {
                 bool crossed = false;
-                for (ChannelId c : channels) crossed = crossed || routing.channel_head(c) == must_cross_when_dead;
+                for (ChannelId c : channels)
+                    crossed = crossed || routing.channel_head(c) == must_cross_when_dead;
                 EXPECT_TRUE(crossed);
             }
             continue;
@@ -168,7 +171,8 @@ TEST(RoutingBugPaths, WrongNextHopLoopsOrDetours) {
 TEST(RoutingBugPaths, WrongNextHopUpwardsLoopsOrDetoursThroughTheSpine) {
     const Topology topo = testbed_clos(1);
     NetworkState state(topo);
-    // Same-pod traffic sent up to a spine comes down to t1-0-0 (loop) or t1-0-1 (detour of 5 switches).
+    // Same-pod traffic sent up to a spine comes down to t1-0-0 (loop) or t1-0-1 (detour of 5
+    // switches).
     state.add_route_override({node(topo, "t1-0-0"), node(topo, "t0-0-1"), node(topo, "t2-0"), 0});
     const Routing routing(state, 1500);
     const PathCensus c = census(routing, topo, "t0-0-0", "t0-0-1", 4000);

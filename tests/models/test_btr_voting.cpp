@@ -35,7 +35,8 @@ TEST(BtrVoting, FaultRatesAreTheThesisMeasurements) {
 
 TEST(BtrVoting, OtherInstanceCountsContinueTheMeasuredRatio) {
     // Proposal: each extra instance multiplies by the R = 3 -> 4 ratio: 0.088% x (0.003/0.088)^2.
-    EXPECT_NEAR(btr_fault_rate(config(kWfc, 5)), 0.088e-2 * (0.003 / 0.088) * (0.003 / 0.088), 1e-15);
+    EXPECT_NEAR(btr_fault_rate(config(kWfc, 5)), 0.088e-2 * (0.003 / 0.088) * (0.003 / 0.088),
+                1e-15);
     EXPECT_NEAR(btr_fault_rate(config(kMs, 5)), 0.089e-2 * (0.06 / 0.089) * (0.06 / 0.089), 1e-15);
     // A standby is an instance at the measured 4/3 penalty, whatever the strategy.
     EXPECT_NEAR(btr_fault_rate(config(kWfc, 3, 1)), 0.003e-2 * 4.0 / 3.0, 1e-15);

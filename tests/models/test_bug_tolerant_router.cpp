@@ -27,15 +27,20 @@ using testing::tables;
 /// 20 KB flows (all short) at 200/s per server for 2 s, all measured. t1-0-0's FIB loses
 /// t0-1-0 in episodes [0, 0.4), [0.5, 0.9), [1, 1.4), [1.5, 1.9).
 json bug_incident(json candidates, const std::string& action = "blackhole") {
-    json bug = {{"type", "routing_bug"}, {"node", "t1-0-0"},     {"destinations", {"t0-1-0"}},
-                {"action", action},      {"duration_s", 0.4},    {"interarrival_s", 0.5}};
+    json bug = {{"type", "routing_bug"}, {"node", "t1-0-0"},  {"destinations", {"t0-1-0"}},
+                {"action", action},      {"duration_s", 0.4}, {"interarrival_s", 0.5}};
     if (action == "wrong_next_hop") bug["next_hop"] = "t0-0-1";
     return {{"version", 1},
             {"name", "btr-test"},
             {"topology",
              {{"clos",
-               {{"pods", 2}, {"tors_per_pod", 2}, {"aggs_per_pod", 2}, {"spines", 2}, {"servers_per_tor", 4},
-                {"link_gbps", 10}, {"link_delay_us", 1}}}}},
+               {{"pods", 2},
+                {"tors_per_pod", 2},
+                {"aggs_per_pod", 2},
+                {"spines", 2},
+                {"servers_per_tor", 4},
+                {"link_gbps", 10},
+                {"link_delay_us", 1}}}}},
             {"failures", {bug}},
             {"traffic",
              {{"arrival_rate_per_server", 200},
@@ -48,10 +53,13 @@ json bug_incident(json candidates, const std::string& action = "blackhole") {
               {"measure_window_s", {0, 2}}}},
             {"candidates", std::move(candidates)},
             {"comparator", {{"type", "priority"}, {"order", {"avg_fct"}}}},
-            {"estimator", {{"epoch_ms", 1}, {"seed", 3}, {"traffic_samples", 2}, {"routing_samples", 2}}}};
+            {"estimator",
+             {{"epoch_ms", 1}, {"seed", 3}, {"traffic_samples", 2}, {"routing_samples", 2}}}};
 }
 
-json candidate(const std::string& name, json actions) { return {{"name", name}, {"actions", std::move(actions)}}; }
+json candidate(const std::string& name, json actions) {
+    return {{"name", name}, {"actions", std::move(actions)}};
+}
 
 json btr(json extra) {
     json a = {{"type", "bug_tolerant_router"}, {"router", "t1-0-0"}};
@@ -66,7 +74,9 @@ Ranking rank_json(const json& doc) {
 }
 
 double healthy_fct(const Ranking& r) { return estimate(r.healthy, "avg_fct"); }
-double excess_fct(const Ranking& r, const std::string& c) { return estimate(r, c, "avg_fct") - healthy_fct(r); }
+double excess_fct(const Ranking& r, const std::string& c) {
+    return estimate(r, c, "avg_fct") - healthy_fct(r);
+}
 
 TEST(BugTolerantRouter, AffectedFlowsApproachTheHealthyNetworkInProportionToTheFaultRate) {
     const json running = {{"transition", "running"}};
@@ -98,7 +108,8 @@ TEST(BugTolerantRouter, AffectedFlowsApproachTheHealthyNetworkInProportionToTheF
 }
 
 TEST(BugTolerantRouter, WithoutItAWrongNextHopLoopsOrDetoursThoseFlows) {
-    const Ranking wrong = rank_json(bug_incident({candidate("no-action", json::array())}, "wrong_next_hop"));
+    const Ranking wrong =
+        rank_json(bug_incident({candidate("no-action", json::array())}, "wrong_next_hop"));
     const Ranking hole = rank_json(bug_incident({candidate("no-action", json::array())}));
     // t0-0-1 sends t0-1-0's traffic back up: to t1-0-0 (a loop, lost) or t1-0-1 (a detour),
     // 1/2 each for t0-0-0's flows. t0-0-1's own flows come back to their source ToR: all loop.
@@ -129,7 +140,8 @@ TEST(BugTolerantRouter, TimelineOfEachTransition) {
         return std::dynamic_pointer_cast<const BugTolerantRouter>(spec->make(p));
     };
     EXPECT_DOUBLE_EQ(make({{"transition", "running"}, {"start_s", 0.3}})->active_from_s(), 0.3);
-    EXPECT_DOUBLE_EQ(make({{"start_s", 0.3}})->active_from_s(), 1.3);  // restart: 1 s bootstrap (proposal)
+    EXPECT_DOUBLE_EQ(make({{"start_s", 0.3}})->active_from_s(),
+                     1.3);  // restart: 1 s bootstrap (proposal)
     // VROOM's defaults on t1-0-0 (5 links, 6 routes): 0.972 + 6 x 100 us + 5 x 0.1 s.
     EXPECT_NEAR(make({{"transition", "vroom"}})->active_from_s(), 0.972 + 0.0006 + 0.5, 1e-12);
     EXPECT_EQ(make({{"transition", "vroom"}})->timed_edits().size(), 5u);
@@ -168,24 +180,40 @@ TEST(RoutingBugReader, ChecksEveryKeyWithItsPath) {
               "$.failures[0].destinations[0]: \"t0-0-0\" is the buggy switch itself");
     EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destination_fraction", 0}}),
               "$.failures[0].destination_fraction: must be in (0, 1], got 0");
-    EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destination_fraction", 0.5}, {"next_hop", "t2-0"}}),
-              "$.failures[0].next_hop: applies only with \"action\": \"wrong_next_hop\"");
-    EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destinations", {"t0-1-0"}}, {"action", "wrong_next_hop"},
+    EXPECT_EQ(
+        failure_error({{"node", "t1-0-0"}, {"destination_fraction", 0.5}, {"next_hop", "t2-0"}}),
+        "$.failures[0].next_hop: applies only with \"action\": \"wrong_next_hop\"");
+    EXPECT_EQ(failure_error({{"node", "t1-0-0"},
+                             {"destinations", {"t0-1-0"}},
+                             {"action", "wrong_next_hop"},
                              {"next_hop", "t1-1-0"}}),
               "$.failures[0].next_hop: \"t1-1-0\" is not a neighbour of \"t1-0-0\"");
-    EXPECT_EQ(failure_error({{"node", "t0-0-0"}, {"destinations", {"t0-1-0"}}, {"action", "wrong_next_hop"}}),
-              "$.failures[0].action: every neighbour of \"t0-0-0\" is a shortest-path next hop towards "
-              "\"t0-1-0\"; name \"next_hop\" or use \"blackhole\"");
-    EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destinations", {"t0-1-0"}}, {"duration_s", 2}, {"interarrival_s", 1}}),
-              "$.failures[0].interarrival_s: must be at least duration_s (2): it is the time from one "
-              "episode's start to the next");
-    EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destinations", {"t0-1-0"}}, {"duration_s", 0.001},
+    EXPECT_EQ(
+        failure_error(
+            {{"node", "t0-0-0"}, {"destinations", {"t0-1-0"}}, {"action", "wrong_next_hop"}}),
+        "$.failures[0].action: every neighbour of \"t0-0-0\" is a shortest-path next hop towards "
+        "\"t0-1-0\"; name \"next_hop\" or use \"blackhole\"");
+    EXPECT_EQ(
+        failure_error({{"node", "t1-0-0"},
+                       {"destinations", {"t0-1-0"}},
+                       {"duration_s", 2},
+                       {"interarrival_s", 1}}),
+        "$.failures[0].interarrival_s: must be at least duration_s (2): it is the time from one "
+        "episode's start to the next");
+    EXPECT_EQ(failure_error({{"node", "t1-0-0"},
+                             {"destinations", {"t0-1-0"}},
+                             {"duration_s", 0.001},
                              {"interarrival_s", 0.005}}),
-              "$.failures[0].interarrival_s: gives more than 200 episodes in the simulated 2 s (each is two "
+              "$.failures[0].interarrival_s: gives more than 200 episodes in the simulated 2 s "
+              "(each is two "
               "routing phases)");
-    EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destinations", {"t0-1-0"}}, {"episodes", {{1, 0.5}}}}),
-              "$.failures[0].episodes[0][1]: must be after the start 1");
-    EXPECT_EQ(failure_error({{"node", "t1-0-0"}, {"destinations", {"t0-1-0"}}, {"episodes", {{0, 1}}}, {"start_s", 1}}),
+    EXPECT_EQ(
+        failure_error({{"node", "t1-0-0"}, {"destinations", {"t0-1-0"}}, {"episodes", {{1, 0.5}}}}),
+        "$.failures[0].episodes[0][1]: must be after the start 1");
+    EXPECT_EQ(failure_error({{"node", "t1-0-0"},
+                             {"destinations", {"t0-1-0"}},
+                             {"episodes", {{0, 1}}},
+                             {"start_s", 1}}),
               "$.failures[0].start_s: give either \"episodes\" or the episode timing, not both");
     // A fraction draws round(f x ToRs) racks, at least one, with the seed.
     json doc = bug_incident({candidate("no-action", json::array())});
@@ -197,27 +225,33 @@ TEST(RoutingBugReader, ChecksEveryKeyWithItsPath) {
 
 TEST(BugTolerantRouterReader, ChecksParametersWithTheirPaths) {
     auto error = [](json extra) {
-        return incident_error(bug_incident({candidate("no-action", json::array()), candidate("c", btr(std::move(extra)))}));
+        return incident_error(bug_incident(
+            {candidate("no-action", json::array()), candidate("c", btr(std::move(extra)))}));
     };
     const std::string at = "$.candidates[1].actions[0].";
     EXPECT_EQ(error({{"instances", 2}}), at + "instances: must be in [3, 31], got 2");
-    EXPECT_EQ(error({{"consensus", 2}}), at + "consensus: applies only with \"strategy\": \"wait_for_consensus\"");
+    EXPECT_EQ(error({{"consensus", 2}}),
+              at + "consensus: applies only with \"strategy\": \"wait_for_consensus\"");
     EXPECT_EQ(error({{"strategy", "wait_for_consensus"}, {"instances", 5}, {"consensus", 2}}),
               at + "consensus: must be in [3, 5], got 2");
-    EXPECT_EQ(error({{"vroom", {{"to", "spare"}}}}), at + "vroom: applies only with \"transition\": \"vroom\"");
+    EXPECT_EQ(error({{"vroom", {{"to", "spare"}}}}),
+              at + "vroom: applies only with \"transition\": \"vroom\"");
     EXPECT_EQ(error({{"transition", "running"}, {"bootstrap_s", 1}}),
               at + "bootstrap_s: applies only with \"transition\": \"restart\"");
     EXPECT_EQ(error({{"transition", "vroom"}, {"vroom", {{"to", "t2-0"}}}}),
-              at + "vroom.to: \"t2-0\" is a switch of the topology; VROOM needs a spare router (§3.7: co-hosting "
+              at + "vroom.to: \"t2-0\" is a switch of the topology; VROOM needs a spare router "
+                   "(§3.7: co-hosting "
                    "on a Clos peer loses the primary/backup redundancy)");
     EXPECT_EQ(error({{"fault_rate", 2}}), at + "fault_rate: must be in [0, 1], got 2");
 }
 
 TEST(BugTolerantRouter, ADeadSwitchCannotRunIt) {
-    json doc = bug_incident({candidate("no-action", json::array()), candidate("c", btr(json::object()))});
+    json doc =
+        bug_incident({candidate("no-action", json::array()), candidate("c", btr(json::object()))});
     doc["failures"].push_back({{"type", "node_down"}, {"node", "t1-0-0"}});
-    EXPECT_EQ(testing::infeasible_reason(doc),
-              "bug_tolerant_router: t1-0-0 is down or drained; it runs no routing software to vote on");
+    EXPECT_EQ(
+        testing::infeasible_reason(doc),
+        "bug_tolerant_router: t1-0-0 is down or drained; it runs no routing software to vote on");
 }
 
 }  // namespace
