@@ -138,7 +138,9 @@ void Routing::compile_next_hops() {
     list_kind_.clear();
     has_wrong_hops_ = false;
     std::vector<std::vector<std::pair<std::uint64_t, std::uint32_t>>> interned(switch_count_);
-    std::vector<const RouteOverride*> overrides(tors.size() * switch_count_, nullptr);
+    // [tor][switch] -> the route override there; only allocated when there is one.
+    std::vector<const RouteOverride*> overrides;
+    if (!state_->route_overrides().empty()) overrides.assign(tors.size() * switch_count_, nullptr);
     for (const RouteOverride& entry : state_->route_overrides()) {
         const std::int32_t d = tor_index_[static_cast<std::size_t>(entry.destination)];
         const std::int32_t sw = switch_index_[static_cast<std::size_t>(entry.node)];
@@ -153,7 +155,8 @@ void Routing::compile_next_hops() {
             const auto node = static_cast<NodeId>(n);
             if (sw < 0 || node == tors[d] || distance(node, d) == kUnreachable) continue;
             next_hops(node, d, scratch);
-            const RouteOverride* entry = overrides[d * switch_count_ + static_cast<std::size_t>(sw)];
+            const RouteOverride* entry =
+                overrides.empty() ? nullptr : overrides[d * switch_count_ + static_cast<std::size_t>(sw)];
             const ListKind kind = entry ? overridden_hops(*entry, scratch) : ListKind::Shortest;
             entries.clear();
             double cumulative = 0.0;
