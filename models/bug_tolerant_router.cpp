@@ -130,14 +130,14 @@ std::vector<TimedEdit> BugTolerantRouter::timed_edits() const {
 std::shared_ptr<const FlowPolicy> BugTolerantRouter::flow_policy(const ModelContext&) const {
     const double r = p_.config.instances;
     std::vector<std::pair<std::string, double>> costs{
-        {"fault_rate", fault_rate()},
+        {"btr_fault_rate", fault_rate()},
         {"btr_active_from_s", active_from_s()},
-        {"voter_wait_s", btr_voter_wait_s(p_.config)},
-        {"fib_extra_delay_s", btr_fib_extra_delay_s(p_.config.instances)},
-        {"cpu_instances", r},
-        {"memory_mb", memory_mb()},
-        {"replicated_updates_x", r},  // §2.3.1: the replicator hands every update to R instances
-        {"update_overhead_x",
+        {"btr_voter_wait_s", btr_voter_wait_s(p_.config)},
+        {"btr_fib_extra_delay_s", btr_fib_extra_delay_s(p_.config.instances)},
+        {"btr_cpu_instances", r},
+        {"btr_memory_mb", memory_mb()},
+        {"btr_replicated_updates_x", r},  // §2.3.1: the replicator hands every update to R instances
+        {"btr_update_overhead_x",
          1.0},  // §2.5.1, Fig. 2.5: "no substantial increase" sent to neighbours
     };
     if (p_.vroom) {

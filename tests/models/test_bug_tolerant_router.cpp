@@ -103,8 +103,8 @@ TEST(BugTolerantRouter, AffectedFlowsApproachTheHealthyNetworkInProportionToTheF
     EXPECT_GE(excess_fct(r, "cm-r3"), 0.0);
     // Draining takes the bug out of every path (and half of pod 0's uplinks: ample here).
     EXPECT_NEAR(estimate(r, "drain", "avg_fct"), healthy_fct(r), 0.05 * healthy_fct(r));
-    EXPECT_DOUBLE_EQ(side_metric(r, "cm-r3", "fault_rate"), 0.02e-2);
-    EXPECT_DOUBLE_EQ(side_metric(r, "cm-r3", "cpu_instances"), 3.0);
+    EXPECT_DOUBLE_EQ(side_metric(r, "cm-r3", "btr_fault_rate"), 0.02e-2);
+    EXPECT_DOUBLE_EQ(side_metric(r, "cm-r3", "btr_cpu_instances"), 3.0);
 }
 
 TEST(BugTolerantRouter, WithoutItAWrongNextHopLoopsOrDetoursThoseFlows) {
