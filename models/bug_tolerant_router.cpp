@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "estimator/helper/json_fields.h"
+#include "estimator/mitigation/model_registry.h"
 #include "models/cost_report.h"
-#include "models/model_registry.h"
 #include "models/vroom.h"
 
 namespace swarm {
@@ -136,7 +136,8 @@ std::shared_ptr<const FlowPolicy> BugTolerantRouter::flow_policy(const ModelCont
         {"btr_fib_extra_delay_s", btr_fib_extra_delay_s(p_.config.instances)},
         {"btr_cpu_instances", r},
         {"btr_memory_mb", memory_mb()},
-        {"btr_replicated_updates_x", r},  // §2.3.1: the replicator hands every update to R instances
+        {"btr_replicated_updates_x",
+         r},  // §2.3.1: the replicator hands every update to R instances
         {"btr_update_overhead_x",
          1.0},  // §2.5.1, Fig. 2.5: "no substantial increase" sent to neighbours
     };

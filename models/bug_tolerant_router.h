@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "estimator/mitigation/mitigation_model.h"
 #include "models/btr_voting.h"
-#include "models/mitigation_model.h"
 
 namespace swarm {
 

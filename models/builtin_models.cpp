@@ -2,7 +2,7 @@
 // anywhere else in the core (docs/models/README.md).
 #include "models/bifrost.h"
 #include "models/bug_tolerant_router.h"
-#include "models/model_registry.h"
+#include "models/builtin_models.h"
 #include "models/ron.h"
 #include "models/router_grafting.h"
 #include "models/vroom.h"

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "estimator/flow_policy.h"
+#include "estimator/mitigation/flow_policy.h"
 
 namespace swarm {
 

@@ -7,9 +7,10 @@
 
 #include <string>
 
+#include "estimator/mitigation/model_registry.h"
 #include "model_test_support.h"
 #include "models/bug_tolerant_router.h"
-#include "models/model_registry.h"
+#include "models/builtin_models.h"
 #include "models/vroom.h"
 
 namespace swarm {
@@ -70,7 +71,8 @@ json btr(json extra) {
 Ranking rank_json(const json& doc) {
     RankOptions options;
     options.threads = 2;
-    return rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), tables("analytic-reno"), options);
+    return rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()),
+                tables("analytic-reno"), options);
 }
 
 double healthy_fct(const Ranking& r) { return estimate(r.healthy, "avg_fct"); }
@@ -219,7 +221,7 @@ TEST(RoutingBugReader, ChecksEveryKeyWithItsPath) {
     json doc = bug_incident({candidate("no-action", json::array())});
     doc["failures"][0].erase("destinations");
     doc["failures"][0]["destination_fraction"] = 0.5;
-    const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR);
+    const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models());
     EXPECT_EQ(std::get<RoutingBug>(incident.failures[0]).destinations.size(), 2u);
 }
 
