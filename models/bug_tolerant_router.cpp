@@ -127,7 +127,7 @@ std::vector<TimedEdit> BugTolerantRouter::timed_edits() const {
              [router](NetworkState& s) { s.apply(EnableNode{router}); }}};
 }
 
-std::shared_ptr<const FlowPolicy> BugTolerantRouter::flow_policy(const ModelContext&) const {
+std::shared_ptr<const FlowPolicy> BugTolerantRouter::do_flow_policy(const ModelContext&) const {
     const double r = p_.config.instances;
     std::vector<std::pair<std::string, double>> costs{
         {"btr_fault_rate", fault_rate()},

@@ -51,8 +51,6 @@ class BugTolerantRouter : public MitigationModel {
     /// A restart without graceful restart takes the switch out of routing until BTR runs; a
     /// VROOM transition brings the migration's edits.
     std::vector<TimedEdit> timed_edits() const override;
-    /// Reports the costs (side metrics); steers no flow.
-    std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;
     /// The switch must run (a dead or drained switch runs no routing software); the start must
     /// fall in the simulated interval; a VROOM transition must be placeable (vroom.h).
     std::optional<std::string> infeasible(const NetworkState& state,
@@ -67,7 +65,11 @@ class BugTolerantRouter : public MitigationModel {
     /// thesis's Table 3.1 router memory: 3.2 MB empty, 24.2 MB with 10k routes).
     double memory_mb() const;
 
-   private:
+   protected:
+    /// Reports the costs (side metrics); steers no flow.
+    std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
+
+private:
     BtrParams p_;
 };
 
