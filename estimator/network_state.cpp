@@ -60,6 +60,9 @@ void NetworkState::apply(const Failure& failure) {
             } else if constexpr (std::is_same_v<T, NodeBlackhole>) {
                 node_blackholed_[idx(f.node)] = 1;
             }
+            // RoutingBug: its episodes are phases, built with the candidate's bug masks
+            // (estimator/routing_bug.h), not a permanent edit.
+
         },
         failure);
 }
@@ -95,6 +98,28 @@ void NetworkState::set_link_capacity_bps(LinkId l, double capacity_bps) { link_c
 void NetworkState::set_link_blackholed(LinkId l, bool blackholed) { link_blackholed_[idx(l)] = blackholed ? 1 : 0; }
 void NetworkState::set_channel_drop_rate(ChannelId c, double drop_rate) { channel_drop_rate_[idx(c)] = drop_rate; }
 void NetworkState::set_node_blackholed(NodeId n, bool blackholed) { node_blackholed_[idx(n)] = blackholed ? 1 : 0; }
+
+void NetworkState::add_route_override(const RouteOverride& entry) { route_overrides_.push_back(entry); }
+
+void NetworkState::remove_route_overrides(int owner) {
+    std::erase_if(route_overrides_, [owner](const RouteOverride& r) { return r.owner == owner; });
+}
+
+void NetworkState::set_bug_mask(NodeId n, const BugMask& mask) {
+    for (auto& [node, existing] : bug_masks_) {
+        if (node != n) continue;
+        existing = mask;
+        return;
+    }
+    bug_masks_.emplace_back(n, mask);
+}
+
+const BugMask* NetworkState::bug_mask(NodeId n) const {
+    for (const auto& [node, mask] : bug_masks_) {
+        if (node == n) return &mask;
+    }
+    return nullptr;
+}
 
 void NetworkState::apply_wcmp(const SetWcmp& wcmp) {
     const auto& adjacent = topology_->adjacent(wcmp.node);

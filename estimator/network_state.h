@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "swarm/incident.h"
@@ -20,6 +21,27 @@ struct DemandMove {
     std::vector<std::int32_t> from_servers;  ///< indices into Topology::servers()
     std::vector<std::int32_t> to_servers;
     double fraction = 1.0;
+};
+
+/// A FIB entry that differs from shortest-path routing (a routing-software bug, Keller thesis
+/// ch. 2): at `node`, traffic towards the ToR `destination` is dropped (`next_hop` < 0) or sent
+/// to the neighbour `next_hop`. `owner` names the failure that put it there (its index in the
+/// incident's failures), so that one bug's episode can end while another's goes on.
+struct RouteOverride {
+    NodeId node = -1;
+    NodeId destination = -1;
+    NodeId next_hop = -1;
+    int owner = 0;
+};
+
+/// How a switch's control plane keeps routing bugs out of its FIB (a bug-tolerant router,
+/// Keller thesis §2.3): from `from_s` on, an episode [s, e) of a bug puts its wrong routes in
+/// the FIB only for min(e - s', exposed_s + fault_rate (e - s')) from s' = max(s, from_s)
+/// (estimator/routing_bug.h).
+struct BugMask {
+    double from_s = 0.0;
+    double exposed_s = 0.0;
+    double fault_rate = 0.0;
 };
 
 class NetworkState {
@@ -42,6 +64,12 @@ public:
     /// channel enters (VROOM: a switch's loss stays on the links that still reach its old
     /// hardware). Routing still uses the channel at 1.
     void set_channel_drop_rate(ChannelId c, double drop_rate);
+    /// Per-destination FIB edits (routing bugs): routing keeps using the switch, and a path
+    /// through it towards the destination is dropped, loops or detours (estimator/routing.h).
+    void add_route_override(const RouteOverride& entry);
+    void remove_route_overrides(int owner);
+    /// Replaces the switch's bug mask (one per switch: the control plane it runs).
+    void set_bug_mask(NodeId n, const BugMask& mask);
 
     const Topology& topology() const { return *topology_; }
 
@@ -62,6 +90,9 @@ public:
     }
     bool link_blackholed(LinkId l) const { return link_blackholed_[idx(l)] != 0; }
     bool node_blackholed(NodeId n) const { return node_blackholed_[idx(n)] != 0; }
+    const std::vector<RouteOverride>& route_overrides() const { return route_overrides_; }
+    /// The switch's bug mask, or nullptr when its control plane writes every route it computes.
+    const BugMask* bug_mask(NodeId n) const;
     /// WCMP weight of the hop from `node` to its adjacency entry `slot` (default 1).
     double weight(NodeId node, std::size_t slot) const { return weights_[idx(node)][slot]; }
 
@@ -95,6 +126,8 @@ private:
     std::vector<std::vector<double>> weights_;
     std::vector<DemandMove> demand_moves_;
     std::vector<char> drained_tor_;
+    std::vector<RouteOverride> route_overrides_;
+    std::vector<std::pair<NodeId, BugMask>> bug_masks_;
 };
 
 }  // namespace swarm

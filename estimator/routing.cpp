@@ -1,5 +1,7 @@
 #include "estimator/routing.h"
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstring>
 #include <deque>
@@ -9,8 +11,8 @@ namespace swarm {
 namespace {
 
 /// Content hash of a next-hop list, to find an identical list of the same switch quickly.
-std::uint64_t list_hash(const std::vector<std::pair<ChannelId, double>>& entries) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+std::uint64_t list_hash(const std::vector<std::pair<ChannelId, double>>& entries, std::uint64_t kind) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ kind;
     for (const auto& [channel, cumulative] : entries) {
         std::uint64_t bits = 0;
         std::memcpy(&bits, &cumulative, sizeof bits);
@@ -110,6 +112,18 @@ void Routing::next_hops(NodeId node, std::size_t tor_index, std::vector<Hop>& ou
     }
 }
 
+Routing::ListKind Routing::overridden_hops(const RouteOverride& entry, std::vector<Hop>& out) const {
+    if (entry.next_hop < 0) return ListKind::Dropped;  // `out` keeps the DAG's hops, each dropping all
+    for (const auto& [v, link] : state_->topology().adjacent(entry.node)) {
+        if (v != entry.next_hop) continue;
+        // A FIB entry pointing at a dead port or switch drops what it forwards.
+        if (!state_->link_usable(link)) return ListKind::Dropped;
+        out.assign(1, {v, link, 1.0});
+        return ListKind::Wrong;
+    }
+    return ListKind::Dropped;
+}
+
 // Scanning a switch's whole adjacency (a ToR's includes its servers) twice per hop per flow
 // was the routing cost; the DAG only changes with the network state, so it is compiled here
 // once. Lists are interned per switch by content (channel, cumulative weight).
@@ -121,7 +135,18 @@ void Routing::compile_next_hops() {
     list_begin_.assign(1, 0);
     hops_.clear();
     hop_link_.clear();
+    list_kind_.clear();
+    has_wrong_hops_ = false;
     std::vector<std::vector<std::pair<std::uint64_t, std::uint32_t>>> interned(switch_count_);
+    // [tor][switch] -> the route override there; only allocated when there is one.
+    std::vector<const RouteOverride*> overrides;
+    if (!state_->route_overrides().empty()) overrides.assign(tors.size() * switch_count_, nullptr);
+    for (const RouteOverride& entry : state_->route_overrides()) {
+        const std::int32_t d = tor_index_[static_cast<std::size_t>(entry.destination)];
+        const std::int32_t sw = switch_index_[static_cast<std::size_t>(entry.node)];
+        if (d < 0 || sw < 0) continue;
+        overrides[static_cast<std::size_t>(d) * switch_count_ + static_cast<std::size_t>(sw)] = &entry;
+    }
     std::vector<Hop> scratch;
     std::vector<std::pair<ChannelId, double>> entries;
     for (std::size_t d = 0; d < tors.size(); ++d) {
@@ -130,13 +155,19 @@ void Routing::compile_next_hops() {
             const auto node = static_cast<NodeId>(n);
             if (sw < 0 || node == tors[d] || distance(node, d) == kUnreachable) continue;
             next_hops(node, d, scratch);
+            const RouteOverride* entry =
+                overrides.empty() ? nullptr : overrides[d * switch_count_ + static_cast<std::size_t>(sw)];
+            const ListKind kind = entry ? overridden_hops(*entry, scratch) : ListKind::Shortest;
             entries.clear();
             double cumulative = 0.0;
             for (const Hop& hop : scratch) entries.emplace_back(topo.channel(hop.link, node), cumulative += hop.weight);
-            const std::uint64_t hash = list_hash(entries);
+            const std::uint64_t hash = list_hash(entries, static_cast<std::uint64_t>(kind));
             std::uint32_t id = kNoList;
             for (const auto& [h, candidate] : interned[static_cast<std::size_t>(sw)]) {
-                if (h != hash || list_begin_[candidate + 1] - list_begin_[candidate] != entries.size()) continue;
+                if (h != hash || list_kind_[candidate] != kind ||
+                    list_begin_[candidate + 1] - list_begin_[candidate] != entries.size()) {
+                    continue;
+                }
                 bool same = true;
                 for (std::size_t i = 0; i < entries.size() && same; ++i) {
                     const CompiledHop& c = hops_[list_begin_[candidate] + i];
@@ -152,8 +183,11 @@ void Routing::compile_next_hops() {
                 for (std::size_t i = 0; i < entries.size(); ++i) {
                     hops_.push_back({entries[i].second, scratch[i].node, entries[i].first});
                     hop_link_.push_back(channel_props(entries[i].first));
+                    if (kind == ListKind::Dropped) hop_link_.back().keep = 0.0;
                 }
                 list_begin_.push_back(static_cast<std::uint32_t>(hops_.size()));
+                list_kind_.push_back(kind);
+                has_wrong_hops_ = has_wrong_hops_ || kind == ListKind::Wrong;
                 interned[static_cast<std::size_t>(sw)].emplace_back(hash, id);
             }
             next_list_[d * switch_count_ + static_cast<std::size_t>(sw)] = id;
@@ -230,10 +264,22 @@ PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_se
 
     NodeId node = src.tor;
     cross(src.up, src.up_props);
+    std::array<NodeId, kMaxSwitchHops> visited;
+    std::size_t visits = 0;
+    const auto lost = [&] { return PathProperties{1.0, 2.0 * one_way_delay + serialisation}; };
     while (node != dst.tor) {
+        if (has_wrong_hops_) {
+            // Off the DAG a walk can come back: the same hash decisions repeat, a loop.
+            const auto seen = visited.begin() + static_cast<std::ptrdiff_t>(visits);
+            if (visits == visited.size() || std::find(visited.begin(), seen, node) != seen) return lost();
+            visited[visits++] = node;
+        }
         keep *= node_keep_[static_cast<std::size_t>(node)];
         const std::span<const CompiledHop> hops = compiled(node, d);
-        assert(!hops.empty());
+        if (hops.empty()) {
+            assert(has_wrong_hops_);  // only a wrong next hop leads to a switch with no route
+            return lost();
+        }
         const double pick = rng.uniform() * hops.back().cumulative;
         // First entry whose cumulative weight exceeds the pick; the last one takes rounding.
         std::size_t lo = 0;

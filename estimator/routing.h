@@ -32,6 +32,11 @@ public:
 
     /// Samples one path; appends its channels (server uplink first) to `channels`.
     /// PRECONDITION: reachable(src_server, dst_server) and src_server != dst_server.
+    /// With route overrides (routing bugs, NetworkState::add_route_override) a switch may drop
+    /// the destination's traffic (drop rate 1) or send it to a wrong neighbour, from which the
+    /// walk goes on. A flow's ECMP hash picks the same next hop on every visit, so a walk that
+    /// comes back to a switch is a forwarding loop: drop rate 1, the packets die when their TTL
+    /// runs out (channels up to the loop). A walk that reaches the ToR is a valid detour.
     PathProperties sample_path(std::int32_t src_server, std::int32_t dst_server, Rng& rng,
                                std::vector<ChannelId>& channels) const;
 
@@ -44,7 +49,8 @@ public:
 
     /// Every switch-level path from one ToR to another with its probability (tests, small
     /// topologies only: the count grows with the product of the fan-outs). Computed from the
-    /// adjacency directly: the reference for the compiled next-hop table.
+    /// adjacency directly: the reference for the compiled next-hop table. Like
+    /// path_probability(), it describes the shortest-path DAG without FIB bugs (route overrides).
     std::vector<std::pair<std::vector<NodeId>, double>> enumerate_paths(NodeId src_tor, NodeId dst_tor) const;
 
     /// Probability that sample_path takes this switch-level path (ToR to ToR), from the
@@ -71,6 +77,11 @@ private:
         NodeId node;
         ChannelId channel;
     };
+    /// What a switch's FIB holds for one destination: the DAG's next hops, the DAG's next hops
+    /// with every packet dropped (a routing bug's blackhole), or one wrong neighbour.
+    enum class ListKind : std::uint8_t { Shortest, Dropped, Wrong };
+    /// Longest walk before a packet counts as looping (a TTL; a Clos path has at most 5 switches).
+    static constexpr std::size_t kMaxSwitchHops = 64;
     /// What crossing a link in one direction adds to the path properties, packed so one cache
     /// line has it all.
     struct LinkProps {
@@ -95,6 +106,9 @@ private:
     void bfs_from(std::size_t tor_index);
     /// Usable next hops of `node` towards ToR `tor_index`, with their effective weights.
     void next_hops(NodeId node, std::size_t tor_index, std::vector<Hop>& out) const;
+    /// The FIB of `node` towards ToR `tor_index` when a route override replaces the DAG's
+    /// hops: the kind, and in `out` the hops it forwards to.
+    ListKind overridden_hops(const RouteOverride& entry, std::vector<Hop>& out) const;
     void compile_next_hops();
     void find_uniform_switches();
     LinkProps channel_props(ChannelId channel) const;
@@ -130,6 +144,8 @@ private:
     std::vector<std::uint32_t> list_begin_;  ///< CSR into hops_, list count + 1
     std::vector<CompiledHop> hops_;
     std::vector<LinkProps> hop_link_;        ///< per entry of hops_: the channel it crosses
+    std::vector<ListKind> list_kind_;        ///< per list
+    bool has_wrong_hops_ = false;            ///< a walk may leave the DAG: check for loops
 
     std::vector<double> node_keep_;          ///< 1 - switch drop rate, by NodeId
     std::vector<ServerPort> servers_;        ///< by server index

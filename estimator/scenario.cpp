@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "estimator/random.h"
+#include "estimator/routing_bug.h"
 
 namespace swarm {
 
@@ -15,10 +16,9 @@ void exclude(Scenario& scenario, std::string reason) {
     scenario.reason = std::move(reason);
 }
 
-/// The models' timed edits as phases, in start order (ModelBinding).
-void build_phases(ModelBinding& binding, const std::vector<const MitigationModel*>& models, const NetworkState& state,
-                  const TransportMix& transport) {
-    std::vector<TimedEdit> edits;
+/// The failures' and the models' timed edits as phases, in start order (ModelBinding).
+void build_phases(ModelBinding& binding, std::vector<TimedEdit> edits, const std::vector<const MitigationModel*>& models,
+                  const NetworkState& state, const TransportMix& transport) {
     for (const MitigationModel* model : models) {
         for (TimedEdit& edit : model->timed_edits()) edits.push_back(std::move(edit));
     }
@@ -45,17 +45,18 @@ std::vector<const MitigationModel*> models_of(const std::vector<Action>& actions
     return models;
 }
 
-/// Binds a candidate's mitigation models to its network: feasibility, phases (each checked for
-/// a partition), flow policies.
+/// Binds a candidate's mitigation models and its failures' phases to its network:
+/// feasibility, phases (each checked for a partition), flow policies.
 void bind_candidate_models(Scenario& scenario, const Incident& incident, const std::vector<Action>& actions,
-                           const TransportMix& transport, const DemandSampler& sampler) {
+                           std::vector<TimedEdit> failure_phases, const TransportMix& transport,
+                           const DemandSampler& sampler) {
     const std::vector<const MitigationModel*> models = models_of(actions);
-    if (models.empty()) return;
+    if (models.empty() && failure_phases.empty()) return;
     for (const MitigationModel* model : models) {
         if (auto why = model->infeasible(*scenario.state, incident)) exclude(scenario, model->type() + ": " + *why);
     }
     const ModelContext context{incident, *scenario.state, *scenario.routing, transport, incident.estimator.epoch.value};
-    scenario.binding = bind_models(models, context);
+    scenario.binding = bind_models(models, context, std::move(failure_phases));
     const ModelBinding& binding = scenario.binding;
     for (std::size_t p = 0; p < binding.phase_states.size(); ++p) {
         if (auto why = partition(*binding.phase_states[p], *binding.phase_routings[p], sampler)) {
@@ -67,13 +68,30 @@ void bind_candidate_models(Scenario& scenario, const Incident& incident, const s
 
 }  // namespace
 
-ModelBinding bind_models(const std::vector<const MitigationModel*>& models, const ModelContext& context) {
+ModelBinding bind_models(const std::vector<const MitigationModel*>& models, const ModelContext& context,
+                         std::vector<TimedEdit> failure_phases) {
     ModelBinding binding;
-    build_phases(binding, models, context.state, context.transport);
+    build_phases(binding, std::move(failure_phases), models, context.state, context.transport);
     for (const MitigationModel* model : models) {
         if (auto policy = model->flow_policy(context)) binding.models.policies.push_back(std::move(policy));
     }
     return binding;
+}
+
+std::vector<TimedEdit> routing_bug_phases(const Incident& incident, NetworkState& state) {
+    std::vector<TimedEdit> edits;
+    for (const BugRouteChange& c : bug_route_changes(incident.failures, state, incident.traffic.duration.value)) {
+        const auto& bug = std::get<RoutingBug>(incident.failures[static_cast<std::size_t>(c.failure)]);
+        if (c.at_s <= 0.0) {
+            set_bug_routes(state, bug, c.failure, c.active);
+            continue;
+        }
+        edits.push_back({c.at_s,
+                         "routing bug at " + incident.topology.node(bug.node).name +
+                             (c.active ? ": episode starts" : ": episode ends"),
+                         [&bug, c](NetworkState& s) { set_bug_routes(s, bug, c.failure, c.active); }});
+    }
+    return edits;
 }
 
 std::optional<std::string> partition(const NetworkState& state, const Routing& routing, const DemandSampler& sampler) {
@@ -115,6 +133,8 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
         for (const Action& a : incident.ongoing_mitigations) state.apply(a);
         for (const Action& a : candidate->actions) state.apply(a);
     }
+    std::vector<TimedEdit> failure_phases;
+    if (candidate) failure_phases = routing_bug_phases(incident, state);
     if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
     scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
     scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
@@ -122,7 +142,9 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
     if (scenario.connected) {
         if (auto why = partition(state, *scenario.routing, sampler)) exclude(scenario, *why);
     }
-    if (candidate) bind_candidate_models(scenario, incident, candidate->actions, transport, sampler);
+    if (candidate) {
+        bind_candidate_models(scenario, incident, candidate->actions, std::move(failure_phases), transport, sampler);
+    }
     return scenario;
 }
 

@@ -32,7 +32,15 @@ struct ModelBinding {
     ScenarioModels models;
 };
 
-ModelBinding bind_models(const std::vector<const MitigationModel*>& models, const ModelContext& context);
+/// `failure_phases` are the failures' own timed edits (a routing bug's episodes,
+/// routing_bug_phases()); at one start time they apply before the models' edits.
+ModelBinding bind_models(const std::vector<const MitigationModel*>& models, const ModelContext& context,
+                         std::vector<TimedEdit> failure_phases = {});
+
+/// The routing bugs' FIB changes on a candidate's network after its permanent edits (its bug
+/// masks, estimator/routing_bug.h): the changes at t <= 0 apply to `state` now, the later ones
+/// are returned as timed edits. They read `incident` when the phases are built.
+std::vector<TimedEdit> routing_bug_phases(const Incident& incident, NetworkState& state);
 
 /// The partition check: every server that holds demand must reach every ToR it talks to.
 /// Returns why not.

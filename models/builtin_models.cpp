@@ -1,6 +1,7 @@
 // The models shipped with swarm. Each plugin adds one registration line here and nothing
 // anywhere else in the core (docs/models/README.md).
 #include "models/bifrost.h"
+#include "models/bug_tolerant_router.h"
 #include "models/builtin_models.h"
 #include "models/ron.h"
 #include "models/router_grafting.h"
@@ -13,6 +14,7 @@ const ModelRegistry& builtin_models() {
     static const ModelRegistry registry = [] {
         ModelRegistry r;
         register_bifrost(r);
+        register_bug_tolerant_router(r);
         register_ron(r);
         register_router_grafting(r);
         register_vroom(r);

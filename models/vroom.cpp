@@ -9,6 +9,7 @@
 #include "estimator/helper/json_fields.h"
 #include "estimator/routing.h"
 #include "models/candidate_models.h"
+#include "models/cost_report.h"
 #include "estimator/mitigation/model_registry.h"
 
 namespace swarm {
@@ -17,28 +18,6 @@ namespace {
 
 using json_fields::format_number;
 using json_fields::in_quotes;
-
-/// A policy that takes no flow and reports fixed costs beside the CLP (extension point (f) for
-/// a model whose effect is all in the network state).
-class CostReport : public FlowPolicy {
-public:
-    explicit CostReport(std::vector<std::pair<std::string, double>> costs) : costs_(std::move(costs)) {}
-    std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t) const override { return std::make_unique<Run>(*this); }
-
-private:
-    class Run : public FlowPolicyRun {
-    public:
-        explicit Run(const CostReport& report) : report_(&report) {}
-        bool plan(const FlowRequest&, FlowPlan&) override { return false; }
-        void side_metrics(double, std::vector<std::pair<std::string, double>>& out) const override {
-            out.insert(out.end(), report_->costs_.begin(), report_->costs_.end());
-        }
-
-    private:
-        const CostReport* report_;
-    };
-    std::vector<std::pair<std::string, double>> costs_;
-};
 
 std::string gbps(double bps) { return format_number(std::round(bps / 1e7) / 100.0) + " Gb/s"; }
 
@@ -138,69 +117,79 @@ std::optional<std::string> Vroom::infeasible(const NetworkState& state, const In
     return std::nullopt;
 }
 
+std::shared_ptr<const Vroom> read_vroom(const ModelParams& p, NodeId router) {
+    const Topology& topo = p.topology();
+    VroomParams v;
+    v.router = router;
+    const std::string& name = topo.node(v.router).name;
+    v.spare = name + "-spare";
+    if (const nlohmann::json* to = p.raw("to")) {
+        v.spare = json_fields::as_string(*to, p.at("to"));
+        if (v.spare.empty()) p.fail("to", "must name the spare router");
+        if (const auto clash = topo.find_node(v.spare)) {
+            p.fail("to", in_quotes(v.spare) + " is a " +
+                             (topo.node(*clash).kind == NodeKind::Switch ? "switch" : "server") +
+                             " of the topology; VROOM needs a spare router (§3.7: co-hosting on a "
+                             "Clos peer loses the primary/backup redundancy)");
+        }
+    }
+    // §3.6.4: 0.972 s with OSPF only (3.560 s with a full BGP table).
+    v.control_plane_downtime_s = p.number("control_plane_downtime_s", 0.972, json_fields::kNonNegative);
+    // Proposal: one prefix per rack.
+    v.routes = p.integer("routes", static_cast<int>(topo.tors().size()), 0, 10'000'000);
+    // §3.4.2: "between one hundred and a few hundred microseconds" per FIB entry.
+    v.fib_install_s = p.number("fib_install_us", 100.0, json_fields::kNonNegative) * 1e-6;
+    v.link_migration_s = p.number("link_migration_s", 0.1, json_fields::kNonNegative);
+    v.spare_capacity_fraction = p.number("spare_capacity_fraction", 1.0, json_fields::kFraction);
+    v.clears_link_failures = p.flag("clears_link_failures", true);
+    v.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);
+    // §3.4.2: links migrate independently; the listed ones first, then adjacency order.
+    const auto& adjacent = topo.adjacent(v.router);
+    if (const nlohmann::json* order = p.raw("link_order")) {
+        const nlohmann::json& list = json_fields::as_array(*order, p.at("link_order"));
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string path = json_fields::item(p.at("link_order"), i);
+            const NodeId n = json_fields::node_ref(list[i], path, topo);
+            const auto it = std::find_if(adjacent.begin(), adjacent.end(),
+                                         [&](const Topology::Adjacent& a) { return a.node == n; });
+            if (it == adjacent.end()) {
+                json_fields::fail(path, in_quotes(topo.node(n).name) + " is not a neighbour of " + in_quotes(name));
+            }
+            if (std::find(v.links.begin(), v.links.end(), it->link) != v.links.end()) {
+                json_fields::fail(path, in_quotes(topo.node(n).name) + " is listed twice");
+            }
+            v.links.push_back(it->link);
+        }
+    }
+    for (const auto& a : adjacent) {
+        if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end()) v.links.push_back(a.link);
+    }
+    for (LinkId link : v.links) {
+        const Link& l = topo.link(link);
+        v.ingress.push_back(topo.channel(link, l.a == v.router ? l.b : l.a));
+    }
+    return std::make_shared<Vroom>(std::move(v));
+}
+
 void register_vroom(ModelRegistry& registry) {
-    registry.add({"vroom",
-                  {"router", "to", "control_plane_downtime_s", "routes", "fib_install_us", "link_migration_s",
-                   "link_order", "spare_capacity_fraction", "clears_link_failures", "start_s"},
-                  [](const ModelParams& p) {
+    std::vector<std::string> keys{"router"};
+    keys.insert(keys.end(), vroom_keys().begin(), vroom_keys().end());
+    registry.add({"vroom", std::move(keys),
+                  [](const ModelParams& p) -> std::shared_ptr<const MitigationModel> {
                       const Topology& topo = p.topology();
-                      VroomParams v;
-                      v.router = p.node("router");
-                      if (topo.node(v.router).kind != NodeKind::Switch) {
-                          p.fail("router", in_quotes(topo.node(v.router).name) + " is a server; VROOM moves switches");
+                      const NodeId router = p.node("router");
+                      if (topo.node(router).kind != NodeKind::Switch) {
+                          p.fail("router", in_quotes(topo.node(router).name) + " is a server; VROOM moves switches");
                       }
-                      const std::string& name = topo.node(v.router).name;
-                      v.spare = name + "-spare";
-                      if (const nlohmann::json* to = p.raw("to")) {
-                          v.spare = json_fields::as_string(*to, p.at("to"));
-                          if (v.spare.empty()) p.fail("to", "must name the spare router");
-                          if (const auto clash = topo.find_node(v.spare)) {
-                              p.fail("to", in_quotes(v.spare) + " is a " +
-                                               (topo.node(*clash).kind == NodeKind::Switch ? "switch" : "server") +
-                                               " of the topology; VROOM needs a spare router (§3.7: co-hosting on a "
-                                               "Clos peer loses the primary/backup redundancy)");
-                          }
-                      }
-                      // §3.6.4: 0.972 s with OSPF only (3.560 s with a full BGP table).
-                      v.control_plane_downtime_s =
-                          p.number("control_plane_downtime_s", 0.972, json_fields::kNonNegative);
-                      // Proposal: one prefix per rack.
-                      v.routes = p.integer("routes", static_cast<int>(topo.tors().size()), 0, 10'000'000);
-                      // §3.4.2: "between one hundred and a few hundred microseconds" per FIB entry.
-                      v.fib_install_s = p.number("fib_install_us", 100.0, json_fields::kNonNegative) * 1e-6;
-                      v.link_migration_s = p.number("link_migration_s", 0.1, json_fields::kNonNegative);
-                      v.spare_capacity_fraction = p.number("spare_capacity_fraction", 1.0, json_fields::kFraction);
-                      v.clears_link_failures = p.flag("clears_link_failures", true);
-                      v.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);
-                      // §3.4.2: links migrate independently; the listed ones first, then adjacency order.
-                      const auto& adjacent = topo.adjacent(v.router);
-                      if (const nlohmann::json* order = p.raw("link_order")) {
-                          const nlohmann::json& list = json_fields::as_array(*order, p.at("link_order"));
-                          for (std::size_t i = 0; i < list.size(); ++i) {
-                              const std::string path = json_fields::item(p.at("link_order"), i);
-                              const NodeId n = json_fields::node_ref(list[i], path, topo);
-                              const auto it = std::find_if(adjacent.begin(), adjacent.end(),
-                                                           [&](const Topology::Adjacent& a) { return a.node == n; });
-                              if (it == adjacent.end()) {
-                                  json_fields::fail(
-                                      path, in_quotes(topo.node(n).name) + " is not a neighbour of " + in_quotes(name));
-                              }
-                              if (std::find(v.links.begin(), v.links.end(), it->link) != v.links.end()) {
-                                  json_fields::fail(path, in_quotes(topo.node(n).name) + " is listed twice");
-                              }
-                              v.links.push_back(it->link);
-                          }
-                      }
-                      for (const auto& a : adjacent) {
-                          if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end())
-                              v.links.push_back(a.link);
-                      }
-                      for (LinkId link : v.links) {
-                          const Link& l = topo.link(link);
-                          v.ingress.push_back(topo.channel(link, l.a == v.router ? l.b : l.a));
-                      }
-                      return std::make_shared<Vroom>(std::move(v));
+                      return read_vroom(p, router);
                   }});
+}
+
+const std::vector<std::string>& vroom_keys() {
+    static const std::vector<std::string> keys{"to",         "control_plane_downtime_s", "routes",
+                                               "fib_install_us", "link_migration_s",     "link_order",
+                                               "spare_capacity_fraction", "clears_link_failures", "start_s"};
+    return keys;
 }
 
 }  // namespace swarm

@@ -7,6 +7,7 @@
 // the migration; the time it takes is the cost.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,5 +69,12 @@ private:
 
 /// Registers {"type": "vroom", ...} (keys and defaults in docs/models/vroom.md §3).
 void register_vroom(ModelRegistry& registry);
+
+class ModelParams;
+/// VROOM's parameters besides "router" (every key of docs/models/vroom.md §3 but `router`).
+const std::vector<std::string>& vroom_keys();
+/// Reads those parameters from `p` for moving the switch `router`: for {"type": "vroom"} and
+/// for models that run on a migrated virtual router (a bug-tolerant router, thesis §5.2).
+std::shared_ptr<const Vroom> read_vroom(const ModelParams& p, NodeId router);
 
 }  // namespace swarm

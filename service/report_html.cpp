@@ -178,6 +178,10 @@ std::string describe(const Incident& incident, const Failure& failure) {
                 return "link " + link_name(incident, f.link) + " silently drops everything";
             if constexpr (std::is_same_v<T, NodeBlackhole>)
                 return "switch " + node_name(incident, f.node) + " silently drops everything";
+            if constexpr (std::is_same_v<T, RoutingBug>)
+                return "routing bug at switch " + node_name(incident, f.node) + ": " +
+                       (f.next_hops.empty() ? "blackholes " : "misroutes ") +
+                       std::to_string(f.destinations.size()) + " destination rack(s) in episodes";
         },
         failure);
 }

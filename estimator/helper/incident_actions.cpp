@@ -12,6 +12,7 @@
 
 #include "estimator/helper/incident_fields.h"
 #include "estimator/helper/incident_sections.h"
+#include "estimator/helper/routing_bug_reader.h"
 #include "estimator/mitigation/model_params.h"
 
 namespace swarm::incident_sections {
@@ -106,6 +107,7 @@ const KindTable<Failure>& failure_kinds() {
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
               return NodeBlackhole{switch_at(j, p, t)};
           }}},
+        {"routing_bug", {routing_bug_keys(), read_routing_bug}},
     };
     return table;
 }

@@ -14,6 +14,7 @@
 #include "estimator/budget.h"
 #include "estimator/helper/incident_sections.h"
 #include "estimator/helper/json_document.h"
+#include "estimator/helper/routing_bug_reader.h"
 
 namespace swarm {
 namespace {
@@ -50,6 +51,8 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
     incident.failures = read_failures(optional_field(doc, "failures"), child(root, "failures"), topo);
     incident.traffic =
         read_traffic(required_field(doc, root, "traffic"), child(root, "traffic"), topo, data_dir);
+    check_routing_bug_episodes(incident.failures, incident.traffic.duration.value,
+                               child(root, "failures"));
     incident.candidates =
         read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo, models);
     incident.comparator =

@@ -3,6 +3,7 @@
 // Names are resolved to ids at load time, so everything downstream works on indices.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,25 @@ struct NodeDown { NodeId node; };
 /// switch, which drops all of it. Unlike `LinkDown`, nothing routes around it by itself.
 struct LinkBlackhole { LinkId link; };
 struct NodeBlackhole { NodeId node; };
-using Failure = std::variant<LinkLoss, LinkDown, LinkCapacity, NodeLoss, NodeDown, LinkBlackhole, NodeBlackhole>;
+/// A routing-software bug on a switch (Keller thesis ch. 2): during each episode its FIB is
+/// wrong for `destinations` (ToRs): no route (a blackhole), or a wrong next hop, which loops
+/// (lost once the TTL runs out) or detours. Routing still sends traffic through the switch,
+/// as with a silent blackhole. Episodes follow the thesis's synthetic bug model (§2.5.1): a
+/// duration and an inter-arrival time (start to start), periodic or exponential, or listed.
+struct RoutingBug {
+    struct Episode { double start_s; double end_s; };
+    NodeId node = -1;
+    std::vector<NodeId> destinations;  ///< ToRs, sorted, never `node` itself
+    std::vector<NodeId> next_hops;     ///< empty: blackhole; else the wrong neighbour per destination
+    double start_s = 0.0;              ///< the first episode
+    double duration_s = 600.0;         ///< mean episode length, §2.5.1
+    double interarrival_s = 1.2e6;     ///< mean start-to-start time, §2.5.1
+    bool random = false;               ///< exponential durations and gaps instead of periodic ones
+    std::uint64_t seed = 1;            ///< the random episodes' stream
+    std::vector<Episode> episodes;     ///< explicit episodes; when set, the timing above is unused
+};
+using Failure =
+    std::variant<LinkLoss, LinkDown, LinkCapacity, NodeLoss, NodeDown, LinkBlackhole, NodeBlackhole, RoutingBug>;
 
 // ---- mitigation actions (what an operator can do) -----------------------------------------
 struct DisableLink { LinkId link; };
