@@ -79,7 +79,7 @@ TEST(RestApi, BugTolerantRouterIncidentRanksAsFromTheCli) {
 
     TestServer server;
     auto client = server.client();
-    auto res = client->Post("/v1/rankings?wait=120", incident.dump(), "application/json");
+    auto res = client->Post("/v1/rankings?wait=60", incident.dump(), "application/json");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
     const json job = json::parse(res->body);
