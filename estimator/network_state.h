@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,9 @@ public:
     /// state by finalize_demand_moves(), so a later action cannot leave a stale target.
     const std::vector<DemandMove>& demand_moves() const { return demand_moves_; }
     /// Resolves drains of ToRs into DemandMoves towards servers on usable ToRs. Call once, after
-    /// all edits. Returns false (with `problem` set) if a drain leaves nowhere to move to.
-    bool finalize_demand_moves(std::string& problem);
+    /// all edits. Returns why not (docs/design.md, "Cannot be used") if a drain leaves nowhere
+    /// to move to.
+    std::optional<std::string> finalize_demand_moves();
 
     /// Servers whose every flow moves away (drained, or moved with fraction 1): they hold no
     /// demand of their own, so the partition check ignores them.

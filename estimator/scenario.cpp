@@ -10,9 +10,8 @@ namespace swarm {
 namespace {
 
 void exclude(Scenario& scenario, std::string reason) {
-    if (!scenario.connected) return;  // the first reason is the one to fix first
-    scenario.connected = false;
-    scenario.reason = std::move(reason);
+    if (scenario.excluded) return;  // the first reason is the one to fix first
+    scenario.excluded = std::move(reason);
 }
 
 /// The models' timed edits as phases, in start order (ModelBinding).
@@ -115,11 +114,11 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
         for (const Action& a : incident.ongoing_mitigations) state.apply(a);
         for (const Action& a : candidate->actions) state.apply(a);
     }
-    if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
+    scenario.excluded = state.finalize_demand_moves();
     scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
     scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
                                                      derive_seed(seed, {kDemandEditStream}));
-    if (scenario.connected) {
+    if (!scenario.excluded) {
         if (auto why = partition(state, *scenario.routing, sampler)) exclude(scenario, *why);
     }
     if (candidate) bind_candidate_models(scenario, incident, candidate->actions, transport, sampler);
