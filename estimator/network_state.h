@@ -1,7 +1,7 @@
 // The condition of the network for one candidate: which links and switches carry traffic, at
 // what capacity and drop rate, the WCMP weights, and where VM moves send demand. Failures,
 // ongoing mitigations and a candidate's actions are all edits of one NetworkState laid over
-// the immutable Topology (SWARM §3.3 "Network state representation"; DESIGN.md extension
+// the immutable Topology (SWARM §3.3 "Network state representation"; docs/design.md extension
 // points 1 and 2).
 #pragma once
 
