@@ -1,9 +1,12 @@
 // The REST API over RankingJobs (cpp-httplib): routes, bearer auth, body-size limit, problem
 // details, request metrics. docs/api.md describes every route; docs/openapi.yaml is the schema.
-//   POST   /v1/rankings               submit an incident -> 202 + Location (?wait, ?seed,
-//   ?deadline_s) GET    /v1/rankings/{id}          status, progress, result (?wait) DELETE
-//   /v1/rankings/{id}          cancel GET    /v1/rankings/{id}/report   the HTML report of a
-//   finished job GET    /healthz  /readyz  /metrics  /openapi.json
+// clang-format off
+//   POST   /v1/rankings               submit an incident -> 202 + Location (?wait, ?seed, ?deadline_s)
+//   GET    /v1/rankings/{id}          status, progress, result (?wait)
+//   DELETE /v1/rankings/{id}          cancel
+//   GET    /v1/rankings/{id}/report   the HTML report of a finished job
+//   GET    /healthz  /readyz  /metrics  /openapi.json
+// clang-format on
 #pragma once
 
 #include <cstddef>
