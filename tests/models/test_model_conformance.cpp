@@ -172,7 +172,9 @@ TEST_P(ModelConformance, PolicyMatchesItsDeclaration) {
                                    incident.estimator.epoch.value};
         std::shared_ptr<const FlowPolicy> policy;
         EXPECT_NO_THROW(policy = model.flow_policy(context)) << use.label();
-        if (model.steers_flows()) EXPECT_NE(policy, nullptr) << use.label();
+        if (model.steers_flows()) {
+            EXPECT_NE(policy, nullptr) << use.label();
+        }
         if (const auto sources = model.governed_sources()) {
             EXPECT_TRUE(model.steers_flows())
                 << use.label() << ": governs sources but steers no flow";
