@@ -1,6 +1,6 @@
 // Flow-level demand samples (SWARM §3.3 "Modeling traffic variability"): Poisson flow arrivals
 // at every server, a destination from the communication pattern, a size from the flow-size
-// CDF. One DemandSample is shared by every candidate (common random numbers, DESIGN.md).
+// CDF. One DemandSample is shared by every candidate (common random numbers, docs/design.md).
 #pragma once
 
 #include <cstdint>

@@ -49,7 +49,7 @@ struct FlowOutcomes {
     void clear();
 };
 
-/// What a candidate's mitigation models add to the epoch loop (models/, DESIGN.md extension
+/// What a candidate's mitigation models add to the epoch loop (models/, docs/design.md extension
 /// points 3 and 4): later network states (phases) and per-flow steering (policies).
 struct ScenarioModels {
     /// From `start_s` on, the network is `routing`'s state: its capacities hold, flows that
@@ -144,7 +144,7 @@ private:
     std::vector<double> channel_capacity_bps_;
     MaxMinFairAllocator allocator_;
 
-    // Active long flows, struct of arrays (DESIGN.md "where the time goes").
+    // Active long flows, struct of arrays (docs/design.md "Where the time goes").
     std::vector<double> remaining_bits_;
     std::vector<double> cap_bps_;
     std::vector<double> rate_bps_;

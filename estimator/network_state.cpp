@@ -140,7 +140,7 @@ void NetworkState::move_traffic(const MoveTraffic& move) {
     demand_moves_.push_back({servers_below(move.from), servers_below(move.to), move.fraction});
 }
 
-bool NetworkState::finalize_demand_moves(std::string& problem) {
+std::optional<std::string> NetworkState::finalize_demand_moves() {
     std::vector<std::int32_t> targets;
     for (NodeId tor : topology_->tors()) {
         if (drained_tor_[idx(tor)] || !node_usable(tor)) continue;
@@ -150,12 +150,11 @@ bool NetworkState::finalize_demand_moves(std::string& problem) {
     for (NodeId tor : topology_->tors()) {
         if (!drained_tor_[idx(tor)] || topology_->servers_of_tor(tor).empty()) continue;
         if (targets.empty()) {
-            problem = "draining " + topology_->node(tor).name + " leaves no ToR to move its VMs to";
-            return false;
+            return "draining " + topology_->node(tor).name + " leaves no ToR to move its VMs to";
         }
         demand_moves_.push_back({topology_->servers_of_tor(tor), targets, 1.0});
     }
-    return true;
+    return std::nullopt;
 }
 
 std::vector<char> NetworkState::servers_without_demand() const {

@@ -1,11 +1,12 @@
 // The condition of the network for one candidate: which links and switches carry traffic, at
 // what capacity and drop rate, the WCMP weights, and where VM moves send demand. Failures,
 // ongoing mitigations and a candidate's actions are all edits of one NetworkState laid over
-// the immutable Topology (SWARM §3.3 "Network state representation"; DESIGN.md extension
+// the immutable Topology (SWARM §3.3 "Network state representation"; docs/design.md extension
 // points 1 and 2).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,8 +101,9 @@ public:
     /// state by finalize_demand_moves(), so a later action cannot leave a stale target.
     const std::vector<DemandMove>& demand_moves() const { return demand_moves_; }
     /// Resolves drains of ToRs into DemandMoves towards servers on usable ToRs. Call once, after
-    /// all edits. Returns false (with `problem` set) if a drain leaves nowhere to move to.
-    bool finalize_demand_moves(std::string& problem);
+    /// all edits. Returns why not (docs/design.md, "Cannot be used") if a drain leaves nowhere
+    /// to move to.
+    std::optional<std::string> finalize_demand_moves();
 
     /// Servers whose every flow moves away (drained, or moved with fraction 1): they hold no
     /// demand of their own, so the partition check ignores them.

@@ -1,5 +1,5 @@
 // Seeded random streams. Every stream is derived from (incident seed, sample indices), never
-// from thread identity, so results are identical whatever the thread count (DESIGN.md).
+// from thread identity, so results are identical whatever the thread count (docs/design.md).
 // Own generator and transforms (not <random>'s distributions) so that a seed gives the same
 // numbers with every standard library.
 #pragma once

@@ -119,7 +119,7 @@ void run_samples(SampleRun& run) {
             const std::size_t s = job / routing;
             const std::size_t r = job % routing;
             const Scenario& scenario = scenarios[s];
-            if (scenario.connected) {
+            if (!scenario.excluded) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
                 EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.binding.models);
                 const auto tt = static_cast<std::uint64_t>(t);
@@ -189,8 +189,9 @@ void order_results(const SampleRun& run, double confidence, Ranking& result) {
     std::vector<MetricEstimates> estimates;
     std::vector<char> eligible;
     for (std::size_t s = 1; s < scenarios.size(); ++s) {
-        estimates.push_back(scenarios[s].connected ? summarise(run.table[s], run.metrics, confidence) : MetricEstimates{});
-        eligible.push_back(scenarios[s].connected);
+        const bool ranked = !scenarios[s].excluded;
+        estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence) : MetricEstimates{});
+        eligible.push_back(ranked);
     }
     const std::vector<std::size_t> order = order_candidates(run.incident.comparator, estimates, result.healthy, eligible);
     for (std::size_t position = 0; position < order.size(); ++position) {
@@ -199,8 +200,8 @@ void order_results(const SampleRun& run, double confidence, Ranking& result) {
         CandidateResult entry;
         entry.candidate = scenario.name;
         entry.rank = static_cast<int>(position) + 1;
-        entry.connected = scenario.connected;
-        entry.reason = scenario.reason;
+        entry.connected = !scenario.excluded;
+        entry.reason = scenario.excluded.value_or("");
         entry.metrics = estimates[c];
         const std::size_t measured = run.census.measured[c + 1].load();
         entry.side_metrics = mean_side_metrics(run.side[c + 1]);
@@ -227,11 +228,11 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     std::vector<Scenario> scenarios;
     StopCheck(options.cancel, options.deadline).check();
     arena.execute([&] { scenarios = build_scenarios(incident, transport, sampler, seed); });
-    if (!scenarios[0].connected) {
+    if (scenarios[0].excluded) {
         // Every candidate is measured against the healthy network; with nothing broken it cannot
         // carry the traffic, so the topology or traffic pattern is wrong, not the candidates.
         throw IncidentError("$.topology", "the healthy network (no failures, no actions) is partitioned: " +
-                                              scenarios[0].reason + "; every ToR that exchanges traffic must reach every other");
+                                              *scenarios[0].excluded + "; every ToR that exchanges traffic must reach every other");
     }
     SampleRun run(incident, transport, sampler, scenarios, metrics, counts, seed, options);
     arena.execute([&] { run_samples(run); });

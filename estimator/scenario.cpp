@@ -11,9 +11,8 @@ namespace swarm {
 namespace {
 
 void exclude(Scenario& scenario, std::string reason) {
-    if (!scenario.connected) return;  // the first reason is the one to fix first
-    scenario.connected = false;
-    scenario.reason = std::move(reason);
+    if (scenario.excluded) return;  // the first reason is the one to fix first
+    scenario.excluded = std::move(reason);
 }
 
 /// The failures' and the models' timed edits as phases, in start order (ModelBinding).
@@ -135,11 +134,11 @@ Scenario build_scenario(const Incident& incident, const TransportMix& transport,
     }
     std::vector<TimedEdit> failure_phases;
     if (candidate) failure_phases = routing_bug_phases(incident, state);
-    if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
+    scenario.excluded = state.finalize_demand_moves();
     scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
     scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
                                                      derive_seed(seed, {kDemandEditStream}));
-    if (scenario.connected) {
+    if (!scenario.excluded) {
         if (auto why = partition(state, *scenario.routing, sampler)) exclude(scenario, *why);
     }
     if (candidate) {

@@ -51,8 +51,9 @@ struct Scenario {
     std::unique_ptr<NetworkState> state;
     std::unique_ptr<Routing> routing;
     std::unique_ptr<DemandEditor> editor;
-    bool connected = true;
-    std::string reason;  ///< why not connected: the first problem found, the one to fix first
+    /// Why this scenario cannot be ranked (partitioned, a drain with nowhere to go, an infeasible
+    /// model): the first problem found, the one to fix first. Empty: it is ranked.
+    std::optional<std::string> excluded;
     ModelBinding binding;
 };
 

@@ -4,7 +4,7 @@
 // tail loss, from a 4 ms initial RTO that doubles per retransmission of the same packet. After a
 // few RTO expiries it releases the packet to the guest, whose 200 ms RTO then applies.
 // It replaces the guest's loss-limited-rate table and short-flow table for the flows BIFROST
-// carries (DESIGN.md extension point 4).
+// carries (docs/design.md extension point 4).
 #pragma once
 
 #include "estimator/mitigation/flow_policy.h"

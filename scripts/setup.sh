@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libboost-graph-dev libtbb-dev nlohmann-json3-dev libcpp-httplib-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsqlite3-dev
+  clang-format  # scripts/check-format.sh (Debian 12: clang-format 14)
   python3-yaml chromium  # service: OpenAPI YAML->JSON at build time; the HTML report test
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/); the rest builds with gcc
 )

@@ -1,11 +1,13 @@
 // The HTTP front end of the REST API (cpp-httplib): listeners, thread pools, limits, timeouts,
 // bearer auth, problem details for every error, request metrics. The routes themselves are in
 // rest_routes.h; docs/api.md describes them and the limits, docs/openapi.yaml is the schema.
+// clang-format off
 //   POST   /v1/rankings               submit an incident (?wait, ?seed, ?deadline_s)
 //   GET    /v1/rankings/{id}          status, progress, result (?wait)
 //   DELETE /v1/rankings/{id}          cancel
 //   GET    /v1/rankings/{id}/report   the HTML report of a finished job
 //   GET    /healthz  /readyz  /metrics  /openapi.json
+// clang-format on
 // With a health port, /healthz and /readyz are also served by a second listener with threads
 // of its own, which slow or waiting clients of the main port cannot occupy.
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "estimator/baselines/candidate_match.h"
 #include "estimator/baselines/link_load.h"
@@ -60,8 +61,8 @@ std::string percent(double fraction) {
 }
 
 /// The fast checker (Zhuo et al. §5): the ToRs whose spine-path count the disable reduces must
-/// each keep at least `threshold` of their healthy count. Empty string = allowed, else why not.
-std::string capacity_violation(const Topology& topo, const std::vector<double>& healthy, const std::vector<double>& before,
+/// each keep at least `threshold` of their healthy count. Returns why not, if not allowed.
+std::optional<std::string> capacity_violation(const Topology& topo, const std::vector<double>& healthy, const std::vector<double>& before,
                                const std::vector<double>& after, double threshold) {
     for (std::size_t t = 0; t < healthy.size(); ++t) {
         if (healthy[t] <= 0.0 || !(after[t] < before[t])) continue;  // not affected
@@ -70,7 +71,7 @@ std::string capacity_violation(const Topology& topo, const std::vector<double>& 
             return topo.node(topo.tors()[t]).name + " would keep " + percent(fraction) + " of its spine paths";
         }
     }
-    return "";
+    return std::nullopt;
 }
 
 }  // namespace
@@ -98,13 +99,13 @@ BaselinePick pick_corropt(const Incident& incident, double path_fraction) {
         if (!loss || !corrupting_fabric_link(state, loss->link)) continue;
         NetworkState trial = state;
         trial.apply(DisableLink{loss->link});
-        const std::string why_not =
+        const std::optional<std::string> why_not =
             capacity_violation(topo, healthy, spine_path_counts(state), spine_path_counts(trial), path_fraction);
-        if (why_not.empty()) {
+        if (!why_not) {
             decision.disable_links.push_back(loss->link);
             state = std::move(trial);
         } else {
-            notes += "keep " + topo.link_name(loss->link) + " (" + why_not + ", below " + percent(path_fraction) + "); ";
+            notes += "keep " + topo.link_name(loss->link) + " (" + *why_not + ", below " + percent(path_fraction) + "); ";
         }
     }
     const std::optional<std::size_t> match = find_matching_candidate(incident, decision);

@@ -106,7 +106,7 @@ void add_pair_load(const Topology& topo, const Routing& routing, NodeId src, Nod
 }
 
 void note_unroutable(LinkLoad& load, double bps, const std::string& why) {
-    if (load.unroutable_reason.empty()) load.unroutable_reason = why;
+    if (!load.unroutable_reason) load.unroutable_reason = why;
     load.unroutable_bps += bps;
 }
 
@@ -171,7 +171,7 @@ CandidateNetwork build_candidate_network(const Incident& incident, const std::ve
     for (const Failure& f : incident.failures) state.apply(f);
     for (const Action& a : incident.ongoing_mitigations) state.apply(a);
     for (const Action& a : actions) state.apply(a);
-    state.finalize_demand_moves(network.problem);
+    network.problem = state.finalize_demand_moves();
     network.routing = std::make_unique<Routing>(state, kMtuBytes);
     return network;
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,7 +23,7 @@ namespace swarm::baselines {
 struct CandidateNetwork {
     std::unique_ptr<NetworkState> state;  ///< heap-held: `routing` points into it
     std::unique_ptr<Routing> routing;
-    std::string problem;  ///< non-empty when a drain leaves nowhere to move VMs to
+    std::optional<std::string> problem;  ///< why not usable: a drain leaves nowhere to move VMs to
 };
 
 /// `actions` empty = the network as it stands (failures and ongoing mitigations only).
@@ -33,7 +34,7 @@ struct LinkLoad {
     std::vector<double> channel_bps;
     /// Demand that has no usable path (a cut-off server or a ToR pair without a route).
     double unroutable_bps = 0.0;
-    std::string unroutable_reason;  ///< the first such server or ToR pair, for messages
+    std::optional<std::string> unroutable_reason;  ///< the first such server or ToR pair, for messages
 };
 
 /// Load of every channel: for every ToR pair (i, j), servers(i) x arrival rate x P(i -> j) x

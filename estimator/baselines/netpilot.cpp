@@ -40,10 +40,9 @@ NetPilotAssessment assess(const Incident& incident, const Candidate& candidate) 
     const CandidateNetwork network = build_candidate_network(incident, candidate.actions);
     NetPilotAssessment result;
     const LinkLoad load = expected_link_load(incident, network);
-    if (!network.problem.empty() || load.unroutable_bps > 0.0) {
+    if (network.problem || load.unroutable_bps > 0.0) {
         // NetPilot's impact estimation rules out mitigations that cut traffic off.
-        result.viable = false;
-        result.problem = network.problem.empty() ? load.unroutable_reason : network.problem;
+        result.unviable = network.problem ? network.problem : load.unroutable_reason;
     }
     result.faulty_in_service = faulty_in_service(*network.state);
     result.peak = max_utilisation(load, *network.state, lossy_links(*network.state));
@@ -59,7 +58,7 @@ bool better(const NetPilotAssessment& a, const NetPilotAssessment& b) {
 std::optional<std::size_t> best_viable(const std::vector<NetPilotAssessment>& assessments) {
     std::optional<std::size_t> best;
     for (std::size_t c = 0; c < assessments.size(); ++c) {
-        if (!assessments[c].viable) continue;
+        if (assessments[c].unviable) continue;
         if (!best || better(assessments[c], assessments[*best])) best = c;
     }
     return best;

@@ -15,8 +15,8 @@ namespace swarm::baselines {
 
 /// What NetPilot sees of one candidate.
 struct NetPilotAssessment {
-    bool viable = true;         ///< false when demand loses its path or a drain has nowhere to go
-    std::string problem;        ///< why not viable
+    /// Why NetPilot rules it out: demand loses its path or a drain has nowhere to go.
+    std::optional<std::string> unviable;
     int faulty_in_service = 0;  ///< lossy links and lossy switches above the ToR still in service
     PeakUtilisation peak;       ///< over usable links; lossy links are not modelled
 };

@@ -6,10 +6,9 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "estimator/helper/json_fields.h"
 #include "estimator/mitigation/model_registry.h"

@@ -1,4 +1,4 @@
-// How a mitigation model steers individual flows (DESIGN.md extension point 3): which route a
+// How a mitigation model steers individual flows (docs/design.md extension point 3): which route a
 // flow takes and when it changes (re-selection after a detection delay, a relay, a stall while
 // a blackhole goes unnoticed), how it splits over several paths (multipath spraying as one
 // flow in the max-min allocation), and which transport model limits it (a multipath transport

@@ -1,12 +1,14 @@
 // The embedded library's front door: everything an ops tool needs to rank an incident in
 // process, without the estimator's internal headers.
 //
+// clang-format off
 //   #include <swarm/swarm.h>
 //   swarm::TableSet tables = swarm::TableSet::load(swarm::data_dir() / "tables" / "analytic-reno");
 //   swarm::Incident incident = swarm::load_incident("incident.json");  // or build one in code
-//   swarm::RankOptions options;                                       // threads, seed, progress,
-//   cancel swarm::Ranking ranking = swarm::rank(incident, tables, options); std::cout <<
-//   swarm::to_json_string(ranking);                      // the CLI's JSON contract
+//   swarm::RankOptions options;                  // threads, seed, progress, cancel
+//   swarm::Ranking ranking = swarm::rank(incident, tables, options);
+//   std::cout << swarm::to_json_string(ranking); // the CLI's JSON contract
+// clang-format on
 //
 // Link with `find_package(swarm)` and `target_link_libraries(app PRIVATE swarm::swarm)`.
 // Stability: additions only; the JSON contract is docs/api.md.

@@ -92,8 +92,9 @@ ns3common::TcpSettings truth_tcp_settings(ns3common::CongestionControl cc) {
 SliceInput build_slice(const Incident& incident, const std::vector<Action>* actions, int slice, std::uint64_t seed) {
     SliceInput in;
     NetworkState state = network_state(incident, actions);
-    if (!state.finalize_demand_moves(in.reason)) {
+    if (auto why_not = state.finalize_demand_moves()) {
         in.connected = false;
+        in.reason = std::move(*why_not);
         return in;
     }
     const Routing routing(state, kMtuBytes);
