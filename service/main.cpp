@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     swarm::cli::JobWorkerArguments worker_args;
     CLI::App* worker_cmd = swarm::cli::add_job_worker_command(app, worker_args);
 
-    swarm::cli::add_budget_options(*serve_cmd, serve.jobs.budget);
+    swarm::cli::add_budget_options(*serve_cmd, serve_args.config.jobs.budget);
 
     try {
         app.parse(argc, argv);
