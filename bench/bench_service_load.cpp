@@ -141,8 +141,9 @@ int main(int argc, char** argv) {
         config.jobs.workers = static_cast<std::size_t>(workers);
         config.jobs.threads_per_job = 1;
         config.jobs.max_queue = 10000;
-        config.tables_dir =
+        config.jobs.tables_dir =
             std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno";
+        config.jobs.worker_binary = SWARM_BINARY;
         app = std::make_unique<swarm::service::ServiceApp>(config);
         app->start();
         port = app->port();

@@ -139,7 +139,7 @@ class Transaction {
 
 void JobStore::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
-JobStore::JobStore(const std::filesystem::path& path) {
+JobStore::JobStore(const std::filesystem::path& path) : lock_(path) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(
         path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -280,21 +280,36 @@ bool JobStore::mark_cancelled(const std::string& id, const std::string& reason,
     return sqlite3_changes(db_.get()) == 1;
 }
 
-void JobStore::requeue(const std::string& id) {
+void JobStore::requeue(const std::string& id, const std::string& note) {
     const std::lock_guard lock(mutex_);
-    Statement update(
-        db_.get(),
-        "UPDATE jobs SET status = 'queued', started_ms = 0 WHERE id = ? AND status = 'running'");
-    update.bind(1, id).step();
+    Statement update(db_.get(),
+                     "UPDATE jobs SET status = 'queued', started_ms = 0, error = ? "
+                     "WHERE id = ? AND status = 'running'");
+    update.bind(1, note).bind(2, id).step();
 }
 
-std::vector<std::string> JobStore::recover_unfinished() {
+std::vector<std::string> JobStore::recover_unfinished(int max_attempts, std::int64_t now_ms) {
     const std::lock_guard lock(mutex_);
+    Statement quarantine(
+        db_.get(),
+        "UPDATE jobs SET status = 'failed', finished_ms = ?, error = 'quarantined after ' || "
+        "attempts || ' attempts: the service stopped abruptly while the job ran, every time' "
+        "WHERE status = 'running' AND attempts >= ?");
+    quarantine.bind(1, now_ms).bind(2, static_cast<std::int64_t>(max_attempts)).step();
     exec("UPDATE jobs SET status = 'queued', started_ms = 0 WHERE status = 'running'");
     Statement find(db_.get(), "SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq");
     std::vector<std::string> ids;
     while (find.step()) ids.push_back(find.text(0));
     return ids;
+}
+
+std::size_t JobStore::prune_finished(std::int64_t before_ms) {
+    const std::lock_guard lock(mutex_);
+    Statement prune(db_.get(),
+                    "DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled') "
+                    "AND finished_ms < ?");
+    prune.bind(1, before_ms).step();
+    return static_cast<std::size_t>(sqlite3_changes(db_.get()));
 }
 
 std::size_t JobStore::count(JobStatus status) const {

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "service/database_lock.h"
+
 struct sqlite3;
 
 namespace swarm::service {
@@ -45,7 +47,8 @@ struct JobRecord {
 
 class JobStore {
    public:
-    /// Opens (creating if needed) the database at `path`. Throws std::runtime_error.
+    /// Opens (creating if needed) the database at `path` and becomes its only owner
+    /// (DatabaseLock). Throws std::runtime_error, also when another process owns it.
     explicit JobStore(const std::filesystem::path& path);
     ~JobStore();
     JobStore(const JobStore&) = delete;
@@ -68,11 +71,16 @@ class JobStore {
     void mark_failed(const std::string& id, const std::string& error, std::int64_t now_ms);
     /// queued or running -> cancelled; false when it had already finished.
     bool mark_cancelled(const std::string& id, const std::string& reason, std::int64_t now_ms);
-    /// running -> queued (shutdown before the job finished: it runs again on the next start).
-    void requeue(const std::string& id);
-    /// Start-up recovery: every running job becomes queued again; returns the queued jobs'
-    /// ids, oldest first.
-    std::vector<std::string> recover_unfinished();
+    /// running -> queued (shutdown before the job finished, or a crashed attempt that may be
+    /// retried: it runs again). `note` (why) is kept in `error` until the job finishes.
+    void requeue(const std::string& id, const std::string& note = "");
+    /// Start-up recovery: a job still `running` was interrupted by the end of the previous
+    /// process. It is queued again, unless it has had `max_attempts` starts: then it fails as
+    /// quarantined. Returns the queued jobs' ids, oldest first.
+    std::vector<std::string> recover_unfinished(int max_attempts, std::int64_t now_ms);
+    /// Retention: deletes finished (done, failed, cancelled) jobs that finished before
+    /// `before_ms`; returns how many.
+    std::size_t prune_finished(std::int64_t before_ms);
     std::size_t count(JobStatus status) const;
 
    private:
@@ -81,6 +89,7 @@ class JobStore {
     };
     void exec(const char* sql);
 
+    DatabaseLock lock_;  ///< first: nothing touches the file before it is ours
     mutable std::mutex mutex_;
     std::unique_ptr<sqlite3, Closer> db_;
 };

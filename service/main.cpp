@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "service/data_paths.h"
+#include "service/job_worker.h"
 #include "service/rank_command.h"
 #include "service/strategy_command.h"
 #include "service/serve_command.h"
@@ -53,65 +54,9 @@ int main(int argc, char** argv) {
                      "assumptions) of every incident");
 
     swarm::cli::ServeArguments serve_args;
-    swarm::service::ServeConfig& serve = serve_args.config;
-    CLI::App* serve_cmd = app.add_subcommand("serve",
-                                             "Serve the REST API (docs/api.md) until SIGTERM; jobs "
-                                             "and results persist in an SQLite database");
-    serve_cmd
-        ->add_option("--host", serve.http.host,
-                     "Address to bind; 127.0.0.1 keeps the service local")
-        ->capture_default_str();
-    serve_cmd->add_option("--port", serve.http.port, "TCP port (0 = any free port)")
-        ->check(CLI::Range(0, 65535))
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--db", serve.jobs.db_path,
-                     "SQLite database of jobs and results (created if absent)")
-        ->capture_default_str();
-    serve_cmd->add_option(
-        "--token-file", serve_args.token_file,
-        "Require 'Authorization: Bearer <token>' with the token in this file (default: "
-        "$SWARM_API_TOKEN if set, else no auth); /healthz and /readyz stay open");
-    serve_cmd->add_option(
-        "--data-dir", serve_args.data_dir,
-        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-    serve_cmd->add_option("--tables", serve_args.tables, tables_help);
-    serve_cmd->add_option("--workers", serve.jobs.workers, "Rankings estimated at the same time")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--threads-per-job", serve.jobs.threads_per_job,
-                     "Estimator threads per ranking (0 = every core)")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--max-queue", serve.jobs.max_queue,
-                     "Queued rankings beyond this get 429 with Retry-After")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--max-body-bytes", serve.http.max_body_bytes, "Larger request bodies get 413")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--job-time-limit", serve_args.job_time_limit_s,
-                     "Seconds a ranking may run before it fails")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--http-threads", serve.http.threads,
-                     "Connections served at once (a ?wait request holds one)")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    serve_cmd->add_option("--max-wait", serve.http.max_wait_s, "Ceiling in seconds on ?wait=")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
-    serve_cmd
-        ->add_option("--grace", serve_args.grace_s,
-                     "On SIGTERM, seconds running jobs get to finish before they are re-queued for "
-                     "the next start")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
+    CLI::App* serve_cmd = swarm::cli::add_serve_command(app, serve_args, tables_help);
+    swarm::cli::JobWorkerArguments worker_args;
+    CLI::App* worker_cmd = swarm::cli::add_job_worker_command(app, worker_args);
 
     try {
         app.parse(argc, argv);
@@ -120,6 +65,7 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     if (serve_cmd->parsed()) return swarm::cli::run_serve(std::move(serve_args));
+    if (worker_cmd->parsed()) return swarm::cli::run_job_worker(worker_args);
     if (!rank_args.strategies.empty()) return swarm::cli::run_strategies(rank_args);
     return swarm::cli::run_rank(rank_args);
 }

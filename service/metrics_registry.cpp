@@ -98,6 +98,12 @@ std::string MetricsRegistry::render(const Gauges& gauges) const {
     for (const auto& [status, count] : jobs_finished_) {
         out << "swarm_jobs_finished_total{status=\"" << status << "\"} " << count << "\n";
     }
+    out << "# HELP swarm_job_crashes_total Job processes that crashed (each attempt).\n"
+           "# TYPE swarm_job_crashes_total counter\n"
+        << "swarm_job_crashes_total " << job_crashes_.load() << "\n"
+        << "# HELP swarm_jobs_pruned_total Finished jobs deleted after the retention period.\n"
+           "# TYPE swarm_jobs_pruned_total counter\n"
+        << "swarm_jobs_pruned_total " << jobs_pruned_.load() << "\n";
     out << "# HELP swarm_estimator_samples_total (candidate x traffic x routing) samples "
            "simulated.\n"
            "# TYPE swarm_estimator_samples_total counter\n"

@@ -3,6 +3,8 @@
 //   swarm_http_request_duration_seconds{route}       histogram of time spent in route handlers
 //   swarm_jobs_queued / swarm_jobs_running           gauges, read when /metrics is scraped
 //   swarm_jobs_finished_total{status}                done / failed / cancelled
+//   swarm_job_crashes_total                          job processes that crashed (any attempt)
+//   swarm_jobs_pruned_total                          finished jobs deleted by retention
 //   swarm_estimator_samples_total                    (candidate x sample) units simulated
 //   swarm_estimator_samples_per_second               rate of the most recently finished job
 // Route labels are templates ("/v1/rankings/{id}"), never raw paths, so cardinality is bounded.
@@ -31,6 +33,8 @@ class MetricsRegistry {
     void add_samples(std::uint64_t samples) { samples_total_ += samples; }
     /// A job reached a terminal status; `samples` units ran in `seconds` of wall time.
     void job_finished(const std::string& status, std::uint64_t samples, double seconds);
+    void job_crashed() { ++job_crashes_; }
+    void jobs_pruned(std::size_t count) { jobs_pruned_ += count; }
 
     struct Gauges {
         std::size_t queued = 0;
@@ -51,6 +55,8 @@ class MetricsRegistry {
     std::map<std::string, std::uint64_t> jobs_finished_;
     double samples_per_second_ = 0.0;
     std::atomic<std::uint64_t> samples_total_{0};
+    std::atomic<std::uint64_t> job_crashes_{0};
+    std::atomic<std::uint64_t> jobs_pruned_{0};
 };
 
 }  // namespace swarm::service

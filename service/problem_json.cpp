@@ -3,14 +3,68 @@
 namespace swarm::service {
 
 nlohmann::json Problem::to_json(const std::string& instance) const {
-    nlohmann::json out = {{"type", "urn:swarm:problem:" + type},
-                          {"title", title},
+    nlohmann::json out = {{"type", "urn:swarm:problem:" + printable_utf8(type)},
+                          {"title", printable_utf8(title)},
                           {"status", status},
-                          {"detail", detail}};
-    if (!instance.empty()) out["instance"] = instance;
+                          {"detail", printable_utf8(detail)}};
+    if (!instance.empty()) out["instance"] = printable_utf8(instance);
     if (!json_path.empty()) {
-        out["json_path"] = json_path;
-        out["pointer"] = json_path_to_pointer(json_path);
+        out["json_path"] = printable_utf8(json_path);
+        out["pointer"] = printable_utf8(json_path_to_pointer(json_path));
+    }
+    return out;
+}
+
+std::string Problem::body(const std::string& instance) const {
+    return to_json(instance).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+
+/// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlongs, no
+/// surrogates, at most U+10FFFF), or 0.
+std::size_t utf8_sequence(const std::string& text, std::size_t i) {
+    const auto byte = [&](std::size_t k) {
+        return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u;
+    };
+    const auto continuation = [&](std::size_t k) { return (byte(k) & 0xC0u) == 0x80u; };
+    const unsigned lead = byte(0);
+    if (lead < 0x80) return 1;
+    if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+    if (lead >= 0xE0 && lead <= 0xEF) {
+        const unsigned second = byte(1);
+        const bool ok = (lead == 0xE0 ? second >= 0xA0 : true) &&
+                        (lead == 0xED ? second <= 0x9F : true) && continuation(1) &&
+                        continuation(2);
+        return ok ? 3 : 0;
+    }
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        const unsigned second = byte(1);
+        const bool ok = (lead == 0xF0 ? second >= 0x90 : true) &&
+                        (lead == 0xF4 ? second <= 0x8F : true) && continuation(1) &&
+                        continuation(2) && continuation(3);
+        return ok ? 4 : 0;
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::string printable_utf8(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence(text, i);
+        if (length > 0) {
+            out.append(text, i, length);
+            i += length;
+            continue;
+        }
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        const auto c = static_cast<unsigned char>(text[i++]);
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
     return out;
 }

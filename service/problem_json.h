@@ -17,8 +17,16 @@ struct Problem {
     std::string detail;     ///< this occurrence
     std::string json_path;  ///< where in the request body, if anywhere
 
+    /// Never throws on what a client sent: every string is passed through printable_utf8 (the
+    /// request path may hold any byte: httplib decodes %FF to 0xFF).
     nlohmann::json to_json(const std::string& instance) const;
+    /// to_json(...).dump(2) with a trailing newline: the response body.
+    std::string body(const std::string& instance) const;
 };
+
+/// `text` with every byte that is not part of a well-formed UTF-8 sequence written as %XX
+/// (the way it arrived in a URL), so that it can be echoed and serialised safely.
+std::string printable_utf8(const std::string& text);
 
 /// "$.failures[0].drop_rate" -> "/failures/0/drop_rate"; "$" -> "". Keys written ["k"] are
 /// unquoted and escaped per RFC 6901 (~ -> ~0, / -> ~1).

@@ -5,11 +5,10 @@
 #include <cstdio>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "estimator/helper/incident_reader.h"
-#include "estimator/helper/ranking_json.h"
-#include "estimator/transport_tables.h"
-#include "service/ranking_analysis.h"
-#include "swarm/rank.h"
+#include "models/builtin_models.h"
 
 namespace swarm::service {
 
@@ -52,6 +51,16 @@ std::string fingerprint(const SubmitRequest& request) {
     return text;
 }
 
+/// `message` without the JSON library's exception tags ("[json.exception.parse_error.101] "):
+/// client-facing text names what is wrong, not which library noticed.
+std::string without_library_tags(std::string message) {
+    for (std::size_t at; (at = message.find("[json.exception.")) != std::string::npos;) {
+        const std::size_t end = message.find("] ", at);
+        message.erase(at, end == std::string::npos ? std::string::npos : end + 2 - at);
+    }
+    return message;
+}
+
 Problem invalid_incident(const IncidentError& e) {
     const bool malformed =
         e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
@@ -59,27 +68,43 @@ Problem invalid_incident(const IncidentError& e) {
     p.status = malformed ? 400 : 422;
     p.type = malformed ? "malformed-json" : "invalid-incident";
     p.title = malformed ? "The request body is not JSON" : "The incident is not valid";
-    p.detail = e.what();
+    p.detail = without_library_tags(e.what());
     p.json_path = e.path();
     return p;
 }
 
 }  // namespace
 
-RankingJobs::RankingJobs(JobsConfig config, const TransportTables& tables, MetricsRegistry& metrics)
+RankingJobs::RankingJobs(JobsConfig config, MetricsRegistry& metrics)
     : config_(std::move(config)),
-      tables_(tables),
-      table_sets_(config_.data_dir / "tables"),
       metrics_(metrics),
       store_(config_.db_path),
       queue_(config_.max_queue) {
-    for (const std::string& id : store_.recover_unfinished()) queue_.push_unbounded(id);
+    for (const std::string& id : store_.recover_unfinished(config_.max_attempts, now_ms()))
+        queue_.push_unbounded(id);
     pool_ = std::make_unique<WorkerPool>(
         queue_, config_.workers,
         [this](const std::string& id, JobControl& control) { run(id, control); });
+    if (config_.retention.count() > 0)
+        pruner_ = std::jthread([this](std::stop_token stop) { prune_periodically(stop); });
 }
 
 RankingJobs::~RankingJobs() { shutdown(std::chrono::milliseconds(0)); }
+
+void RankingJobs::prune_periodically(std::stop_token stop) {
+    // Often enough that a job outlives its retention by at most a tenth of it (at most 10 min).
+    const auto interval = std::clamp<std::chrono::milliseconds>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention) / 10,
+        std::chrono::seconds(1), std::chrono::minutes(10));
+    std::unique_lock lock(prune_mutex_);
+    do {
+        const auto retention_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention).count();
+        metrics_.jobs_pruned(store_.prune_finished(now_ms() - retention_ms));
+        // wait_for returns early (false, the predicate's value) once a stop is requested.
+        prune_wake_.wait_for(lock, stop, interval, [] { return false; });
+    } while (!stop.stop_requested());
+}
 
 SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     SubmitOutcome outcome;
@@ -91,7 +116,7 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     Incident incident;
     try {
-        incident = read_incident_text(request.body, config_.data_dir);
+        incident = read_incident_text(request.body, config_.data_dir, builtin_models());
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
@@ -207,6 +232,7 @@ void RankingJobs::stop_accepting() {
 
 void RankingJobs::shutdown(std::chrono::milliseconds grace) {
     stop_accepting();
+    pruner_.request_stop();
     pool_->shutdown(grace);
 }
 
@@ -225,11 +251,21 @@ int RankingJobs::retry_after_seconds() const {
     return static_cast<int>(std::clamp(std::ceil(seconds), 1.0, 3600.0));
 }
 
-void RankingJobs::finish(const std::string& id, const char* status, std::uint64_t samples,
-                         double seconds) {
-    (void)id;
+void RankingJobs::finish(const char* status, std::uint64_t samples, double seconds) {
     metrics_.job_finished(status, samples, seconds);
     notify_changed();
+}
+
+WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
+    WorkerCommand command;
+    command.binary = config_.worker_binary;
+    command.arguments = {"job-worker", "--data-dir", config_.data_dir.string(), "--threads",
+                         std::to_string(config_.threads_per_job)};
+    if (!config_.tables_dir.empty())
+        command.arguments.insert(command.arguments.end(), {"--tables", config_.tables_dir.string()});
+    if (job.seed) command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
+    command.memory_limit_bytes = config_.job_memory_bytes;
+    return command;
 }
 
 void RankingJobs::run(const std::string& id, JobControl& control) {
@@ -242,77 +278,120 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
                                std::to_string(*job->deadline_ms - job->created_ms) +
                                " ms after acceptance)",
                            start_ms);
-        finish(id, "failed", 0, 0.0);
+        finish("failed", 0, 0.0);
         return;
     }
     if (!store_.mark_running(id, start_ms)) return;
     notify_changed();
 
+    // Deadlines and the time limit are checked by this thread while the job's process runs
+    // (about every 100 ms), whatever the estimator is doing; the process is then stopped.
     const auto started = std::chrono::steady_clock::now();
     const auto limit_at = started + config_.job_time_limit;
     const auto deadline_at = job->deadline_ms
                                  ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms)
                                  : std::chrono::steady_clock::time_point::max();
-    std::atomic<std::uint64_t> samples{0};
-    RankOptions options;
-    options.threads = config_.threads_per_job;
-    options.seed = job->seed;
-    options.cancel = &control.cancel;
-    options.table_sets = table_sets_.loader();
-    options.progress = [&](double fraction) {
-        double seen = control.progress.load();
-        while (fraction > seen && !control.progress.compare_exchange_weak(seen, fraction)) {
-        }
+    std::uint64_t samples = 0;
+    WorkerHooks hooks;
+    hooks.kill_after = config_.kill_after;
+    hooks.progress = [&](double fraction) {
+        control.progress = std::max(control.progress.load(), fraction);
         ++samples;
         metrics_.add_samples(1);
-        // Deadlines take effect at sample boundaries, like cancellation.
+    };
+    hooks.should_stop = [&] {
         const auto now = std::chrono::steady_clock::now();
         if (now >= deadline_at) control.request_stop(StopReason::Deadline);
         if (now >= limit_at) control.request_stop(StopReason::TimeLimit);
+        return control.cancel.load();
     };
-    auto elapsed = [&] {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    };
+    WorkerOutcome outcome;
     try {
-        const Incident incident = read_incident_text(job->incident_json, config_.data_dir);
-        const Analysis analysis = analyse(incident, tables_, options);
-        store_.mark_done(id, to_json(analysis.ranking).dump(), analysis.curves.dump(), now_ms());
-        const double seconds = elapsed();
-        mean_job_seconds_ = 0.8 * mean_job_seconds_.load() + 0.2 * seconds;
-        finish(id, "done", samples.load(), seconds);
-    } catch (const RankCancelled&) {
-        switch (control.reason.load()) {
-            case StopReason::Deadline:
-                store_.mark_failed(id,
-                                   "deadline exceeded after " +
-                                       std::to_string(now_ms() - job->created_ms) +
-                                       " ms (the request allowed " +
-                                       std::to_string(*job->deadline_ms - job->created_ms) + " ms)",
-                                   now_ms());
-                finish(id, "failed", samples.load(), elapsed());
-                break;
-            case StopReason::TimeLimit:
-                store_.mark_failed(id,
-                                   "per-job time limit of " +
-                                       std::to_string(config_.job_time_limit.count()) +
-                                       " s exceeded",
-                                   now_ms());
-                finish(id, "failed", samples.load(), elapsed());
-                break;
-            case StopReason::Shutdown:
-                store_.requeue(id);  // runs again when the service restarts
-                notify_changed();
-                break;
-            case StopReason::Cancelled:
-            case StopReason::None:
-                store_.mark_cancelled(id, "cancelled by request", now_ms());
-                finish(id, "cancelled", samples.load(), elapsed());
-                break;
-        }
+        outcome = run_worker(worker_command(*job), job->incident_json, hooks);
     } catch (const std::exception& e) {
-        store_.mark_failed(id, std::string("ranking failed: ") + e.what(), now_ms());
-        finish(id, "failed", samples.load(), elapsed());
+        outcome = {WorkerOutcome::Kind::Crashed, "", e.what()};
     }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record(*job, outcome, control, samples, seconds);
+}
+
+void RankingJobs::record(const JobRecord& job, const WorkerOutcome& outcome,
+                         const JobControl& control, std::uint64_t samples, double seconds) {
+    switch (outcome.kind) {
+        case WorkerOutcome::Kind::Done: {
+            const nlohmann::json result =
+                nlohmann::json::parse(outcome.result_json, nullptr, false);
+            if (!result.is_object() || !result.contains("ranking") || !result.contains("curves")) {
+                record_crash(job, "the job worker's result was unreadable", samples, seconds);
+                return;
+            }
+            store_.mark_done(job.id, result["ranking"].dump(), result["curves"].dump(), now_ms());
+            mean_job_seconds_ = 0.8 * mean_job_seconds_.load() + 0.2 * seconds;
+            finish("done", samples, seconds);
+            return;
+        }
+        case WorkerOutcome::Kind::Failed:
+            store_.mark_failed(job.id, outcome.error, now_ms());
+            finish("failed", samples, seconds);
+            return;
+        case WorkerOutcome::Kind::Stopped:
+            record_stop(job, control.reason.load(), samples, seconds);
+            return;
+        case WorkerOutcome::Kind::Crashed:
+            record_crash(job, outcome.error, samples, seconds);
+            return;
+    }
+}
+
+void RankingJobs::record_stop(const JobRecord& job, StopReason reason, std::uint64_t samples,
+                              double seconds) {
+    switch (reason) {
+        case StopReason::Deadline:
+            store_.mark_failed(job.id,
+                               "deadline exceeded after " +
+                                   std::to_string(now_ms() - job.created_ms) +
+                                   " ms (the request allowed " +
+                                   std::to_string(*job.deadline_ms - job.created_ms) + " ms)",
+                               now_ms());
+            finish("failed", samples, seconds);
+            return;
+        case StopReason::TimeLimit:
+            store_.mark_failed(job.id,
+                               "per-job time limit of " +
+                                   std::to_string(config_.job_time_limit.count()) + " s exceeded",
+                               now_ms());
+            finish("failed", samples, seconds);
+            return;
+        case StopReason::Shutdown:
+            store_.requeue(job.id);  // runs again when the service restarts
+            notify_changed();
+            return;
+        case StopReason::Cancelled:
+        case StopReason::None:
+            store_.mark_cancelled(job.id, "cancelled by request", now_ms());
+            finish("cancelled", samples, seconds);
+            return;
+    }
+}
+
+void RankingJobs::record_crash(const JobRecord& job, const std::string& what,
+                               std::uint64_t samples, double seconds) {
+    const int attempt = job.attempts + 1;
+    metrics_.job_crashed();
+    std::fprintf(stderr, "swarm: job %s, attempt %d of %d: %s\n", job.id.c_str(), attempt,
+                 config_.max_attempts, what.c_str());
+    if (attempt >= config_.max_attempts) {
+        store_.mark_failed(job.id,
+                           "quarantined after " + std::to_string(attempt) + " attempts: " + what,
+                           now_ms());
+        finish("failed", samples, seconds);
+        return;
+    }
+    // Perhaps a transient failure (the machine ran out of memory): once more, at the back.
+    store_.requeue(job.id, "attempt " + std::to_string(attempt) + ": " + what);
+    queue_.push_unbounded(job.id);
+    notify_changed();
 }
 
 }  // namespace swarm::service

@@ -1,9 +1,8 @@
 // The asynchronous ranking jobs behind the REST API: accept (validate, persist, queue), run on
-// the worker pool, report progress, cancel, wait, and recover after a restart. Knows nothing of
-// HTTP: the server maps its outcomes to status codes.
+// the worker pool, each in its own child process (job_process.h), report progress, cancel,
+// wait, retry or quarantine a job that crashed, prune old jobs, and recover after a restart.
+// Knows nothing of HTTP: the server maps its outcomes to status codes.
 #pragma once
-
-#include "estimator/helper/table_set_cache.h"
 
 #include <atomic>
 #include <chrono>
@@ -14,26 +13,30 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
+#include "service/job_process.h"
 #include "service/job_queue.h"
 #include "service/job_store.h"
 #include "service/metrics_registry.h"
 #include "service/problem_json.h"
 #include "service/worker_pool.h"
 
-namespace swarm {
-struct TransportTables;
-}
-
 namespace swarm::service {
 
 struct JobsConfig {
     std::filesystem::path db_path = "swarm-jobs.db";
-    std::filesystem::path data_dir;  ///< cdfs/ for named flow-size CDFs
+    std::filesystem::path data_dir;    ///< cdfs/ for named flow-size CDFs, tables/
+    std::filesystem::path tables_dir;  ///< the default transport table set
+    std::filesystem::path worker_binary;  ///< the swarm executable, run as `swarm job-worker`
     std::size_t workers = 1;         ///< jobs estimated at the same time
     int threads_per_job = 0;         ///< RankOptions::threads; 0 = every core
     std::size_t max_queue = 64;      ///< queued jobs beyond this are refused (429)
     std::chrono::seconds job_time_limit{600};
+    std::size_t job_memory_bytes = std::size_t{4} << 30;  ///< per job process; 0 = no limit
+    int max_attempts = 3;  ///< starts (crashes, abrupt stops) before a job is quarantined
+    std::chrono::seconds retention{7 * 24 * 3600};  ///< finished jobs kept this long; 0 = forever
+    std::chrono::milliseconds kill_after{2000};  ///< SIGTERM -> SIGKILL of a stopping job
 };
 
 struct SubmitRequest {
@@ -66,8 +69,8 @@ struct CancelOutcome {
 class RankingJobs {
    public:
     /// Opens the store, queues the jobs a previous run left unfinished and starts the workers.
-    /// `tables` and `metrics` must outlive this object.
-    RankingJobs(JobsConfig config, const TransportTables& tables, MetricsRegistry& metrics);
+    /// `metrics` must outlive this object.
+    RankingJobs(JobsConfig config, MetricsRegistry& metrics);
     ~RankingJobs();
     RankingJobs(const RankingJobs&) = delete;
     RankingJobs& operator=(const RankingJobs&) = delete;
@@ -88,13 +91,19 @@ class RankingJobs {
 
    private:
     void run(const std::string& id, JobControl& control);
-    void finish(const std::string& id, const char* status, std::uint64_t samples, double seconds);
+    WorkerCommand worker_command(const JobRecord& job) const;
+    void record(const JobRecord& job, const WorkerOutcome& outcome, const JobControl& control,
+                std::uint64_t samples, double seconds);
+    void record_stop(const JobRecord& job, StopReason reason, std::uint64_t samples,
+                     double seconds);
+    void record_crash(const JobRecord& job, const std::string& what, std::uint64_t samples,
+                      double seconds);
+    void finish(const char* status, std::uint64_t samples, double seconds);
     void notify_changed();
     int retry_after_seconds() const;
+    void prune_periodically(std::stop_token stop);
 
     JobsConfig config_;
-    const TransportTables& tables_;
-    TableSetCache table_sets_;  ///< sets an incident's `transport` section names
     MetricsRegistry& metrics_;
     JobStore store_;
     JobQueue queue_;
@@ -104,7 +113,10 @@ class RankingJobs {
     std::uint64_t generation_ = 0;  ///< bumped on every status change, under changed_mutex_
     std::atomic<bool> stopping_{false};
     std::atomic<double> mean_job_seconds_{1.0};
-    std::unique_ptr<WorkerPool> pool_;  ///< last: its threads use everything above
+    std::unique_ptr<WorkerPool> pool_;  ///< its threads use everything above
+    std::mutex prune_mutex_;
+    std::condition_variable_any prune_wake_;
+    std::jthread pruner_;  ///< retention (prune_periodically); stopped first
 };
 
 }  // namespace swarm::service

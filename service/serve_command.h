@@ -2,7 +2,10 @@
 // accepting, let running jobs finish for --grace seconds, re-queue the rest in the database).
 #pragma once
 
+#include <cstddef>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "service/service_app.h"
 
@@ -15,7 +18,12 @@ struct ServeArguments {
     std::string tables;
     double grace_s = 30.0;
     long job_time_limit_s = 600;
+    std::size_t job_memory_mb = 4096;
+    long retention_s = 7 * 24 * 3600;
 };
+
+/// The `serve` subcommand and its options, filling `args`.
+CLI::App* add_serve_command(CLI::App& app, ServeArguments& args, const std::string& tables_help);
 
 int run_serve(ServeArguments args);
 

@@ -1,7 +1,7 @@
-// A fixed number of worker threads that take job ids from the JobQueue and run them. The pool
-// keeps a JobControl per running job so that the API can read its progress and ask it to stop
-// (cancel, deadline, time limit, shutdown); stopping takes effect at the estimator's next
-// sample boundary (RankOptions::cancel).
+// A fixed number of worker threads that take job ids from the JobQueue and run them (each
+// supervising the job's child process, job_process.h). The pool keeps a JobControl per running
+// job so that the API can read its progress and ask it to stop (cancel, deadline, time limit,
+// shutdown); the supervising thread polls the flag and stops the process.
 #pragma once
 
 #include <atomic>
@@ -24,7 +24,7 @@ namespace swarm::service {
 enum class StopReason { None, Cancelled, Deadline, TimeLimit, Shutdown };
 
 struct JobControl {
-    std::atomic<bool> cancel{false};    ///< handed to swarm::rank as the cancel token
+    std::atomic<bool> cancel{false};    ///< polled by the thread supervising the job's process
     std::atomic<double> progress{0.0};  ///< fraction of samples done
     std::atomic<StopReason> reason{StopReason::None};
 

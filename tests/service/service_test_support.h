@@ -101,8 +101,9 @@ inline service::ServeConfig test_config(const std::filesystem::path& dir) {
     config.jobs.workers = 1;
     config.jobs.threads_per_job = 2;
     // As `swarm serve` without --tables, so that the service and the CLI rank alike.
-    config.tables_dir =
+    config.jobs.tables_dir =
         std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / cli::kDefaultTableSet;
+    config.jobs.worker_binary = SWARM_BINARY;
     return config;
 }
 
@@ -145,7 +146,8 @@ inline httplib::Result post_incident(httplib::Client& client, const json& incide
                        "application/json");
 }
 
-/// Polls GET until the job reaches a terminal status (or `timeout`); returns the last body.
+/// Polls GET ?wait until the job reaches a terminal status (or `timeout`); returns the last
+/// body. Like a well-behaved client it pauses when the server answers with Retry-After.
 inline json wait_terminal(httplib::Client& client, const std::string& id,
                           std::chrono::seconds timeout = 120s) {
     const auto until = std::chrono::steady_clock::now() + timeout;
@@ -156,6 +158,8 @@ inline json wait_terminal(httplib::Client& client, const std::string& id,
             job = json::parse(res->body);
             const std::string status = job["status"];
             if (status == "done" || status == "failed" || status == "cancelled") return job;
+            // Answered without waiting (too many waiters): back off as Retry-After asks.
+            if (res->has_header("Retry-After")) std::this_thread::sleep_for(200ms);
         } else {
             std::this_thread::sleep_for(50ms);
         }
@@ -252,12 +256,20 @@ class ChildServer {
             execv(argv[0], argv.data());
             _exit(127);
         }
-        // The port is in the start-up line: "serving on http://127.0.0.1:<port> (...".
+        // The port is in the start-up line: "serving on http://127.0.0.1:<port> (...", and
+        // the health port, if any, in "health on port <port>".
         const auto until = std::chrono::steady_clock::now() + 30s;
-        while (std::chrono::steady_clock::now() < until && port_ == 0) {
+        while (std::chrono::steady_clock::now() < until && port_ == 0 && !reaped_) {
             const std::string text = read_file(log);
             const std::size_t at = text.find("serving on http://127.0.0.1:");
             if (at != std::string::npos) port_ = std::atoi(text.c_str() + at + 28);
+            const std::size_t health = text.find("health on port ");
+            if (health != std::string::npos) health_port_ = std::atoi(text.c_str() + health + 15);
+            int status = 0;
+            if (port_ == 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+                reaped_ = true;
+                exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+            }
             if (port_ == 0) std::this_thread::sleep_for(20ms);
         }
     }
@@ -271,7 +283,10 @@ class ChildServer {
     ChildServer& operator=(const ChildServer&) = delete;
 
     int port() const { return port_; }
+    int health_port() const { return health_port_; }
     pid_t pid() const { return pid_; }
+    /// The exit code when the server ended before it served (e.g. refused to start).
+    std::optional<int> exit_code() const { return exit_code_; }
     /// Sends `signal` and waits for the exit; returns the exit code, or -signal if killed.
     int signal_and_wait(int signal, std::chrono::seconds timeout = 60s) {
         kill(pid_, signal);
@@ -290,7 +305,9 @@ class ChildServer {
    private:
     pid_t pid_ = -1;
     int port_ = 0;
+    int health_port_ = 0;
     bool reaped_ = false;
+    std::optional<int> exit_code_;
 };
 
 }  // namespace swarm::test

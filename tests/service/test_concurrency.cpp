@@ -14,7 +14,7 @@ TEST(Concurrency, TwoHundredParallelSubmissionsAndWaitsAreNeitherLostNorMixedUp)
     TestServer server([](service::ServeConfig& c) {
         c.http.threads = 32;
         c.jobs.max_queue = 1000;
-        c.jobs.workers = 2;
+        c.jobs.workers = 4;  // each job is a short single-threaded process
         c.jobs.threads_per_job = 1;
     });
 

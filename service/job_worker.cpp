@@ -1,0 +1,135 @@
+#include "service/job_worker.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include "estimator/helper/incident_reader.h"
+#include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
+#include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
+#include "service/data_paths.h"
+#include "service/ranking_analysis.h"
+#include "swarm/rank.h"
+
+namespace swarm::cli {
+
+namespace {
+
+/// Sets `cancel` when SIGTERM arrives. SIGTERM is blocked here, before the estimator starts its
+/// threads (they inherit the mask), and taken synchronously by one thread: no signal handler.
+class CancelOnSigterm {
+   public:
+    explicit CancelOnSigterm(std::atomic<bool>& cancel) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        thread_ = std::jthread([&cancel, set](std::stop_token stop) {
+            const timespec tick{1, 0};
+            while (!stop.stop_requested()) {
+                if (sigtimedwait(&set, nullptr, &tick) == SIGTERM) {
+                    cancel = true;
+                    return;
+                }
+            }
+        });
+    }
+    /// Wakes the waiting thread (its SIGTERM is harmless now: the job is over) and joins it.
+    ~CancelOnSigterm() {
+        thread_.request_stop();
+        pthread_kill(thread_.native_handle(), SIGTERM);
+    }
+    CancelOnSigterm(const CancelOnSigterm&) = delete;
+    CancelOnSigterm& operator=(const CancelOnSigterm&) = delete;
+
+   private:
+    std::jthread thread_;
+};
+
+/// One protocol line on stdout, whole, from any thread.
+class LineWriter {
+   public:
+    void write(const std::string& kind, const std::string& payload) {
+        std::string line = kind + " " + payload;
+        for (char& c : line)
+            if (c == '\n' || c == '\r') c = ' ';
+        line += '\n';
+        const std::lock_guard lock(mutex_);
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        std::fflush(stdout);
+    }
+
+   private:
+    std::mutex mutex_;
+};
+
+void crash_if_poisoned(const std::string& incident_name) {
+    const char* poison = std::getenv("SWARM_TEST_CRASH_INCIDENT");
+    if (poison == nullptr || incident_name != poison) return;
+    volatile int* nowhere = nullptr;
+    *nowhere = 1;  // SIGSEGV
+}
+
+std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
+                        std::atomic<bool>& cancel, LineWriter& out) {
+    const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
+    const Incident incident = read_incident_text(text, data_dir, builtin_models());
+    crash_if_poisoned(incident.name);
+    const TransportTables tables =
+        TransportTables::load(args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
+                                                  : std::filesystem::path(args.tables));
+    TableSetCache table_sets(data_dir / "tables");
+    RankOptions options;
+    options.threads = args.threads;
+    options.seed = args.seed;
+    options.cancel = &cancel;
+    options.table_sets = table_sets.loader();
+    options.progress = [&out](double fraction) { out.write("progress", std::to_string(fraction)); };
+    const service::Analysis analysis = service::analyse(incident, tables, options);
+    const nlohmann::json result = {{"ranking", to_json(analysis.ranking)},
+                                   {"curves", analysis.curves}};
+    return result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+CLI::App* add_job_worker_command(CLI::App& app, JobWorkerArguments& args) {
+    CLI::App* worker = app.add_subcommand("job-worker", "Run one job of swarm serve (internal)");
+    worker->group("");  // hidden from --help
+    worker->add_option("--data-dir", args.data_dir);
+    worker->add_option("--tables", args.tables);
+    worker->add_option("--threads", args.threads);
+    worker->add_option("--seed", args.seed);
+    return worker;
+}
+
+int run_job_worker(const JobWorkerArguments& args) {
+    std::atomic<bool> cancel{false};
+    const CancelOnSigterm cancel_on_sigterm(cancel);
+    LineWriter out;
+    try {
+        const std::string text{std::istreambuf_iterator<char>(std::cin),
+                               std::istreambuf_iterator<char>()};
+        out.write("result", ranked_json(args, text, cancel, out));
+        return 0;
+    } catch (const RankCancelled&) {
+        return kWorkerExitCancelled;
+    } catch (const std::bad_alloc&) {
+        out.write("error", "out of memory: the job needs more than its memory limit");
+    } catch (const std::exception& e) {
+        out.write("error", std::string("ranking failed: ") + e.what());
+    }
+    return kWorkerExitFailed;
+}
+
+}  // namespace swarm::cli
