@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,6 +116,8 @@ class QueueingDelayTable {
     QuantileGrid grid_;
 };
 
+class CongestionTables;
+
 /// One table set (one congestion control, one MSS): the three tables and their provenance.
 struct TransportTables {
     std::string name;  ///< directory name, e.g. "analytic-reno"
@@ -123,11 +126,21 @@ struct TransportTables {
     QueueingDelayTable queueing;
     double mss_bytes = 1448.0;  ///< payload per packet, from the tables' headers
     double mtu_bytes = 1500.0;  ///< bytes on the wire per full packet
+    /// The optional congestion tables (congestion_tables.h); null when the set has none.
+    std::shared_ptr<const CongestionTables> congestion;
 
-    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv.
+    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv and,
+    /// when present, the congestion tables.
     /// Throws std::runtime_error naming the file and line on any problem (including the three
     /// files disagreeing on mss_bytes or mtu_bytes).
     static TransportTables load(const std::filesystem::path& dir);
 };
+
+/// Reads and parses one table file; errors name the file and line.
+QuantileGrid load_table_grid(const std::filesystem::path& file, const QuantileGrid::Spec& spec);
+/// Throws std::runtime_error naming `other_file` when its mss_bytes or mtu_bytes differ from
+/// `reference`'s (read from `reference_file`).
+void check_same_packet_sizes(const QuantileGrid& reference, const std::filesystem::path& reference_file,
+                             const QuantileGrid& other, const std::filesystem::path& other_file);
 
 }  // namespace swarm

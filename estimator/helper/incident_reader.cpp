@@ -5,6 +5,8 @@
 // actions, routing and traffic patterns name its nodes and links).
 #include "estimator/helper/incident_reader.h"
 
+#include "estimator/helper/incident_buffers.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -940,8 +942,8 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
              "unsupported version " + shown(version) + "; this reader supports version 1");
     }
     check_keys(doc, root,
-               {"version", "name", "description", "topology", "routing", "ongoing_mitigations", "failures",
-                "traffic", "candidates", "comparator", "estimator", "transport"});
+               {"version", "name", "description", "topology", "buffers", "routing", "ongoing_mitigations",
+                "failures", "traffic", "candidates", "comparator", "estimator", "transport"});
     Incident incident;
     incident.name = as_name(required_field(doc, root, "name"), child(root, "name"));
     if (const json* description = optional_field(doc, "description")) {
@@ -949,6 +951,7 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
     }
     incident.topology =
         read_topology(required_field(doc, root, "topology"), child(root, "topology"));
+    read_buffers(optional_field(doc, "buffers"), child(root, "buffers"), incident.topology);
     const Topology& topo = incident.topology;
     incident.routing = read_routing(optional_field(doc, "routing"), child(root, "routing"), topo);
     incident.ongoing_mitigations =
