@@ -13,7 +13,7 @@
 
 #include "estimator/channel_congestion.h"
 #include "estimator/demand.h"
-#include "estimator/flow_policy.h"
+#include "estimator/mitigation/flow_policy.h"
 #include "estimator/max_min_fair.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"

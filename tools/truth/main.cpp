@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 #include "tools/truth/truth_run.h"
 
 int main(int argc, char** argv) {
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
         std::ifstream in(incident_path);
         std::stringstream text;
         text << in.rdbuf();
-        const swarm::Incident incident = swarm::read_incident_text(text.str(), data_dir);
+        const swarm::Incident incident = swarm::read_incident_text(text.str(), data_dir, swarm::builtin_models());
         // The incident's buffer (docs/incident-format.md) unless the command line overrides it;
         // per-switch overrides apply either way.
         options.tcp.buffer_packets = app.count("--buffer-packets") > 0
