@@ -12,8 +12,10 @@
 
 #include "estimator/clp_statistics.h"
 #include "estimator/comparator.h"
+#include "estimator/decision.h"
 #include "estimator/demand.h"
 #include "estimator/dkw.h"
+#include "estimator/sample_plan.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
@@ -148,9 +150,6 @@ SimulationSettings settings_of(const Incident& incident) {
     return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value, t.window_end.value};
 }
 
-/// Per-sample metric values, [scenario][traffic * routing_samples + routing][metric].
-using SampleTable = std::vector<std::vector<std::vector<double>>>;
-
 /// Per-sample side metrics of the models, [scenario][sample].
 using SideMetricTable = std::vector<std::vector<std::vector<std::pair<std::string, double>>>>;
 
@@ -181,41 +180,65 @@ struct SampleCensus {
     explicit SampleCensus(std::size_t scenarios) : censored(scenarios), measured(scenarios) {}
 };
 
-void run_samples(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
-                 const std::vector<Scenario>& scenarios, const std::vector<Metric>& metrics, SampleCounts counts,
-                 std::uint64_t seed, const RankOptions& options, SampleTable& table, SideMetricTable& side,
-                 SampleCensus& census) {
-    SimulationSettings settings = settings_of(incident);
-    settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
-    settings.cancel = options.cancel;
-    const auto routing = static_cast<std::size_t>(counts.routing);
-    const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(counts.traffic);
-    std::atomic<std::size_t> done{0};
+/// What every round shares, and where it writes: per-sample values go to [scenario][t * routing
+/// + r], so results are reduced in sample order whatever thread ran them.
+struct SamplingRun {
+    const Incident& incident;
+    const TransportMix& transport;
+    const DemandSampler& sampler;
+    const std::vector<Scenario>& scenarios;
+    const std::vector<Metric>& metrics;
+    const SamplePlan& plan;
+    std::uint64_t seed;
+    const RankOptions& options;
+    SampleValues table;
+    SideMetricTable side;
+    SampleCensus census;
+    std::atomic<std::size_t> units_done{0};
+};
+
+/// Runs traffic samples [begin, end), each with plan.routing routing samples, for every scenario.
+void run_round(SamplingRun& run, int begin, int end, int round) {
+    SimulationSettings settings = settings_of(run.incident);
+    settings.transport_mix_seed = derive_seed(run.seed, {kTransportMixStream});
+    settings.cancel = run.options.cancel;
+    const auto routing = static_cast<std::size_t>(run.plan.routing);
+    const std::size_t scenario_count = run.scenarios.size();
+    const std::size_t samples_planned = static_cast<std::size_t>(end) * routing;
+    for (auto& rows : run.table) rows.resize(samples_planned);
+    for (auto& rows : run.side) rows.resize(samples_planned);
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
+    const RankOptions& options = run.options;
     auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
 
-    tbb::parallel_for(0, counts.traffic, [&](int t) {
+    tbb::parallel_for(begin, end, [&](int t) {
         if (cancelled()) return;
-        const DemandSample demand = sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
-        tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
+        const auto tt = static_cast<std::uint64_t>(t);
+        const DemandSample demand = run.sampler.sample(derive_seed(run.seed, {kTrafficStream, tt}));
+        tbb::parallel_for(std::size_t{0}, scenario_count * routing, [&](std::size_t job) {
             if (cancelled()) return;
             const std::size_t s = job / routing;
             const std::size_t r = job % routing;
-            const Scenario& scenario = scenarios[s];
+            const Scenario& scenario = run.scenarios[s];
             if (scenario.connected) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, transport, settings, &scenario.models);
-                const auto tt = static_cast<std::uint64_t>(t);
-                simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
-                              derive_seed(seed, {kTransportStream, tt, r}), outcomes);
-                census.censored[s] += outcomes.censored;
-                census.measured[s] += outcomes.long_throughput_bps.size();
+                EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.models);
+                simulator.run(demand, *scenario.editor, derive_seed(run.seed, {kRoutingStream, tt, r}),
+                              derive_seed(run.seed, {kTransportStream, tt, r}), outcomes);
+                run.census.censored[s] += outcomes.censored;
+                run.census.measured[s] += outcomes.long_throughput_bps.size();
                 const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
-                table[s][sample] = sample_metrics(outcomes, metrics);
-                side[s][sample] = outcomes.side_metrics;
+                run.table[s][sample] = sample_metrics(outcomes, run.metrics);
+                run.side[s][sample] = outcomes.side_metrics;
             }
-            const std::size_t finished = ++done;
-            if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
+            const std::size_t units = ++run.units_done;
+            const std::size_t planned = scenario_count * samples_planned;
+            const double fraction = static_cast<double>(units) / static_cast<double>(planned);
+            if (options.progress) options.progress(fraction);
+            if (options.report) {
+                options.report({fraction, static_cast<int>(units / scenario_count), static_cast<int>(samples_planned),
+                                run.plan.max_samples(), round});
+            }
         });
     });
     if (cancelled()) throw RankCancelled();
@@ -250,15 +273,75 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const
     return estimates;
 }
 
+/// The ranking of the samples run so far, and whether its pick is settled.
+struct Standing {
+    MetricEstimates healthy;
+    std::vector<MetricEstimates> estimates;  ///< per candidate
+    std::vector<char> eligible;
+    std::vector<std::size_t> order;
+    Decision decision;
+};
+
+Standing standing_of(const SamplingRun& run, const ComparatorSpec& comparator, double confidence) {
+    Standing standing;
+    standing.healthy = summarise(run.table[0], run.metrics, confidence);
+    std::vector<std::string> names;
+    for (std::size_t s = 1; s < run.scenarios.size(); ++s) {
+        const bool connected = run.scenarios[s].connected;
+        standing.estimates.push_back(connected ? summarise(run.table[s], run.metrics, confidence) : MetricEstimates{});
+        standing.eligible.push_back(connected);
+        names.push_back(run.scenarios[s].name);
+    }
+    standing.order = order_candidates(comparator, standing.estimates, standing.healthy, standing.eligible);
+    standing.decision =
+        decide(comparator, run.metrics, run.table, standing.order, standing.eligible, names, confidence);
+    return standing;
+}
+
+/// Rounds of samples until the plan says stop: the decision is settled (adaptive), every planned
+/// sample is done, or the next round would overrun the time budget. Returns the last standing.
+Standing sample_in_rounds(SamplingRun& run, const ComparatorSpec& comparator, double confidence,
+                          std::chrono::steady_clock::time_point started) {
+    using clock = std::chrono::steady_clock;
+    const SamplePlan& plan = run.plan;
+    Standing standing;
+    int done = 0;
+    for (int round = 1;; ++round) {
+        const int end = plan.next_round_end(done);
+        const auto round_started = clock::now();
+        run_round(run, done, end, round);
+        const double round_s = std::chrono::duration<double>(clock::now() - round_started).count();
+        const int added = end - done;
+        done = end;
+        standing = standing_of(run, comparator, confidence);
+        Decision& decision = standing.decision;
+        decision.rounds = round;
+        if (plan.mode == SamplingMode::Adaptive && decision.settled) {
+            decision.stopped_by = "settled";
+            return standing;
+        }
+        if (done >= plan.traffic) {
+            decision.stopped_by = plan.mode == SamplingMode::Adaptive ? "sample_cap" : "fixed";
+            return standing;
+        }
+        if (const auto& budget = run.options.time_budget_s) {
+            const double elapsed = std::chrono::duration<double>(clock::now() - started).count();
+            const double next_round_s = round_s / added * (plan.next_round_end(done) - done);
+            if (elapsed + next_round_s > *budget) {
+                decision.stopped_by = "time_budget";
+                return standing;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     const EstimatorSpec& spec = incident.estimator;
     const std::uint64_t seed = options.seed.value_or(spec.seed);
-    const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
-    const SampleCounts counts = default_sample_counts(dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
-                                                      spec.routing_samples ? &*spec.routing_samples : nullptr);
+    const SamplePlan plan = make_sample_plan(spec, options.sampling.value_or(spec.sampling));
     const std::vector<Metric> metrics = metrics_to_report(incident.comparator, options.extra_metrics);
     const TransportMix transport = transport_mix(incident, tables, options);
     const DemandSampler sampler(incident.topology, incident.traffic);
@@ -278,46 +361,40 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
         });
     });
 
-    const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
-    SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
-    SideMetricTable side(scenarios.size(), std::vector<std::vector<std::pair<std::string, double>>>(sample_count));
-    SampleCensus census(scenarios.size());
-    arena.execute([&] {
-        run_samples(incident, transport, sampler, scenarios, metrics, counts, seed, options, table, side, census);
-    });
+    SamplingRun run{incident, transport, sampler, scenarios, metrics, plan, seed, options,
+                    SampleValues(scenarios.size()), SideMetricTable(scenarios.size()), SampleCensus(scenarios.size())};
+    Standing standing;
+    arena.execute([&] { standing = sample_in_rounds(run, incident.comparator, spec.confidence, started); });
 
     Ranking result;
     result.incident = incident.name;
-    result.healthy = summarise(table[0], metrics, spec.confidence);
-    std::vector<MetricEstimates> estimates;
-    std::vector<char> eligible;
-    for (std::size_t s = 1; s < scenarios.size(); ++s) {
-        estimates.push_back(scenarios[s].connected ? summarise(table[s], metrics, spec.confidence) : MetricEstimates{});
-        eligible.push_back(scenarios[s].connected);
-    }
-    const std::vector<std::size_t> order = order_candidates(incident.comparator, estimates, result.healthy, eligible);
-    for (std::size_t position = 0; position < order.size(); ++position) {
-        const std::size_t c = order[position];
+    result.healthy = standing.healthy;
+    for (std::size_t position = 0; position < standing.order.size(); ++position) {
+        const std::size_t c = standing.order[position];
         const Scenario& scenario = scenarios[c + 1];
         CandidateResult entry;
         entry.candidate = scenario.name;
         entry.rank = static_cast<int>(position) + 1;
         entry.connected = scenario.connected;
         entry.reason = scenario.reason;
-        entry.metrics = estimates[c];
-        const std::size_t measured = census.measured[c + 1].load();
-        entry.side_metrics = mean_side_metrics(side[c + 1]);
-        entry.censored_fraction = measured ? static_cast<double>(census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
+        entry.metrics = standing.estimates[c];
+        const std::size_t measured = run.census.measured[c + 1].load();
+        entry.side_metrics = mean_side_metrics(run.side[c + 1]);
+        entry.censored_fraction = measured ? static_cast<double>(run.census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
         result.ranking.push_back(std::move(entry));
     }
-    result.traffic_samples = counts.traffic;
-    result.routing_samples = counts.routing;
-    result.dkw_samples = dkw;
-    result.dkw_epsilon = dkw_epsilon(spec.confidence, counts.traffic * counts.routing);
+    const int samples = static_cast<int>(run.table[0].size());
+    result.traffic_samples = samples / plan.routing;
+    result.routing_samples = plan.routing;
+    result.dkw_samples = plan.dkw;
+    result.dkw_epsilon = dkw_epsilon(spec.confidence, samples);
     result.confidence = spec.confidence;
     result.seed = seed;
     result.tables = transport.describe();
     result.version = SWARM_VERSION;
+    result.decision = std::move(standing.decision);
+    result.decision.sampling = plan.mode == SamplingMode::Adaptive ? "adaptive" : "dkw";
+    result.warnings = incident.warnings;
     result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
 }

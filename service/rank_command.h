@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "swarm/rank.h"
+
 namespace swarm::cli {
 
 struct RankArguments {
@@ -20,10 +22,15 @@ struct RankArguments {
     std::string out_dir;  ///< batch: write <stem>.json / <stem>.txt here
     int jobs = 1;         ///< batch: files ranked at the same time
     std::string report;   ///< write the HTML report here
+    std::optional<double> time_budget_s;  ///< wall seconds per ranking (RankOptions::time_budget_s)
+    std::string sampling;  ///< "adaptive", "dkw" or empty (the incident's)
     std::vector<std::string> strategies;  ///< baselines to ask instead of ranking ("all" = every one)
 };
 
 int run_rank(const RankArguments& args);
+
+/// The options every ranking of a `swarm rank` run shares (threads, seed, budget, sampling).
+void apply_rank_arguments(const RankArguments& args, RankOptions& options);
 
 /// Reads a whole file; throws std::runtime_error naming it.
 std::string read_text_file(const std::string& path);

@@ -147,6 +147,7 @@ std::optional<JobView> RankingJobs::get(const std::string& id) const {
         view.progress = 1.0;
     } else if (view.record.status == JobStatus::Running) {
         view.progress = pool_->progress(id).value_or(0.0);
+        view.samples_done = pool_->samples_done(id).value_or(0);
     }
     return view;
 }
@@ -250,25 +251,24 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
 
     const auto started = std::chrono::steady_clock::now();
     const auto limit_at = started + config_.job_time_limit;
-    const auto deadline_at = job->deadline_ms
-                                 ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms)
-                                 : std::chrono::steady_clock::time_point::max();
     std::atomic<std::uint64_t> samples{0};
     RankOptions options;
     options.threads = config_.threads_per_job;
     options.seed = job->seed;
     options.cancel = &control.cancel;
     options.table_sets = table_sets_.loader();
-    options.progress = [&](double fraction) {
+    // The deadline is the ranking's time budget: it returns the best ranking so far, with its
+    // decision, rather than nothing (the round under way when the deadline passes completes).
+    if (job->deadline_ms) options.time_budget_s = static_cast<double>(*job->deadline_ms - start_ms) / 1000.0;
+    options.report = [&](const RankProgress& progress) {
+        control.samples_done.store(progress.samples_done);
         double seen = control.progress.load();
-        while (fraction > seen && !control.progress.compare_exchange_weak(seen, fraction)) {
+        while (progress.fraction > seen && !control.progress.compare_exchange_weak(seen, progress.fraction)) {
         }
         ++samples;
         metrics_.add_samples(1);
-        // Deadlines take effect at sample boundaries, like cancellation.
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline_at) control.request_stop(StopReason::Deadline);
-        if (now >= limit_at) control.request_stop(StopReason::TimeLimit);
+        // The time limit takes effect at sample boundaries, like cancellation.
+        if (std::chrono::steady_clock::now() >= limit_at) control.request_stop(StopReason::TimeLimit);
     };
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

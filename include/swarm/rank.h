@@ -19,11 +19,29 @@ namespace swarm {
 
 struct TransportTables;
 
+/// Where a ranking stands, for progress displays (RankOptions::report).
+struct RankProgress {
+    double fraction = 0.0;    ///< of the work planned so far (through the current round)
+    int samples_done = 0;     ///< per candidate, in whole samples
+    int samples_planned = 0;  ///< per candidate, through the current round
+    int samples_max = 0;      ///< per candidate: the cap (adaptive) or the fixed count
+    int round = 0;
+};
+
 struct RankOptions {
     int threads = 0;                     ///< 0 = every core
     std::optional<std::uint64_t> seed;   ///< overrides the incident's estimator.seed
     /// Called with the fraction of (candidate x sample) work done, from worker threads.
     std::function<void(double)> progress;
+    /// Same moments as `progress`, with the sample counts (progress bars, job status).
+    std::function<void(const RankProgress&)> report;
+    /// Adaptive sampling: stop starting rounds once this much wall time has passed and return
+    /// the ranking of the rounds done, with its decision unsettled if it is (the first round
+    /// always runs). Wall time depends on the machine, so with a budget the number of samples,
+    /// and the result, can differ between runs; without one they do not.
+    std::optional<double> time_budget_s;
+    /// Overrides the incident's estimator.sampling ("adaptive" or "dkw").
+    std::optional<SamplingMode> sampling;
     /// When it becomes true, rank() stops early and throws RankCancelled.
     const std::atomic<bool>* cancel = nullptr;
     /// Metrics to estimate and report besides p1/avg throughput, p99 FCT and the comparator's
