@@ -15,134 +15,15 @@
 #include "estimator/decision.h"
 #include "estimator/demand.h"
 #include "estimator/dkw.h"
-#include "estimator/sample_plan.h"
 #include "estimator/epoch_simulator.h"
-#include "estimator/network_state.h"
-#include "estimator/routing.h"
+#include "estimator/sample_plan.h"
+#include "estimator/scenario.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
-#include "models/mitigation_model.h"
 
 namespace swarm {
 
 namespace {
-
-/// One network to evaluate: a candidate, or the healthy reference. Built once, shared
-/// read-only by every sample.
-struct Scenario {
-    std::string name;
-    std::unique_ptr<NetworkState> state;
-    std::unique_ptr<Routing> routing;
-    std::unique_ptr<DemandEditor> editor;
-    bool connected = true;
-    std::string reason;
-    // Mitigation models: the later phases' networks and the flow policies (models/).
-    std::vector<std::unique_ptr<NetworkState>> phase_states;
-    std::vector<std::unique_ptr<Routing>> phase_routings;
-    ScenarioModels models;
-};
-
-/// The partition check: every server that holds demand must reach every ToR it talks to.
-/// Returns why not, or an empty string.
-std::string partition(const NetworkState& state, const Routing& routing, const DemandSampler& sampler) {
-    const Topology& topo = state.topology();
-    const std::vector<char> without_demand = state.servers_without_demand();
-    const auto& tors = topo.tors();
-    std::vector<char> tor_active(tors.size(), 0);
-    for (std::size_t t = 0; t < tors.size(); ++t) {
-        for (std::int32_t s : topo.servers_of_tor(tors[t])) {
-            if (without_demand[static_cast<std::size_t>(s)]) continue;
-            tor_active[t] = 1;
-            if (!state.link_usable(topo.server_link(s)) || !state.node_usable(tors[t])) {
-                return "server " + topo.node(topo.servers()[static_cast<std::size_t>(s)]).name + " is cut off";
-            }
-        }
-    }
-    // Moved demand may land anywhere among the active ToRs, so with moves every pair counts.
-    const bool moves = !state.demand_moves().empty();
-    for (std::size_t i = 0; i < tors.size(); ++i) {
-        for (std::size_t j = 0; j < tors.size(); ++j) {
-            if (i == j || !tor_active[i] || !tor_active[j]) continue;
-            if (!moves && sampler.tor_probability(i, j) <= 0.0) continue;
-            if (routing.tors_connected(tors[i], tors[j])) continue;
-            return topo.node(tors[i]).name + " cannot reach " + topo.node(tors[j]).name;
-        }
-    }
-    return {};
-}
-
-void exclude(Scenario& scenario, std::string reason) {
-    if (!scenario.connected) return;  // the first reason is the one to fix first
-    scenario.connected = false;
-    scenario.reason = std::move(reason);
-}
-
-/// The models' timed edits as phases: each distinct start time gets its own network, the
-/// previous phase's plus the edits starting then (DESIGN.md extension point 4).
-void build_phases(Scenario& scenario, const std::vector<std::shared_ptr<const MitigationModel>>& models,
-                  const TransportMix& transport, const DemandSampler& sampler) {
-    std::vector<TimedEdit> edits;
-    for (const auto& model : models) {
-        for (TimedEdit& edit : model->timed_edits()) edits.push_back(std::move(edit));
-    }
-    std::stable_sort(edits.begin(), edits.end(),
-                     [](const TimedEdit& a, const TimedEdit& b) { return a.start_s < b.start_s; });
-    for (std::size_t i = 0; i < edits.size();) {
-        const double start = edits[i].start_s;
-        const NetworkState& previous = scenario.phase_states.empty() ? *scenario.state : *scenario.phase_states.back();
-        auto state = std::make_unique<NetworkState>(previous);
-        for (; i < edits.size() && edits[i].start_s == start; ++i) edits[i].edit(*state);
-        auto routing = std::make_unique<Routing>(*state, transport.mtu_bytes());
-        if (std::string why = partition(*state, *routing, sampler); !why.empty()) {
-            exclude(scenario, "from " + std::to_string(start) + " s (" + edits[i - 1].label + "): " + why);
-        }
-        scenario.models.phases.push_back({start, routing.get()});
-        scenario.phase_states.push_back(std::move(state));
-        scenario.phase_routings.push_back(std::move(routing));
-    }
-}
-
-/// Binds a candidate's mitigation models to its network: feasibility, phases, flow policies.
-void bind_models(Scenario& scenario, const Incident& incident, const std::vector<Action>& actions,
-                 const TransportMix& transport, const DemandSampler& sampler) {
-    std::vector<std::shared_ptr<const MitigationModel>> models;
-    for (const Action& action : actions) {
-        if (const auto* m = std::get_if<ModelAction>(&action)) models.push_back(m->model);
-    }
-    if (models.empty()) return;
-    for (const auto& model : models) {
-        if (auto why = model->infeasible(*scenario.state, incident)) exclude(scenario, model->type() + ": " + *why);
-    }
-    build_phases(scenario, models, transport, sampler);
-    const ModelContext context{incident, *scenario.state, *scenario.routing, transport, incident.estimator.epoch.value};
-    for (const auto& model : models) {
-        if (auto policy = model->flow_policy(context)) scenario.models.policies.push_back(std::move(policy));
-    }
-}
-
-Scenario build_scenario(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
-                        const std::string& name, const std::vector<Action>* actions, bool healthy,
-                        std::uint64_t seed) {
-    Scenario scenario;
-    scenario.name = name;
-    scenario.state = std::make_unique<NetworkState>(incident.topology);
-    NetworkState& state = *scenario.state;
-    for (const SetWcmp& w : incident.routing.wcmp) state.apply_wcmp(w);
-    if (!healthy) {
-        for (const Failure& f : incident.failures) state.apply(f);
-        for (const Action& a : incident.ongoing_mitigations) state.apply(a);
-        for (const Action& a : *actions) state.apply(a);
-    }
-    if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
-    scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
-    scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
-                                                     derive_seed(seed, {kDemandEditStream}));
-    if (scenario.connected) {
-        if (std::string why = partition(state, *scenario.routing, sampler); !why.empty()) exclude(scenario, why);
-    }
-    if (!healthy) bind_models(scenario, incident, *actions, transport, sampler);
-    return scenario;
-}
 
 SimulationSettings settings_of(const Incident& incident) {
     const auto& e = incident.estimator;
@@ -180,9 +61,10 @@ struct SampleCensus {
     explicit SampleCensus(std::size_t scenarios) : censored(scenarios), measured(scenarios) {}
 };
 
-/// What every round shares, and where it writes: per-sample values go to [scenario][t * routing
-/// + r], so results are reduced in sample order whatever thread ran them.
-struct SamplingRun {
+/// What every round of one rank() call reads, and where it writes its results: per-sample
+/// values go to [scenario][t * routing + r], so results are reduced in sample order whatever
+/// thread ran them.
+struct SampleRun {
     const Incident& incident;
     const TransportMix& transport;
     const DemandSampler& sampler;
@@ -195,36 +77,47 @@ struct SamplingRun {
     SideMetricTable side;
     SampleCensus census;
     std::atomic<std::size_t> units_done{0};
+
+    SampleRun(const Incident& incident_, const TransportMix& transport_, const DemandSampler& sampler_,
+              const std::vector<Scenario>& scenarios_, const std::vector<Metric>& metrics_, const SamplePlan& plan_,
+              std::uint64_t seed_, const RankOptions& options_)
+        : incident(incident_), transport(transport_), sampler(sampler_), scenarios(scenarios_), metrics(metrics_),
+          plan(plan_), seed(seed_), options(options_), table(scenarios_.size()), side(scenarios_.size()),
+          census(scenarios_.size()) {}
 };
 
-/// Runs traffic samples [begin, end), each with plan.routing routing samples, for every scenario.
-void run_round(SamplingRun& run, int begin, int end, int round) {
+/// Traffic samples [begin, end), each with plan.routing routing samples, of every connected
+/// scenario, in parallel; grows and fills run.table, run.side and run.census. Throws
+/// RankCancelled if options.cancel was set.
+void run_round(SampleRun& run, int begin, int end, int round) {
+    const std::uint64_t seed = run.seed;
+    const RankOptions& options = run.options;
+    const std::vector<Scenario>& scenarios = run.scenarios;
     SimulationSettings settings = settings_of(run.incident);
-    settings.transport_mix_seed = derive_seed(run.seed, {kTransportMixStream});
-    settings.cancel = run.options.cancel;
+    settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
+    settings.cancel = options.cancel;
     const auto routing = static_cast<std::size_t>(run.plan.routing);
-    const std::size_t scenario_count = run.scenarios.size();
     const std::size_t samples_planned = static_cast<std::size_t>(end) * routing;
     for (auto& rows : run.table) rows.resize(samples_planned);
     for (auto& rows : run.side) rows.resize(samples_planned);
+    const std::size_t planned = scenarios.size() * samples_planned;
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
-    const RankOptions& options = run.options;
     auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
 
     tbb::parallel_for(begin, end, [&](int t) {
         if (cancelled()) return;
         const auto tt = static_cast<std::uint64_t>(t);
-        const DemandSample demand = run.sampler.sample(derive_seed(run.seed, {kTrafficStream, tt}));
-        tbb::parallel_for(std::size_t{0}, scenario_count * routing, [&](std::size_t job) {
+        const DemandSample demand = run.sampler.sample(derive_seed(seed, {kTrafficStream, tt}));
+        tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
             if (cancelled()) return;
             const std::size_t s = job / routing;
             const std::size_t r = job % routing;
-            const Scenario& scenario = run.scenarios[s];
+            const Scenario& scenario = scenarios[s];
             if (scenario.connected) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.models);
-                simulator.run(demand, *scenario.editor, derive_seed(run.seed, {kRoutingStream, tt, r}),
-                              derive_seed(run.seed, {kTransportStream, tt, r}), outcomes);
+                EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.binding.models);
+                simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
+                              derive_seed(seed, {kTransportStream, tt, r}), outcomes);
                 run.census.censored[s] += outcomes.censored;
                 run.census.measured[s] += outcomes.long_throughput_bps.size();
                 const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
@@ -232,11 +125,10 @@ void run_round(SamplingRun& run, int begin, int end, int round) {
                 run.side[s][sample] = outcomes.side_metrics;
             }
             const std::size_t units = ++run.units_done;
-            const std::size_t planned = scenario_count * samples_planned;
             const double fraction = static_cast<double>(units) / static_cast<double>(planned);
             if (options.progress) options.progress(fraction);
             if (options.report) {
-                options.report({fraction, static_cast<int>(units / scenario_count), static_cast<int>(samples_planned),
+                options.report({fraction, static_cast<int>(units / scenarios.size()), static_cast<int>(samples_planned),
                                 run.plan.max_samples(), round});
             }
         });
@@ -273,6 +165,18 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const
     return estimates;
 }
 
+/// Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
+/// own (routing compilation is ~0.1 s per scenario at 16K servers), so in parallel.
+std::vector<Scenario> build_scenarios(const Incident& incident, const TransportMix& transport,
+                                      const DemandSampler& sampler, std::uint64_t seed) {
+    std::vector<Scenario> scenarios(incident.candidates.size() + 1);
+    tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+        const Candidate* candidate = s == 0 ? nullptr : &incident.candidates[s - 1];
+        scenarios[s] = build_scenario(incident, transport, sampler, candidate, seed);
+    });
+    return scenarios;
+}
+
 /// The ranking of the samples run so far, and whether its pick is settled.
 struct Standing {
     MetricEstimates healthy;
@@ -282,7 +186,8 @@ struct Standing {
     Decision decision;
 };
 
-Standing standing_of(const SamplingRun& run, const ComparatorSpec& comparator, double confidence) {
+Standing standing_of(const SampleRun& run, double confidence) {
+    const ComparatorSpec& comparator = run.incident.comparator;
     Standing standing;
     standing.healthy = summarise(run.table[0], run.metrics, confidence);
     std::vector<std::string> names;
@@ -299,9 +204,9 @@ Standing standing_of(const SamplingRun& run, const ComparatorSpec& comparator, d
 }
 
 /// Rounds of samples until the plan says stop: the decision is settled (adaptive), every planned
-/// sample is done, or the next round would overrun the time budget. Returns the last standing.
-Standing sample_in_rounds(SamplingRun& run, const ComparatorSpec& comparator, double confidence,
-                          std::chrono::steady_clock::time_point started) {
+/// sample is done, or the next round would overrun the time budget (docs/model.md, "Sample
+/// counts"). Returns the last standing.
+Standing sample_in_rounds(SampleRun& run, double confidence, std::chrono::steady_clock::time_point started) {
     using clock = std::chrono::steady_clock;
     const SamplePlan& plan = run.plan;
     Standing standing;
@@ -313,7 +218,7 @@ Standing sample_in_rounds(SamplingRun& run, const ComparatorSpec& comparator, do
         const double round_s = std::chrono::duration<double>(clock::now() - round_started).count();
         const int added = end - done;
         done = end;
-        standing = standing_of(run, comparator, confidence);
+        standing = standing_of(run, confidence);
         Decision& decision = standing.decision;
         decision.rounds = round;
         if (plan.mode == SamplingMode::Adaptive && decision.settled) {
@@ -335,43 +240,13 @@ Standing sample_in_rounds(SamplingRun& run, const ComparatorSpec& comparator, do
     }
 }
 
-}  // namespace
-
-Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
-    const auto started = std::chrono::steady_clock::now();
-    const EstimatorSpec& spec = incident.estimator;
-    const std::uint64_t seed = options.seed.value_or(spec.seed);
-    const SamplePlan plan = make_sample_plan(spec, options.sampling.value_or(spec.sampling));
-    const std::vector<Metric> metrics = metrics_to_report(incident.comparator, options.extra_metrics);
-    const TransportMix transport = transport_mix(incident, tables, options);
-    const DemandSampler sampler(incident.topology, incident.traffic);
-
-    // Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
-    // own (routing compilation is ~0.1 s per scenario at 16K servers), so in parallel.
-    tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
-    std::vector<Scenario> scenarios(incident.candidates.size() + 1);
-    arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
-            if (s == 0) {
-                scenarios[0] = build_scenario(incident, transport, sampler, "healthy", nullptr, true, seed);
-            } else {
-                const Candidate& c = incident.candidates[s - 1];
-                scenarios[s] = build_scenario(incident, transport, sampler, c.name, &c.actions, false, seed);
-            }
-        });
-    });
-
-    SamplingRun run{incident, transport, sampler, scenarios, metrics, plan, seed, options,
-                    SampleValues(scenarios.size()), SideMetricTable(scenarios.size()), SampleCensus(scenarios.size())};
-    Standing standing;
-    arena.execute([&] { standing = sample_in_rounds(run, incident.comparator, spec.confidence, started); });
-
-    Ranking result;
-    result.incident = incident.name;
+/// The candidates in the comparator's order, with their estimates, side metrics and the
+/// reason any of them is not ranked.
+void order_results(const SampleRun& run, const Standing& standing, Ranking& result) {
     result.healthy = standing.healthy;
     for (std::size_t position = 0; position < standing.order.size(); ++position) {
         const std::size_t c = standing.order[position];
-        const Scenario& scenario = scenarios[c + 1];
+        const Scenario& scenario = run.scenarios[c + 1];
         CandidateResult entry;
         entry.candidate = scenario.name;
         entry.rank = static_cast<int>(position) + 1;
@@ -383,6 +258,29 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
         entry.censored_fraction = measured ? static_cast<double>(run.census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
         result.ranking.push_back(std::move(entry));
     }
+}
+
+}  // namespace
+
+Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    const EstimatorSpec& spec = incident.estimator;
+    const std::uint64_t seed = options.seed.value_or(spec.seed);
+    const SamplePlan plan = make_sample_plan(spec, options.sampling.value_or(spec.sampling));
+    const std::vector<Metric> metrics = metrics_to_report(incident.comparator, options.extra_metrics);
+    const TransportMix transport = transport_mix(incident, tables, options);
+    const DemandSampler sampler(incident.topology, incident.traffic);
+
+    tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+    std::vector<Scenario> scenarios;
+    arena.execute([&] { scenarios = build_scenarios(incident, transport, sampler, seed); });
+    SampleRun run(incident, transport, sampler, scenarios, metrics, plan, seed, options);
+    Standing standing;
+    arena.execute([&] { standing = sample_in_rounds(run, spec.confidence, started); });
+
+    Ranking result;
+    result.incident = incident.name;
+    order_results(run, standing, result);
     const int samples = static_cast<int>(run.table[0].size());
     result.traffic_samples = samples / plan.routing;
     result.routing_samples = plan.routing;

@@ -14,6 +14,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/progress_bar.h"
 #include "service/ranking_analysis.h"
 #include "service/ranking_table.h"
@@ -47,7 +48,7 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
     FileOutcome outcome;
     const auto start = std::chrono::steady_clock::now();
     try {
-        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir);
+        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir, builtin_models());
         outcome.incident = incident.name;
         TableSetCache table_sets(data_dir / "tables");
         RankOptions options;

@@ -10,6 +10,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/batch_rank.h"
 #include "service/data_paths.h"
 #include "service/progress_bar.h"
@@ -59,7 +60,7 @@ int run_single(const RankArguments& args, const std::string& path,
                const std::filesystem::path& data_dir) {
     Incident incident;
     try {
-        incident = read_incident_text(read_text_file(path), data_dir);
+        incident = read_incident_text(read_text_file(path), data_dir, builtin_models());
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;

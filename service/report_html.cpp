@@ -1,6 +1,6 @@
 #include "service/report_html.h"
 
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "estimator/helper/ranking_json.h"
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 #include "service/ranking_table.h"
 
 namespace swarm::service {

@@ -7,6 +7,7 @@
 
 #include "estimator/baselines/baseline_strategy.h"
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 #include "service/data_paths.h"
 
 namespace swarm::cli {
@@ -63,7 +64,7 @@ int run_strategies(const RankArguments& args) {
     int status = 0;
     for (const std::string& path : args.inputs) {
         try {
-            const Incident incident = read_incident_text(read_text_file(path), data_dir);
+            const Incident incident = read_incident_text(read_text_file(path), data_dir, builtin_models());
             const nlohmann::json picks = picks_json(incident, names);
             if (args.format == "json") {
                 std::cout << nlohmann::json{{"incident", incident.name}, {"strategies", picks}}.dump(2) << "\n";

@@ -22,7 +22,7 @@
 #include "estimator/helper/clos_builder.h"
 #include "estimator/helper/estimator_defaults.h"
 #include "estimator/helper/json_fields.h"
-#include "models/model_params.h"
+#include "estimator/mitigation/model_params.h"
 
 namespace swarm {
 namespace {
@@ -1067,7 +1067,8 @@ Incident read_incident(const nlohmann::json& document, const std::filesystem::pa
     }
 }
 
-Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir) {
+Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
+                            const ModelRegistry& models) {
     DuplicateKeyFinder finder;
     json document;
     try {
@@ -1081,7 +1082,7 @@ Incident read_incident_text(const std::string& text, const std::filesystem::path
     if (finder.duplicate()) {
         throw *finder.duplicate();
     }
-    return read_incident(document, data_dir);
+    return read_incident(document, data_dir, models);
 }
 
 }  // namespace swarm

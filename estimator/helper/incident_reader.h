@@ -9,18 +9,20 @@
 #include <nlohmann/json.hpp>
 
 #include "estimator/helper/json_fields.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 #include "swarm/incident.h"
 
 namespace swarm {
 
 /// Validates and converts. `data_dir` holds cdfs/ for named flow-size CDFs.
 /// Throws IncidentError on the first problem found.
-/// Candidate actions may name any model of `models` besides the classic actions.
+/// Candidate actions may name any model of `models` besides the classic actions (the shipped
+/// ones: models/builtin_models.h; the core names no model).
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
-                       const ModelRegistry& models = builtin_models());
+                       const ModelRegistry& models);
 
 /// Parses text first; malformed JSON gives an IncidentError at "$" with the parser's position.
-Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir);
+Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
+                            const ModelRegistry& models);
 
 }  // namespace swarm

@@ -6,6 +6,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/data_paths.h"
 #include "swarm/swarm.h"
 
@@ -24,7 +25,7 @@ std::filesystem::path data_dir() {
 
 Incident parse_incident(std::string_view json_text, const std::filesystem::path& data) {
     try {
-        return read_incident_text(std::string(json_text), data);
+        return read_incident_text(std::string(json_text), data, builtin_models());
     } catch (const IncidentError& e) {
         throw InvalidIncident(e.path(), e.what());
     }

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 #ifndef SWARM_SOURCE_DATA_DIR
 #error "SWARM_SOURCE_DATA_DIR must name the source data/ directory"
@@ -48,7 +49,7 @@ constexpr const char* kExample = R"({
 
 json example() { return json::parse(kExample); }
 
-Incident read(const json& doc) { return read_incident(doc, kDataDir); }
+Incident read(const json& doc) { return read_incident(doc, kDataDir, builtin_models()); }
 
 NodeId node(const Incident& incident, const std::string& name) {
     const auto id = incident.topology.find_node(name);
@@ -147,7 +148,7 @@ TEST(IncidentReader, ExampleComparatorAndEstimator) {
 }
 
 TEST(IncidentReader, TextAndDocumentAgree) {
-    const Incident from_text = read_incident_text(kExample, kDataDir);
+    const Incident from_text = read_incident_text(kExample, kDataDir, builtin_models());
     EXPECT_EQ(from_text.name, "scenario1-low-fcs");
     EXPECT_EQ(from_text.topology.node_count(), 48u);
 }
@@ -844,7 +845,7 @@ class BadIncidentText : public testing::TestWithParam<BadText> {};
 TEST_P(BadIncidentText, ReportsPathAndMessage) {
     const BadText& c = GetParam();
     try {
-        read_incident_text(c.text, kDataDir);
+        read_incident_text(c.text, kDataDir, builtin_models());
         FAIL() << "accepted: " << c.text;
     } catch (const IncidentError& e) {
         EXPECT_EQ(e.path(), c.path) << e.what();
@@ -882,7 +883,7 @@ INSTANTIATE_TEST_SUITE_P(Table, BadIncidentText, testing::ValuesIn(kBadTexts),
                          });
 
 TEST(IncidentReader, SameKeyInSiblingObjectsIsFine) {
-    EXPECT_NO_THROW(read_incident_text(kExample, kDataDir));
+    EXPECT_NO_THROW(read_incident_text(kExample, kDataDir, builtin_models()));
 }
 
 // ---- robustness: truncations and byte flips never crash, only IncidentError
@@ -901,7 +902,7 @@ TEST(IncidentReader, MangledTextOnlyEverThrowsIncidentError) {
             }
         }
         try {
-            read_incident_text(mangled, kDataDir);
+            read_incident_text(mangled, kDataDir, builtin_models());
         } catch (const IncidentError&) {
         } catch (const std::exception& e) {
             FAIL() << "non-IncidentError " << e.what() << " for: " << mangled;
