@@ -21,6 +21,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace {
@@ -39,7 +40,7 @@ int run_file(const std::string& path, const swarm::RankOptions& options) {
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
-    const swarm::Incident incident = swarm::read_incident_text(text.str(), SWARM_SOURCE_DATA_DIR);
+    const swarm::Incident incident = swarm::read_incident_text(text.str(), SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
     const swarm::TransportTables tables =
         swarm::TransportTables::load(std::string(SWARM_SOURCE_DATA_DIR) + "/tables/ns3-cubic");
     const double load_before = load_average();
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     if (files.empty()) files.push_back(std::string(SWARM_SOURCE_DATA_DIR) + "/../bench/incidents/clos16k.json");
     std::printf("%-10s %7s %3s %6s %6s %6s %8s %8s %8s %10s  decision\n", "incident", "servers", "cand", "ep ms",
                 "wu ms", "dur s", "wall s", "cpu s", "rss MB", "load");
+    std::fflush(stdout);  // or the child would print the buffered header again
     int status_all = 0;
     for (const std::string& file : files) {
         const pid_t child = fork();

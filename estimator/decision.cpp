@@ -141,7 +141,7 @@ Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& met
     decision.pick = names[pick];
     // Each one-sided bound at alpha / (others): a two-sided interval at 1 - 2 alpha / (others).
     const double others = static_cast<double>(std::max<std::size_t>(1, ranked.size() - 1));
-    const double level = 1.0 - 2.0 * (1.0 - confidence) / others;
+    const double level = std::max(0.0, 1.0 - 2.0 * (1.0 - confidence) / others);
     for (std::size_t k = 1; k < ranked.size(); ++k) {
         const std::size_t other = ranked[k];
         const bool settled = std::holds_alternative<PriorityComparatorSpec>(comparator)

@@ -16,6 +16,7 @@
 #include "estimator/demand.h"
 #include "estimator/dkw.h"
 #include "estimator/epoch_simulator.h"
+#include "estimator/helper/downscale.h"
 #include "estimator/sample_plan.h"
 #include "estimator/scenario.h"
 #include "estimator/transport_mix.h"
@@ -263,6 +264,15 @@ void order_results(const SampleRun& run, const Standing& standing, Ranking& resu
 }  // namespace
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+    if (const int k = options.downscale ? (*options.downscale == 0 ? auto_downscale(incident) : *options.downscale) : 1;
+        k > 1) {
+        RankOptions full = options;
+        full.downscale.reset();
+        Ranking ranking = rank(downscaled(incident, k), tables, full);
+        upscale(ranking, k);
+        ranking.downscale = k;
+        return ranking;
+    }
     const auto started = std::chrono::steady_clock::now();
     const EstimatorSpec& spec = incident.estimator;
     const std::uint64_t seed = options.seed.value_or(spec.seed);

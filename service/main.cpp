@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
                      "adaptive: rounds of samples until the pick is settled (default); dkw: the "
                      "paper's fixed DKW sample count (overrides the incident's estimator.sampling)")
         ->check(CLI::IsMember({"adaptive", "dkw"}));
+    rank->add_option("--downscale", rank_args.downscale,
+                     "Traffic down-scaling (SWARM §3.4): simulate one of K sub-networks of capacity "
+                     "C/K with 1/K of the flows; 'auto' picks K from the incident's warm-up and "
+                     "window (docs/model.md); default: the full network")
+        ->check(CLI::IsMember({"auto"}) | CLI::Range(1, 1024));
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");

@@ -115,6 +115,8 @@ void apply_rank_arguments(const RankArguments& args, RankOptions& options) {
     options.time_budget_s = args.time_budget_s;
     if (args.sampling == "adaptive") options.sampling = SamplingMode::Adaptive;
     if (args.sampling == "dkw") options.sampling = SamplingMode::Dkw;
+    if (args.downscale == "auto") options.downscale = 0;
+    if (!args.downscale.empty() && args.downscale != "auto") options.downscale = std::stoi(args.downscale);
 }
 
 int run_rank(const RankArguments& args) {

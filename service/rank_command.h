@@ -24,6 +24,7 @@ struct RankArguments {
     std::string report;   ///< write the HTML report here
     std::optional<double> time_budget_s;  ///< wall seconds per ranking (RankOptions::time_budget_s)
     std::string sampling;  ///< "adaptive", "dkw" or empty (the incident's)
+    std::string downscale;  ///< "auto", a factor k >= 1, or empty (the full network)
     std::vector<std::string> strategies;  ///< baselines to ask instead of ranking ("all" = every one)
 };
 

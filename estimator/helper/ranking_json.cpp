@@ -74,7 +74,8 @@ nlohmann::json to_json(const Ranking& ranking) {
             {"swarm_version", ranking.version},
             {"elapsed_s", ranking.elapsed_s},
             {"decision", decision_json(ranking.decision)},
-            {"warnings", ranking.warnings}};
+            {"warnings", ranking.warnings},
+            {"downscale", ranking.downscale}};
 }
 
 }  // namespace swarm

@@ -42,6 +42,10 @@ struct RankOptions {
     std::optional<double> time_budget_s;
     /// Overrides the incident's estimator.sampling ("adaptive" or "dkw").
     std::optional<SamplingMode> sampling;
+    /// Traffic down-scaling (SWARM §3.4, estimator/helper/downscale.h): simulate one of k
+    /// sub-networks of capacity C/k carrying 1/k of the flows; 0 = choose k (auto_downscale).
+    /// Unset or 1: the full network.
+    std::optional<int> downscale;
     /// When it becomes true, rank() stops early and throws RankCancelled.
     const std::atomic<bool>* cancel = nullptr;
     /// Metrics to estimate and report besides p1/avg throughput, p99 FCT and the comparator's

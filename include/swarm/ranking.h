@@ -75,6 +75,7 @@ struct Ranking {
     double elapsed_s = 0.0;
     Decision decision;
     std::vector<std::string> warnings;  ///< the incident's (Incident::warnings)
+    int downscale = 1;  ///< traffic down-scaling factor k (1: the full network was simulated)
 };
 
 }  // namespace swarm

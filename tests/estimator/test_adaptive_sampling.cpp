@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/sample_plan.h"
 #include "estimator/transport_tables.h"
@@ -42,7 +43,7 @@ nlohmann::json clear_incident() {
 }
 
 Ranking rank_with(const nlohmann::json& doc, RankOptions options = {}) {
-    return rank(read_incident(doc, kData), tables(), options);
+    return rank(read_incident(doc, kData, builtin_models()), tables(), options);
 }
 
 TEST(SamplePlan, RoundsGrowByHalfAndStopAtTheCap) {
@@ -153,12 +154,12 @@ TEST(AdaptiveSampling, ProgressCountsSamplesPerCandidate) {
 TEST(AdaptiveSampling, ExplicitCountsMeanDkwAndContradictingThemIsAnError) {
     nlohmann::json doc = clear_incident();
     doc["estimator"]["traffic_samples"] = 2;
-    EXPECT_EQ(read_incident(doc, kData).estimator.sampling, SamplingMode::Dkw);
+    EXPECT_EQ(read_incident(doc, kData, builtin_models()).estimator.sampling, SamplingMode::Dkw);
     doc["estimator"]["sampling"] = "adaptive";
-    EXPECT_THROW(read_incident(doc, kData), IncidentError);
+    EXPECT_THROW(read_incident(doc, kData, builtin_models()), IncidentError);
     doc["estimator"].erase("traffic_samples");
     doc["estimator"]["sampling"] = "sometimes";
-    EXPECT_THROW(read_incident(doc, kData), IncidentError);
+    EXPECT_THROW(read_incident(doc, kData, builtin_models()), IncidentError);
 }
 
 }  // namespace

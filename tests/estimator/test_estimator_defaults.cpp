@@ -9,6 +9,7 @@
 #include "estimator/flow_size_cdf_library.h"
 #include "estimator/helper/estimator_defaults.h"
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 namespace swarm {
 namespace {
@@ -36,7 +37,7 @@ json incident_at(double gbps) {
             {"candidates", json::array({{{"name", "no-action"}, {"actions", json::array()}}})}};
 }
 
-Incident read(const json& doc) { return read_incident(doc, SWARM_SOURCE_DATA_DIR); }
+Incident read(const json& doc) { return read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()); }
 
 TEST(EstimatorDefaults, EpochIsANiceValueBelowHalfTheMeanLongFlowTime) {
     // Web-search long flows average 3.94 MB: 3.15 ms at 10 Gb/s, 31.5 ms at 1, 0.315 ms at 100.
