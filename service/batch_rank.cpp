@@ -1,4 +1,6 @@
 #include "service/batch_rank.h"
+#include "service/incident_input.h"
+#include "service/ranking_csv.h"
 
 #include "estimator/helper/table_set_cache.h"
 
@@ -47,7 +49,7 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
     FileOutcome outcome;
     const auto start = std::chrono::steady_clock::now();
     try {
-        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir);
+        const Incident incident = read_incident_file(file.string(), data_dir);
         outcome.incident = incident.name;
         TableSetCache table_sets(data_dir / "tables");
         RankOptions options;
@@ -66,8 +68,7 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
         const nlohmann::json json = to_json(analysis.ranking);
         if (!analysis.ranking.ranking.empty())
             outcome.best = analysis.ranking.ranking.front().candidate;
-        outcome.output = args.format == "json" ? json.dump(args.out_dir.empty() ? -1 : 2) + "\n"
-                                               : render_table(analysis.ranking);
+        outcome.output = render_ranking(analysis.ranking, args.format, !args.out_dir.empty());
         if (!args.report.empty()) {
             outcome.report =
                 service::ReportEntry{file.filename().string(), incident, json, analysis.curves};
@@ -119,7 +120,9 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
     std::vector<std::filesystem::path> files;
     for (const std::string& input : inputs) {
         const std::filesystem::path path(input);
-        if (std::filesystem::is_directory(path)) {
+        if (input == "-") {
+            files.push_back(path);  // stdin, read once by read_incident_file
+        } else if (std::filesystem::is_directory(path)) {
             std::vector<std::filesystem::path> found;
             for (const auto& entry : std::filesystem::directory_iterator(path)) {
                 if (entry.is_regular_file() && entry.path().extension() == ".json")
@@ -157,10 +160,18 @@ int run_batch(const RankArguments& args, const std::vector<std::filesystem::path
 
     bool all_ok = true;
     std::set<std::string> used_stems;
+    bool csv_header_written = false;
     for (std::size_t i = 0; i < files.size(); ++i) {
         FileOutcome& o = outcomes[i];
         if (!o.error.empty()) {
             all_ok = false;
+            continue;
+        }
+        if (args.out_dir.empty() && args.format == "csv") {
+            // One table on stdout: the header once, then every incident's rows.
+            if (!csv_header_written) std::cout << csv_header();
+            csv_header_written = true;
+            std::cout << o.output.substr(csv_header().size());
             continue;
         }
         if (args.out_dir.empty()) {
@@ -171,7 +182,7 @@ int run_batch(const RankArguments& args, const std::vector<std::filesystem::path
         }
         const std::filesystem::path target =
             std::filesystem::path(args.out_dir) /
-            (stem_for(files[i], used_stems) + (args.format == "json" ? ".json" : ".txt"));
+            (stem_for(files[i], used_stems) + format_extension(args.format));
         std::ofstream out(target, std::ios::binary);
         out << o.output;
         if (!out) {

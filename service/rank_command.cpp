@@ -12,6 +12,8 @@
 #include "estimator/transport_tables.h"
 #include "service/batch_rank.h"
 #include "service/data_paths.h"
+#include "service/incident_input.h"
+#include "service/ranking_csv.h"
 #include "service/ranking_analysis.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
@@ -19,21 +21,11 @@
 
 namespace swarm::cli {
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 namespace {
 
 std::optional<TransportTables> load_tables(const RankArguments& args,
                                            const std::filesystem::path& data_dir) {
-    const std::filesystem::path table_dir = args.tables.empty()
-                                                ? data_dir / "tables" / kDefaultTableSet
-                                                : std::filesystem::path(args.tables);
+    const std::filesystem::path table_dir = resolve_tables_dir(args.tables, data_dir);
     try {
         return TransportTables::load(table_dir);
     } catch (const std::exception& e) {
@@ -58,7 +50,7 @@ int run_single(const RankArguments& args, const std::string& path,
                const std::filesystem::path& data_dir) {
     Incident incident;
     try {
-        incident = read_incident_text(read_text_file(path), data_dir);
+        incident = read_incident_file(path, data_dir);
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;
@@ -80,11 +72,7 @@ int run_single(const RankArguments& args, const std::string& path,
             ranking = std::move(analysis.ranking);
             curves = std::move(analysis.curves);
         }
-        if (args.format == "json") {
-            std::cout << to_json(ranking).dump(2) << "\n";
-        } else {
-            std::cout << render_table(ranking);
-        }
+        std::cout << render_ranking(ranking, args.format, true);
         if (!args.report.empty()) {
             const std::string html = service::render_report_html(
                 {service::ReportEntry{std::filesystem::path(path).filename().string(), incident,

@@ -25,7 +25,4 @@ struct RankArguments {
 
 int run_rank(const RankArguments& args);
 
-/// Reads a whole file; throws std::runtime_error naming it.
-std::string read_text_file(const std::string& path);
-
 }  // namespace swarm::cli

@@ -16,8 +16,7 @@ int run_serve(ServeArguments args) {
     service::ServeConfig& config = args.config;
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
     config.jobs.data_dir = data_dir;
-    config.tables_dir = args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
-                                            : std::filesystem::path(args.tables);
+    config.tables_dir = resolve_tables_dir(args.tables, data_dir);
     config.jobs.job_time_limit = std::chrono::seconds(args.job_time_limit_s);
     try {
         config.http.token = service::load_api_token(args.token_file);

@@ -21,6 +21,7 @@
 #include "estimator/flow_size_cdf_library.h"
 #include "estimator/helper/clos_builder.h"
 #include "estimator/helper/json_fields.h"
+#include "estimator/helper/topology_import/topology_import.h"
 #include "models/model_params.h"
 
 namespace swarm {
@@ -174,10 +175,7 @@ void add_explicit_links(const json& links, const std::string& path, const json& 
             fail(ends_at, "a link needs two different nodes, got " + in_quotes(topo.node(a).name) +
                               " twice");
         }
-        if (topo.find_link(a, b)) {
-            fail(ends_at, "duplicate link between " + in_quotes(topo.node(a).name) + " and " +
-                              in_quotes(topo.node(b).name));
-        }
+        // A pair listed again is a parallel link (a LAG member), its own failure target.
         const double gbps = link_field(l, at, "gbps", topology, "link_gbps", link_gbps);
         const double delay = link_field(l, at, "delay_us", topology, "link_delay_us", link_delay);
         topo.add_link(a, b, BitsPerSec::from_gbps(gbps), Seconds::from_us(delay));
@@ -346,12 +344,29 @@ double number_at(const json& j, const std::string& path, std::string_view key, c
     return number_in(required_field(j, path, key), child(path, key), range);
 }
 
+/// `direction`: "both" (default), "forward" (from link[0] to link[1] as the failure names them)
+/// or "reverse"; a one-direction loss is the drop on the channel leaving that end.
+std::optional<NodeId> loss_direction(const json& j, const std::string& path, const Topology& topo, LinkId link) {
+    const json* direction = optional_field(j, "direction");
+    if (direction == nullptr) return std::nullopt;
+    const std::string& d = as_string(*direction, child(path, "direction"));
+    if (d == "both") return std::nullopt;
+    if (d != "forward" && d != "reverse") {
+        fail(child(path, "direction"), "must be \"both\", \"forward\" or \"reverse\", got " + in_quotes(d));
+    }
+    const NodeId first = node_ref(j.at("link")[0], item(child(path, "link"), 0), topo);
+    const Link& ends = topo.link(link);
+    const NodeId second = first == ends.a ? ends.b : ends.a;
+    return d == "forward" ? first : second;
+}
+
 const KindTable<Failure>& failure_kinds() {
     static const KindTable<Failure> table{
         {"link_loss",
-         {{"link", "drop_rate"},
+         {{"link", "drop_rate", "direction"},
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
-              return LinkLoss{link_at(j, p, t), number_at(j, p, "drop_rate", kProbability)};
+              const LinkId link = link_at(j, p, t);
+              return LinkLoss{link, number_at(j, p, "drop_rate", kProbability), loss_direction(j, p, t, link)};
           }}},
         {"link_down",
          {{"link"},
@@ -1037,9 +1052,9 @@ class DuplicateKeyFinder {
 }  // namespace
 
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
-                       const ModelRegistry& models) {
+                       const ModelRegistry& models, const std::filesystem::path& base_dir) {
     try {
-        return read_document(document, data_dir, models);
+        return read_document(resolve_topology_import(document, base_dir), data_dir, models);
     } catch (const IncidentError&) {
         throw;
     } catch (const std::exception& e) {
@@ -1048,7 +1063,8 @@ Incident read_incident(const nlohmann::json& document, const std::filesystem::pa
     }
 }
 
-Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir) {
+Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
+                            const std::filesystem::path& base_dir) {
     DuplicateKeyFinder finder;
     json document;
     try {
@@ -1062,7 +1078,7 @@ Incident read_incident_text(const std::string& text, const std::filesystem::path
     if (finder.duplicate()) {
         throw *finder.duplicate();
     }
-    return read_incident(document, data_dir);
+    return read_incident(document, data_dir, builtin_models(), base_dir);
 }
 
 }  // namespace swarm

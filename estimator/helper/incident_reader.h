@@ -17,10 +17,14 @@ namespace swarm {
 /// Validates and converts. `data_dir` holds cdfs/ for named flow-size CDFs.
 /// Throws IncidentError on the first problem found.
 /// Candidate actions may name any model of `models` besides the classic actions.
+/// An imported topology's relative `file` resolves against `base_dir` (the incident file's
+/// directory); with an empty `base_dir`, `file` is refused (topology_import/topology_import.h).
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
-                       const ModelRegistry& models = builtin_models());
+                       const ModelRegistry& models = builtin_models(),
+                       const std::filesystem::path& base_dir = {});
 
 /// Parses text first; malformed JSON gives an IncidentError at "$" with the parser's position.
-Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir);
+Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
+                            const std::filesystem::path& base_dir = {});
 
 }  // namespace swarm

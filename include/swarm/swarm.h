@@ -46,9 +46,11 @@ class InvalidIncident : public std::runtime_error {
 std::filesystem::path data_dir();
 
 /// Parses and validates incident JSON (docs/incident-format.md). Named flow-size CDFs are
-/// looked up in `data/cdfs/`. Throws InvalidIncident.
+/// looked up in `data/cdfs/`. An imported topology must be inline (no file is read).
+/// Throws InvalidIncident.
 Incident parse_incident(std::string_view json_text, const std::filesystem::path& data = data_dir());
-/// The same from a file; an unreadable file throws std::runtime_error.
+/// The same from a file; an imported topology's relative `file` is looked up next to it. An
+/// unreadable file throws std::runtime_error.
 Incident load_incident(const std::filesystem::path& file,
                        const std::filesystem::path& data = data_dir());
 
@@ -71,7 +73,8 @@ class TableSet {
 };
 
 /// Ranks the incident's candidates (see swarm/rank.h for the options: threads, seed override,
-/// progress callback, cancel token -> RankCancelled).
+/// progress callback, cancel token -> RankCancelled). When the incident has a `transport`
+/// section and options.table_sets is empty, its table sets load from data_dir()/tables.
 Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions& options = {});
 
 /// The ranking as the CLI's JSON contract (`swarm rank --format json`, docs/api.md).

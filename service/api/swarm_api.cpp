@@ -5,6 +5,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "service/data_paths.h"
 #include "swarm/swarm.h"
@@ -22,12 +23,20 @@ std::filesystem::path data_dir() {
     return SWARM_API_SOURCE_DATA_DIR;
 }
 
-Incident parse_incident(std::string_view json_text, const std::filesystem::path& data) {
+namespace {
+
+Incident parse(std::string_view json_text, const std::filesystem::path& data, const std::filesystem::path& base) {
     try {
-        return read_incident_text(std::string(json_text), data);
+        return read_incident_text(std::string(json_text), data, base);
     } catch (const IncidentError& e) {
         throw InvalidIncident(e.path(), e.what());
     }
+}
+
+}  // namespace
+
+Incident parse_incident(std::string_view json_text, const std::filesystem::path& data) {
+    return parse(json_text, data, {});
 }
 
 Incident load_incident(const std::filesystem::path& file, const std::filesystem::path& data) {
@@ -35,7 +44,8 @@ Incident load_incident(const std::filesystem::path& file, const std::filesystem:
     if (!in) throw std::runtime_error("cannot read " + file.string());
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_incident(text.str(), data);
+    // An imported topology's relative file is next to the incident.
+    return parse(text.str(), data, std::filesystem::absolute(file).parent_path());
 }
 
 TableSet TableSet::load(const std::filesystem::path& dir) {
@@ -47,7 +57,13 @@ TableSet TableSet::load_default() { return load(data_dir() / "tables" / cli::kDe
 const std::string& TableSet::name() const { return tables_->name; }
 
 Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions& options) {
-    return rank(incident, tables.tables(), options);
+    if (options.table_sets || incident.transport.mix.empty()) return rank(incident, tables.tables(), options);
+    // An incident with a `transport` section names table sets: the caller gave no loader, so
+    // they come from this installation's data (one cache per call; sets load in milliseconds).
+    TableSetCache sets(data_dir() / "tables");
+    RankOptions with_sets = options;
+    with_sets.table_sets = sets.loader();
+    return rank(incident, tables.tables(), with_sets);
 }
 
 std::string to_json_string(const Ranking& ranking, int indent) {
