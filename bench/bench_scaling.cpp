@@ -29,6 +29,7 @@
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace {
@@ -140,7 +141,7 @@ SampleBreakdown time_one_sample(const swarm::Incident& incident, const swarm::Tr
 int run_configuration(const Size& size, int threads) {
     const swarm::TransportTables tables =
         swarm::TransportTables::load(std::string(SWARM_SOURCE_DATA_DIR) + "/tables/analytic-reno");
-    const swarm::Incident incident = swarm::read_incident(scenario1(size), SWARM_SOURCE_DATA_DIR);
+    const swarm::Incident incident = swarm::read_incident(scenario1(size), SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
 
     rusage before{};
     getrusage(RUSAGE_SELF, &before);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "estimator/demand.h"
-#include "estimator/flow_policy.h"
+#include "estimator/mitigation/flow_policy.h"
 #include "estimator/max_min_fair.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"

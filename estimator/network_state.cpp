@@ -1,6 +1,6 @@
 #include "estimator/network_state.h"
 
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 
 #include <algorithm>
 #include <type_traits>

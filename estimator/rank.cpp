@@ -15,132 +15,13 @@
 #include "estimator/demand.h"
 #include "estimator/dkw.h"
 #include "estimator/epoch_simulator.h"
-#include "estimator/network_state.h"
-#include "estimator/routing.h"
+#include "estimator/scenario.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
-#include "models/mitigation_model.h"
 
 namespace swarm {
 
 namespace {
-
-/// One network to evaluate: a candidate, or the healthy reference. Built once, shared
-/// read-only by every sample.
-struct Scenario {
-    std::string name;
-    std::unique_ptr<NetworkState> state;
-    std::unique_ptr<Routing> routing;
-    std::unique_ptr<DemandEditor> editor;
-    bool connected = true;
-    std::string reason;
-    // Mitigation models: the later phases' networks and the flow policies (models/).
-    std::vector<std::unique_ptr<NetworkState>> phase_states;
-    std::vector<std::unique_ptr<Routing>> phase_routings;
-    ScenarioModels models;
-};
-
-/// The partition check: every server that holds demand must reach every ToR it talks to.
-/// Returns why not, or an empty string.
-std::string partition(const NetworkState& state, const Routing& routing, const DemandSampler& sampler) {
-    const Topology& topo = state.topology();
-    const std::vector<char> without_demand = state.servers_without_demand();
-    const auto& tors = topo.tors();
-    std::vector<char> tor_active(tors.size(), 0);
-    for (std::size_t t = 0; t < tors.size(); ++t) {
-        for (std::int32_t s : topo.servers_of_tor(tors[t])) {
-            if (without_demand[static_cast<std::size_t>(s)]) continue;
-            tor_active[t] = 1;
-            if (!state.link_usable(topo.server_link(s)) || !state.node_usable(tors[t])) {
-                return "server " + topo.node(topo.servers()[static_cast<std::size_t>(s)]).name + " is cut off";
-            }
-        }
-    }
-    // Moved demand may land anywhere among the active ToRs, so with moves every pair counts.
-    const bool moves = !state.demand_moves().empty();
-    for (std::size_t i = 0; i < tors.size(); ++i) {
-        for (std::size_t j = 0; j < tors.size(); ++j) {
-            if (i == j || !tor_active[i] || !tor_active[j]) continue;
-            if (!moves && sampler.tor_probability(i, j) <= 0.0) continue;
-            if (routing.tors_connected(tors[i], tors[j])) continue;
-            return topo.node(tors[i]).name + " cannot reach " + topo.node(tors[j]).name;
-        }
-    }
-    return {};
-}
-
-void exclude(Scenario& scenario, std::string reason) {
-    if (!scenario.connected) return;  // the first reason is the one to fix first
-    scenario.connected = false;
-    scenario.reason = std::move(reason);
-}
-
-/// The models' timed edits as phases: each distinct start time gets its own network, the
-/// previous phase's plus the edits starting then (DESIGN.md extension point 4).
-void build_phases(Scenario& scenario, const std::vector<std::shared_ptr<const MitigationModel>>& models,
-                  const TransportMix& transport, const DemandSampler& sampler) {
-    std::vector<TimedEdit> edits;
-    for (const auto& model : models) {
-        for (TimedEdit& edit : model->timed_edits()) edits.push_back(std::move(edit));
-    }
-    std::stable_sort(edits.begin(), edits.end(),
-                     [](const TimedEdit& a, const TimedEdit& b) { return a.start_s < b.start_s; });
-    for (std::size_t i = 0; i < edits.size();) {
-        const double start = edits[i].start_s;
-        const NetworkState& previous = scenario.phase_states.empty() ? *scenario.state : *scenario.phase_states.back();
-        auto state = std::make_unique<NetworkState>(previous);
-        for (; i < edits.size() && edits[i].start_s == start; ++i) edits[i].edit(*state);
-        auto routing = std::make_unique<Routing>(*state, transport.mtu_bytes());
-        if (std::string why = partition(*state, *routing, sampler); !why.empty()) {
-            exclude(scenario, "from " + std::to_string(start) + " s (" + edits[i - 1].label + "): " + why);
-        }
-        scenario.models.phases.push_back({start, routing.get()});
-        scenario.phase_states.push_back(std::move(state));
-        scenario.phase_routings.push_back(std::move(routing));
-    }
-}
-
-/// Binds a candidate's mitigation models to its network: feasibility, phases, flow policies.
-void bind_models(Scenario& scenario, const Incident& incident, const std::vector<Action>& actions,
-                 const TransportMix& transport, const DemandSampler& sampler) {
-    std::vector<std::shared_ptr<const MitigationModel>> models;
-    for (const Action& action : actions) {
-        if (const auto* m = std::get_if<ModelAction>(&action)) models.push_back(m->model);
-    }
-    if (models.empty()) return;
-    for (const auto& model : models) {
-        if (auto why = model->infeasible(*scenario.state, incident)) exclude(scenario, model->type() + ": " + *why);
-    }
-    build_phases(scenario, models, transport, sampler);
-    const ModelContext context{incident, *scenario.state, *scenario.routing, transport, incident.estimator.epoch.value};
-    for (const auto& model : models) {
-        if (auto policy = model->flow_policy(context)) scenario.models.policies.push_back(std::move(policy));
-    }
-}
-
-Scenario build_scenario(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
-                        const std::string& name, const std::vector<Action>* actions, bool healthy,
-                        std::uint64_t seed) {
-    Scenario scenario;
-    scenario.name = name;
-    scenario.state = std::make_unique<NetworkState>(incident.topology);
-    NetworkState& state = *scenario.state;
-    for (const SetWcmp& w : incident.routing.wcmp) state.apply_wcmp(w);
-    if (!healthy) {
-        for (const Failure& f : incident.failures) state.apply(f);
-        for (const Action& a : incident.ongoing_mitigations) state.apply(a);
-        for (const Action& a : *actions) state.apply(a);
-    }
-    if (!state.finalize_demand_moves(scenario.reason)) scenario.connected = false;
-    scenario.routing = std::make_unique<Routing>(state, transport.mtu_bytes());
-    scenario.editor = std::make_unique<DemandEditor>(state.demand_moves(), incident.topology.servers().size(),
-                                                     derive_seed(seed, {kDemandEditStream}));
-    if (scenario.connected) {
-        if (std::string why = partition(state, *scenario.routing, sampler); !why.empty()) exclude(scenario, why);
-    }
-    if (!healthy) bind_models(scenario, incident, *actions, transport, sampler);
-    return scenario;
-}
 
 SimulationSettings settings_of(const Incident& incident) {
     const auto& e = incident.estimator;
@@ -181,22 +62,52 @@ struct SampleCensus {
     explicit SampleCensus(std::size_t scenarios) : censored(scenarios), measured(scenarios) {}
 };
 
-void run_samples(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
-                 const std::vector<Scenario>& scenarios, const std::vector<Metric>& metrics, SampleCounts counts,
-                 std::uint64_t seed, const RankOptions& options, SampleTable& table, SideMetricTable& side,
-                 SampleCensus& census) {
-    SimulationSettings settings = settings_of(incident);
+/// What every sample of one rank() call reads, and where it writes its results.
+struct SampleRun {
+    const Incident& incident;
+    const TransportMix& transport;
+    const DemandSampler& sampler;
+    const std::vector<Scenario>& scenarios;
+    const std::vector<Metric>& metrics;
+    SampleCounts counts;
+    std::uint64_t seed;
+    const RankOptions& options;
+    SampleTable table;
+    SideMetricTable side;
+    SampleCensus census;
+
+    SampleRun(const Incident& incident_, const TransportMix& transport_, const DemandSampler& sampler_,
+              const std::vector<Scenario>& scenarios_, const std::vector<Metric>& metrics_, SampleCounts counts_,
+              std::uint64_t seed_, const RankOptions& options_)
+        : incident(incident_), transport(transport_), sampler(sampler_), scenarios(scenarios_), metrics(metrics_),
+          counts(counts_), seed(seed_), options(options_),
+          table(scenarios_.size(), std::vector<std::vector<double>>(sample_count())),
+          side(scenarios_.size(), std::vector<std::vector<std::pair<std::string, double>>>(sample_count())),
+          census(scenarios_.size()) {}
+
+    std::size_t sample_count() const {
+        return static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
+    }
+};
+
+/// Every (traffic, routing) sample of every connected scenario, in parallel; fills run.table,
+/// run.side and run.census. Throws RankCancelled if options.cancel was set.
+void run_samples(SampleRun& run) {
+    const std::uint64_t seed = run.seed;
+    const RankOptions& options = run.options;
+    const std::vector<Scenario>& scenarios = run.scenarios;
+    SimulationSettings settings = settings_of(run.incident);
     settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
     settings.cancel = options.cancel;
-    const auto routing = static_cast<std::size_t>(counts.routing);
-    const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(counts.traffic);
+    const auto routing = static_cast<std::size_t>(run.counts.routing);
+    const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(run.counts.traffic);
     std::atomic<std::size_t> done{0};
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
     auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
 
-    tbb::parallel_for(0, counts.traffic, [&](int t) {
+    tbb::parallel_for(0, run.counts.traffic, [&](int t) {
         if (cancelled()) return;
-        const DemandSample demand = sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
+        const DemandSample demand = run.sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
         tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
             if (cancelled()) return;
             const std::size_t s = job / routing;
@@ -204,15 +115,15 @@ void run_samples(const Incident& incident, const TransportMix& transport, const 
             const Scenario& scenario = scenarios[s];
             if (scenario.connected) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, transport, settings, &scenario.models);
+                EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.binding.models);
                 const auto tt = static_cast<std::uint64_t>(t);
                 simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
                               derive_seed(seed, {kTransportStream, tt, r}), outcomes);
-                census.censored[s] += outcomes.censored;
-                census.measured[s] += outcomes.long_throughput_bps.size();
+                run.census.censored[s] += outcomes.censored;
+                run.census.measured[s] += outcomes.long_throughput_bps.size();
                 const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
-                table[s][sample] = sample_metrics(outcomes, metrics);
-                side[s][sample] = outcomes.side_metrics;
+                run.table[s][sample] = sample_metrics(outcomes, run.metrics);
+                run.side[s][sample] = outcomes.side_metrics;
             }
             const std::size_t finished = ++done;
             if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
@@ -250,6 +161,46 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const
     return estimates;
 }
 
+/// Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
+/// own (routing compilation is ~0.1 s per scenario at 16K servers), so in parallel.
+std::vector<Scenario> build_scenarios(const Incident& incident, const TransportMix& transport,
+                                      const DemandSampler& sampler, std::uint64_t seed) {
+    std::vector<Scenario> scenarios(incident.candidates.size() + 1);
+    tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
+        const Candidate* candidate = s == 0 ? nullptr : &incident.candidates[s - 1];
+        scenarios[s] = build_scenario(incident, transport, sampler, candidate, seed);
+    });
+    return scenarios;
+}
+
+/// The candidates in the comparator's order, with their estimates, side metrics and the
+/// reason any of them is not ranked.
+void order_results(const SampleRun& run, double confidence, Ranking& result) {
+    const std::vector<Scenario>& scenarios = run.scenarios;
+    result.healthy = summarise(run.table[0], run.metrics, confidence);
+    std::vector<MetricEstimates> estimates;
+    std::vector<char> eligible;
+    for (std::size_t s = 1; s < scenarios.size(); ++s) {
+        estimates.push_back(scenarios[s].connected ? summarise(run.table[s], run.metrics, confidence) : MetricEstimates{});
+        eligible.push_back(scenarios[s].connected);
+    }
+    const std::vector<std::size_t> order = order_candidates(run.incident.comparator, estimates, result.healthy, eligible);
+    for (std::size_t position = 0; position < order.size(); ++position) {
+        const std::size_t c = order[position];
+        const Scenario& scenario = scenarios[c + 1];
+        CandidateResult entry;
+        entry.candidate = scenario.name;
+        entry.rank = static_cast<int>(position) + 1;
+        entry.connected = scenario.connected;
+        entry.reason = scenario.reason;
+        entry.metrics = estimates[c];
+        const std::size_t measured = run.census.measured[c + 1].load();
+        entry.side_metrics = mean_side_metrics(run.side[c + 1]);
+        entry.censored_fraction = measured ? static_cast<double>(run.census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
+        result.ranking.push_back(std::move(entry));
+    }
+}
+
 }  // namespace
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
@@ -263,53 +214,15 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     const TransportMix transport = transport_mix(incident, tables, options);
     const DemandSampler sampler(incident.topology, incident.traffic);
 
-    // Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
-    // own (routing compilation is ~0.1 s per scenario at 16K servers), so in parallel.
     tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
-    std::vector<Scenario> scenarios(incident.candidates.size() + 1);
-    arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
-            if (s == 0) {
-                scenarios[0] = build_scenario(incident, transport, sampler, "healthy", nullptr, true, seed);
-            } else {
-                const Candidate& c = incident.candidates[s - 1];
-                scenarios[s] = build_scenario(incident, transport, sampler, c.name, &c.actions, false, seed);
-            }
-        });
-    });
-
-    const auto sample_count = static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
-    SampleTable table(scenarios.size(), std::vector<std::vector<double>>(sample_count));
-    SideMetricTable side(scenarios.size(), std::vector<std::vector<std::pair<std::string, double>>>(sample_count));
-    SampleCensus census(scenarios.size());
-    arena.execute([&] {
-        run_samples(incident, transport, sampler, scenarios, metrics, counts, seed, options, table, side, census);
-    });
+    std::vector<Scenario> scenarios;
+    arena.execute([&] { scenarios = build_scenarios(incident, transport, sampler, seed); });
+    SampleRun run(incident, transport, sampler, scenarios, metrics, counts, seed, options);
+    arena.execute([&] { run_samples(run); });
 
     Ranking result;
     result.incident = incident.name;
-    result.healthy = summarise(table[0], metrics, spec.confidence);
-    std::vector<MetricEstimates> estimates;
-    std::vector<char> eligible;
-    for (std::size_t s = 1; s < scenarios.size(); ++s) {
-        estimates.push_back(scenarios[s].connected ? summarise(table[s], metrics, spec.confidence) : MetricEstimates{});
-        eligible.push_back(scenarios[s].connected);
-    }
-    const std::vector<std::size_t> order = order_candidates(incident.comparator, estimates, result.healthy, eligible);
-    for (std::size_t position = 0; position < order.size(); ++position) {
-        const std::size_t c = order[position];
-        const Scenario& scenario = scenarios[c + 1];
-        CandidateResult entry;
-        entry.candidate = scenario.name;
-        entry.rank = static_cast<int>(position) + 1;
-        entry.connected = scenario.connected;
-        entry.reason = scenario.reason;
-        entry.metrics = estimates[c];
-        const std::size_t measured = census.measured[c + 1].load();
-        entry.side_metrics = mean_side_metrics(side[c + 1]);
-        entry.censored_fraction = measured ? static_cast<double>(census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
-        result.ranking.push_back(std::move(entry));
-    }
+    order_results(run, spec.confidence, result);
     result.traffic_samples = counts.traffic;
     result.routing_samples = counts.routing;
     result.dkw_samples = dkw;

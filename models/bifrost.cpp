@@ -11,7 +11,7 @@
 #include "estimator/transport_mix.h"
 #include "models/bifrost_spray.h"
 #include "models/host_list.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 #include "models/server_pair_key.h"
 
 namespace swarm {
@@ -274,7 +274,7 @@ std::string BifrostModel::describe(const Topology& topology) const {
     return text.str();
 }
 
-std::shared_ptr<const FlowPolicy> BifrostModel::flow_policy(const ModelContext& context) const {
+std::shared_ptr<const FlowPolicy> BifrostModel::do_flow_policy(const ModelContext& context) const {
     return std::make_shared<BifrostPolicy>(params_, context);
 }
 

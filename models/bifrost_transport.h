@@ -7,7 +7,7 @@
 // carries (DESIGN.md extension point 4).
 #pragma once
 
-#include "estimator/flow_policy.h"
+#include "estimator/mitigation/flow_policy.h"
 
 namespace swarm {
 

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 #include "swarm/incident.h"
 
 namespace swarm {

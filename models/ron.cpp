@@ -9,7 +9,7 @@
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "models/measurement_window.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 #include "models/probe_detection.h"
 #include "models/server_pair_key.h"
 #include "models/tcp_resume.h"
@@ -330,7 +330,7 @@ std::optional<std::vector<std::int32_t>> RonModel::governed_sources() const {
     return std::vector<std::int32_t>(sources.begin(), sources.end());
 }
 
-std::shared_ptr<const FlowPolicy> RonModel::flow_policy(const ModelContext& context) const {
+std::shared_ptr<const FlowPolicy> RonModel::do_flow_policy(const ModelContext& context) const {
     return std::make_shared<RonPolicy>(params_, context);
 }
 

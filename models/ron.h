@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/mitigation_model.h"
-#include "models/model_params.h"
+#include "estimator/mitigation/mitigation_model.h"
+#include "estimator/mitigation/model_params.h"
 
 namespace swarm {
 
@@ -42,13 +42,13 @@ public:
     explicit RonModel(RonParams params) : params_(std::move(params)) {}
     std::string type() const override { return "ron"; }
     std::string describe(const Topology& topology) const override;
-    std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;
     bool steers_flows() const override { return true; }
     /// The pairs' servers (both ends: each sends to the other).
     std::optional<std::vector<std::int32_t>> governed_sources() const override;
     const RonParams& params() const { return params_; }
 
 private:
+    std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     RonParams params_;
 };
 

@@ -9,7 +9,7 @@
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 
 namespace swarm {
 
@@ -201,7 +201,7 @@ std::vector<TimedEdit> RouterGrafting::timed_edits() const {
         {link_moved_s(), "router_grafting: link moved", [self = *this](NetworkState& state) { self.graft(state); }}};
 }
 
-std::shared_ptr<const FlowPolicy> RouterGrafting::flow_policy(const ModelContext& context) const {
+std::shared_ptr<const FlowPolicy> RouterGrafting::do_flow_policy(const ModelContext& context) const {
     const Topology& topo = context.state.topology();
     return std::make_shared<TunnelPolicy>(*this, context, topo.channel(moved_, p_.from));
 }

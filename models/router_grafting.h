@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 
 namespace swarm {
 
@@ -34,10 +34,6 @@ public:
     std::string describe(const Topology& topology) const override;
     /// At t_L: the circuit (peer, from) now ends on `to` (graft()).
     std::vector<TimedEdit> timed_edits() const override;
-    /// Flows whose path at arrival (on the candidate's network before the graft) crosses
-    /// from -> peer and that arrive before t_I: their old path until t_L, the tunnel until t_I,
-    /// the new exit after.
-    std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;
     bool steers_flows() const override { return true; }
     std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const override;
 
@@ -51,6 +47,10 @@ public:
     double routes_imported_s() const { return link_moved_s() + p_.import_s; }
 
 private:
+    /// Flows whose path at arrival (on the candidate's network before the graft) crosses
+    /// from -> peer and that arrive before t_I: their old path until t_L, the tunnel until t_I,
+    /// the new exit after.
+    std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     RouterGraftingParams p_;
     LinkId moved_;   ///< (peer, from)
     LinkId beside_;  ///< (peer, to)

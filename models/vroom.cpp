@@ -9,7 +9,7 @@
 #include "estimator/helper/json_fields.h"
 #include "estimator/routing.h"
 #include "models/candidate_models.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 
 namespace swarm {
 
@@ -84,7 +84,7 @@ std::vector<TimedEdit> Vroom::timed_edits() const {
     return edits;
 }
 
-std::shared_ptr<const FlowPolicy> Vroom::flow_policy(const ModelContext&) const {
+std::shared_ptr<const FlowPolicy> Vroom::do_flow_policy(const ModelContext&) const {
     return std::make_shared<CostReport>(std::vector<std::pair<std::string, double>>{
         {"control_plane_downtime_s", p_.control_plane_downtime_s}, {"migration_done_s", done_s()}});
 }

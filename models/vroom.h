@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 
 namespace swarm {
 
@@ -42,8 +42,6 @@ public:
     /// Link i (0-based, in migration order) terminates on B from link_migrated_s(i), and the
     /// traffic entering X over it no longer meets A's switch faults (docs/models/vroom.md §2).
     std::vector<TimedEdit> timed_edits() const override;
-    /// Reports the timeline's costs (control-plane downtime, migration end); steers no flow.
-    std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;
     /// §3.7 placement: X running, B not shared by two virtual routers (primary and backup),
     /// B's links with headroom for the expected offered load.
     std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const override;
@@ -63,6 +61,8 @@ public:
     }
 
 private:
+    /// Reports the timeline's costs (control-plane downtime, migration end); steers no flow.
+    std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     VroomParams p_;
 };
 

@@ -10,7 +10,7 @@
 #include "estimator/routing.h"
 #include "models/host_list.h"
 #include "models/measurement_window.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 #include "models/probe_detection.h"
 #include "models/server_pair_key.h"
 #include "models/tcp_resume.h"
@@ -239,7 +239,7 @@ std::string ZooRouteModel::describe(const Topology& topology) const {
     return text.str();
 }
 
-std::shared_ptr<const FlowPolicy> ZooRouteModel::flow_policy(const ModelContext& context) const {
+std::shared_ptr<const FlowPolicy> ZooRouteModel::do_flow_policy(const ModelContext& context) const {
     return std::make_shared<ZooRoutePolicy>(params_, context);
 }
 

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "models/host_list.h"
-#include "models/mitigation_model.h"
-#include "models/model_params.h"
+#include "estimator/mitigation/mitigation_model.h"
+#include "estimator/mitigation/model_params.h"
 
 namespace swarm {
 
@@ -43,12 +43,12 @@ public:
     explicit ZooRouteModel(ZooRouteParams params) : params_(std::move(params)) {}
     std::string type() const override { return "zooroute"; }
     std::string describe(const Topology& topology) const override;
-    std::shared_ptr<const FlowPolicy> flow_policy(const ModelContext& context) const override;
     bool steers_flows() const override { return true; }
     std::optional<std::vector<std::int32_t>> governed_sources() const override { return params_.hosts; }
     const ZooRouteParams& params() const { return params_; }
 
 private:
+    std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     ZooRouteParams params_;
 };
 

@@ -16,6 +16,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/progress_bar.h"
 #include "service/ranking_analysis.h"
 #include "service/ranking_table.h"

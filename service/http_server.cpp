@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 #include "service/bearer_auth.h"
 #include "service/openapi_document.h"
 #include "service/problem_json.h"
@@ -341,7 +342,7 @@ void HttpServer::install_routes() {
                             std::string("job ") + id + " is " + to_string(view->record.status), ""};
                     }
                     ReportEntry entry{"job " + id,
-                                      read_incident_text(view->record.incident_json, data_dir_),
+                                      read_incident_text(view->record.incident_json, data_dir_, builtin_models()),
                                       nlohmann::json::parse(view->record.result_json),
                                       nlohmann::json::parse(view->record.curves_json)};
                     res.set_content(render_report_html({entry}), "text/html; charset=utf-8");

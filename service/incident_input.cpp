@@ -7,6 +7,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/topology_import/topology_import.h"
+#include "models/builtin_models.h"
 
 namespace swarm::cli {
 
@@ -29,13 +30,13 @@ std::filesystem::path input_base_dir(const std::string& path) {
 }
 
 Incident read_incident_file(const std::string& path, const std::filesystem::path& data_dir) {
-    return read_incident_text(read_input_text(path), data_dir, input_base_dir(path));
+    return read_incident_text(read_input_text(path), data_dir, builtin_models(), input_base_dir(path));
 }
 
 nlohmann::json converted_incident(const std::string& path, const std::filesystem::path& data_dir) {
     const std::string text = read_input_text(path);
     const std::filesystem::path base = input_base_dir(path);
-    read_incident_text(text, data_dir, base);  // the whole incident must be valid
+    read_incident_text(text, data_dir, builtin_models(), base);  // the whole incident must be valid
     return resolve_topology_import(nlohmann::json::parse(text), base);
 }
 

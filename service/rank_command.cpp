@@ -10,6 +10,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/batch_rank.h"
 #include "service/data_paths.h"
 #include "service/incident_input.h"

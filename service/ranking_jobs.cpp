@@ -8,6 +8,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/ranking_analysis.h"
 #include "swarm/rank.h"
 
@@ -91,7 +92,7 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     Incident incident;
     try {
-        incident = read_incident_text(request.body, config_.data_dir);
+        incident = read_incident_text(request.body, config_.data_dir, builtin_models());
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
@@ -274,7 +275,7 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     };
     try {
-        const Incident incident = read_incident_text(job->incident_json, config_.data_dir);
+        const Incident incident = read_incident_text(job->incident_json, config_.data_dir, builtin_models());
         const Analysis analysis = analyse(incident, tables_, options);
         store_.mark_done(id, to_json(analysis.ranking).dump(), analysis.curves.dump(), now_ms());
         const double seconds = elapsed();

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "estimator/helper/ranking_json.h"
-#include "models/mitigation_model.h"
+#include "estimator/mitigation/mitigation_model.h"
 #include "service/ranking_table.h"
 #include "service/report_charts.h"
 

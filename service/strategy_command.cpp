@@ -8,6 +8,7 @@
 
 #include "estimator/baselines/baseline_strategy.h"
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 #include "service/data_paths.h"
 #include "service/incident_input.h"
 

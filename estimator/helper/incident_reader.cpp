@@ -22,7 +22,7 @@
 #include "estimator/helper/clos_builder.h"
 #include "estimator/helper/json_fields.h"
 #include "estimator/helper/topology_import/topology_import.h"
-#include "models/model_params.h"
+#include "estimator/mitigation/model_params.h"
 
 namespace swarm {
 namespace {
@@ -1064,7 +1064,7 @@ Incident read_incident(const nlohmann::json& document, const std::filesystem::pa
 }
 
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const std::filesystem::path& base_dir) {
+                            const ModelRegistry& models, const std::filesystem::path& base_dir) {
     DuplicateKeyFinder finder;
     json document;
     try {
@@ -1078,7 +1078,7 @@ Incident read_incident_text(const std::string& text, const std::filesystem::path
     if (finder.duplicate()) {
         throw *finder.duplicate();
     }
-    return read_incident(document, data_dir, builtin_models(), base_dir);
+    return read_incident(document, data_dir, models, base_dir);
 }
 
 }  // namespace swarm

@@ -9,22 +9,22 @@
 #include <nlohmann/json.hpp>
 
 #include "estimator/helper/json_fields.h"
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 #include "swarm/incident.h"
 
 namespace swarm {
 
 /// Validates and converts. `data_dir` holds cdfs/ for named flow-size CDFs.
 /// Throws IncidentError on the first problem found.
-/// Candidate actions may name any model of `models` besides the classic actions.
+/// Candidate actions may name any model of `models` besides the classic actions (the shipped
+/// ones: models/builtin_models.h; the core names no model).
 /// An imported topology's relative `file` resolves against `base_dir` (the incident file's
 /// directory); with an empty `base_dir`, `file` is refused (topology_import/topology_import.h).
 Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
-                       const ModelRegistry& models = builtin_models(),
-                       const std::filesystem::path& base_dir = {});
+                       const ModelRegistry& models, const std::filesystem::path& base_dir = {});
 
 /// Parses text first; malformed JSON gives an IncidentError at "$" with the parser's position.
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const std::filesystem::path& base_dir = {});
+                            const ModelRegistry& models, const std::filesystem::path& base_dir = {});
 
 }  // namespace swarm

@@ -7,6 +7,7 @@
 #include "estimator/helper/ranking_json.h"
 #include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "service/data_paths.h"
 #include "swarm/swarm.h"
 
@@ -27,7 +28,7 @@ namespace {
 
 Incident parse(std::string_view json_text, const std::filesystem::path& data, const std::filesystem::path& base) {
     try {
-        return read_incident_text(std::string(json_text), data, base);
+        return read_incident_text(std::string(json_text), data, builtin_models(), base);
     } catch (const IncidentError& e) {
         throw InvalidIncident(e.path(), e.what());
     }

@@ -19,6 +19,7 @@
 #include "estimator/baselines/netpilot.h"
 #include "estimator/baselines/operator_playbook.h"
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 namespace swarm::baselines {
 namespace {
@@ -39,7 +40,7 @@ Incident testbed(double rate, const std::string& failures, const std::string& ca
       "traffic": {"arrival_rate_per_server": )" + std::to_string(rate) + R"(,
                   "flow_size_cdf": [[999000, 0], [1001000, 1]]},
       "candidates": )" + candidates + "}";
-    return read_incident(json::parse(text), kData);
+    return read_incident(json::parse(text), kData, builtin_models());
 }
 
 std::string loss(const char* a, const char* b, double drop) {
@@ -252,7 +253,7 @@ TEST(CorrOpt, OngoingMitigationsCountAgainstTheNewLink) {
             std::ifstream in(kData / "incidents" / "scenario1-two-links.json");
             return std::string(std::istreambuf_iterator<char>(in), {});
         }(),
-        kData);
+        kData, builtin_models());
     EXPECT_EQ(picked(incident, "CorrOpt-25"), "disable-new-link");
     EXPECT_EQ(picked(incident, "CorrOpt-50"), "no-action");
 }
@@ -344,7 +345,7 @@ TEST(BaselineStrategy, EveryBaselineRunsOnEveryShippedIncident) {
         if (!entry.is_regular_file()) continue;  // fidelity/: the Table A.1 suite, same shapes
         std::ifstream in(entry.path());
         const Incident incident = read_incident_text(std::string(std::istreambuf_iterator<char>(in), {}), kData,
-                                                     entry.path().parent_path());  // import-*.json name files
+                                                     builtin_models(), entry.path().parent_path());  // import-*.json name files
         for (const std::string& name : baseline_names()) {
             const BaselinePick pick = pick_with_baseline(incident, name);
             EXPECT_EQ(pick.strategy, name);

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 #ifndef SWARM_SOURCE_DATA_DIR
 #error "SWARM_SOURCE_DATA_DIR must name the source data/ directory"
@@ -48,7 +49,7 @@ constexpr const char* kExample = R"({
 
 json example() { return json::parse(kExample); }
 
-Incident read(const json& doc) { return read_incident(doc, kDataDir); }
+Incident read(const json& doc) { return read_incident(doc, kDataDir, builtin_models()); }
 
 NodeId node(const Incident& incident, const std::string& name) {
     const auto id = incident.topology.find_node(name);
@@ -147,7 +148,7 @@ TEST(IncidentReader, ExampleComparatorAndEstimator) {
 }
 
 TEST(IncidentReader, TextAndDocumentAgree) {
-    const Incident from_text = read_incident_text(kExample, kDataDir);
+    const Incident from_text = read_incident_text(kExample, kDataDir, builtin_models());
     EXPECT_EQ(from_text.name, "scenario1-low-fcs");
     EXPECT_EQ(from_text.topology.node_count(), 48u);
 }
@@ -257,7 +258,7 @@ TEST(IncidentReader, ImportedTopologiesReadLikeTheirExplicitForm) {
         const std::filesystem::path file = kDataDir / "incidents" / (std::string("import-") + format + ".json");
         std::ifstream in(file);
         const std::string text((std::istreambuf_iterator<char>(in)), {});
-        const Incident incident = read_incident_text(text, kDataDir, file.parent_path());
+        const Incident incident = read_incident_text(text, kDataDir, builtin_models(), file.parent_path());
         const Topology& topo = incident.topology;
         EXPECT_EQ(topo.tors().size(), 4u) << format;
         EXPECT_EQ(topo.servers().size(), 8u) << format;
@@ -269,7 +270,7 @@ TEST(IncidentReader, ImportedTopologiesReadLikeTheirExplicitForm) {
         EXPECT_EQ(loss.from, node(incident, "leaf-0")) << format;
         EXPECT_EQ(topo.link(topo.server_link(0)).capacity, BitsPerSec::from_gbps(25)) << format;
         // Without a base directory (REST, embedders) a file reference is refused.
-        EXPECT_THROW(read_incident_text(text, kDataDir), IncidentError) << format;
+        EXPECT_THROW(read_incident_text(text, kDataDir, builtin_models()), IncidentError) << format;
     }
 }
 
@@ -902,7 +903,7 @@ class BadIncidentText : public testing::TestWithParam<BadText> {};
 TEST_P(BadIncidentText, ReportsPathAndMessage) {
     const BadText& c = GetParam();
     try {
-        read_incident_text(c.text, kDataDir);
+        read_incident_text(c.text, kDataDir, builtin_models());
         FAIL() << "accepted: " << c.text;
     } catch (const IncidentError& e) {
         EXPECT_EQ(e.path(), c.path) << e.what();
@@ -940,7 +941,7 @@ INSTANTIATE_TEST_SUITE_P(Table, BadIncidentText, testing::ValuesIn(kBadTexts),
                          });
 
 TEST(IncidentReader, SameKeyInSiblingObjectsIsFine) {
-    EXPECT_NO_THROW(read_incident_text(kExample, kDataDir));
+    EXPECT_NO_THROW(read_incident_text(kExample, kDataDir, builtin_models()));
 }
 
 // ---- robustness: truncations and byte flips never crash, only IncidentError
@@ -959,7 +960,7 @@ TEST(IncidentReader, MangledTextOnlyEverThrowsIncidentError) {
             }
         }
         try {
-            read_incident_text(mangled, kDataDir);
+            read_incident_text(mangled, kDataDir, builtin_models());
         } catch (const IncidentError&) {
         } catch (const std::exception& e) {
             FAIL() << "non-IncidentError " << e.what() << " for: " << mangled;

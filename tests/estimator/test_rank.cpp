@@ -8,6 +8,7 @@
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace swarm {
@@ -44,7 +45,7 @@ nlohmann::json loaded_incident(double drop_rate) {
 Ranking rank_json(const nlohmann::json& document, int threads = 0) {
     RankOptions options;
     options.threads = threads;
-    return rank(read_incident(document, kData), tables(), options);
+    return rank(read_incident(document, kData, builtin_models()), tables(), options);
 }
 
 double p1(const CandidateResult& c) { return estimate_of(c.metrics, *Metric::parse("p1_throughput")); }
@@ -103,7 +104,7 @@ TEST(RankDeterminism, SeedChangesTheSamples) {
     RankOptions options;
     options.seed = 99;
     const Ranking a = rank_json(doc);
-    const Ranking b = rank(read_incident(doc, kData), tables(), options);
+    const Ranking b = rank(read_incident(doc, kData, builtin_models()), tables(), options);
     EXPECT_EQ(b.seed, 99u);
     EXPECT_NE(p1(a.ranking[0]), p1(b.ranking[0]));
 }
@@ -128,7 +129,7 @@ TEST(RankCancel, CancelTokenStopsTheRun) {
     std::atomic<bool> cancel{true};
     RankOptions options;
     options.cancel = &cancel;
-    EXPECT_THROW(rank(read_incident(loaded_incident(1e-4), kData), tables(), options), RankCancelled);
+    EXPECT_THROW(rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options), RankCancelled);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 
 namespace swarm {
 namespace {
@@ -19,7 +20,7 @@ nlohmann::json base() {
 
 std::string error_of(const nlohmann::json& doc) {
     try {
-        read_incident(doc, kData);
+        read_incident(doc, kData, builtin_models());
     } catch (const IncidentError& e) {
         return e.what();
     }
@@ -27,13 +28,13 @@ std::string error_of(const nlohmann::json& doc) {
 }
 
 TEST(TransportSpec, AbsentMeansTheCallersDefault) {
-    EXPECT_TRUE(read_incident(base(), kData).transport.mix.empty());
+    EXPECT_TRUE(read_incident(base(), kData, builtin_models()).transport.mix.empty());
 }
 
 TEST(TransportSpec, OneCongestionControlResolvesToItsTableSet) {
     nlohmann::json doc = base();
     doc["transport"] = {{"cc", "reno"}};
-    const Incident incident = read_incident(doc, kData);
+    const Incident incident = read_incident(doc, kData, builtin_models());
     ASSERT_EQ(incident.transport.mix.size(), 1u);
     EXPECT_EQ(incident.transport.mix[0].first, "analytic-reno");
     EXPECT_DOUBLE_EQ(incident.transport.mix[0].second, 1.0);
@@ -42,7 +43,7 @@ TEST(TransportSpec, OneCongestionControlResolvesToItsTableSet) {
 TEST(TransportSpec, MixKeepsProbabilities) {
     nlohmann::json doc = base();
     doc["transport"] = nlohmann::json::parse(R"({"mix": [{"cc": "reno", "probability": 1.0}]})");
-    EXPECT_EQ(read_incident(doc, kData).transport.mix.size(), 1u);
+    EXPECT_EQ(read_incident(doc, kData, builtin_models()).transport.mix.size(), 1u);
 }
 
 TEST(TransportSpec, BadSectionsNameThePath) {
@@ -103,7 +104,7 @@ TEST(TransportMix, RankUsesTheIncidentsSetsThroughTheLoader) {
     doc["traffic"]["measure_window_s"] = {0.1, 0.3};
     doc["estimator"] = {{"epoch_ms", 1}, {"traffic_samples", 1}, {"routing_samples", 1}};
     doc["transport"] = {{"cc", "reno"}};
-    const Incident incident = read_incident(doc, kData);
+    const Incident incident = read_incident(doc, kData, builtin_models());
     const auto tables = analytic("default-set");
     EXPECT_THROW(rank(incident, *tables), std::invalid_argument);  // names a set, no loader
     RankOptions options;

@@ -1,9 +1,8 @@
 // Helpers for the mitigation-model tests, beside the core ones in ../estimator/fixtures.h: an
-// epoch length for exact phase times, a model bound to a network the way rank() binds it
-// (estimator/rank.cpp bind_models: timed edits become phases on top of the state, the flow policy
-// sees the state and its routing), one hand-built flow run through the epoch loop, flow requests
-// as a policy sees them, lookups in a Ranking, shipped incidents as JSON, the message an
-// incident document is rejected with, and quick checks of why a candidate is not ranked.
+// epoch length for exact phase times, one hand-built flow run through the epoch loop under a
+// model bound to its network the way rank() binds it (estimator/scenario.h bind_models), flow
+// requests as a policy sees them, lookups in a Ranking, shipped incidents as JSON, the message
+// an incident document is rejected with, and quick checks of why a candidate is not ranked.
 #pragma once
 
 #include <algorithm>
@@ -19,12 +18,14 @@
 
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
-#include "estimator/flow_policy.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/mitigation/flow_policy.h"
+#include "estimator/mitigation/mitigation_model.h"
 #include "estimator/routing.h"
+#include "estimator/scenario.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
-#include "models/mitigation_model.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 #include "swarm/ranking.h"
 
@@ -34,29 +35,6 @@ namespace swarm::testing {
 /// multiples of it fall exactly on epoch boundaries.
 constexpr double kExactEpoch = 0.0078125;
 
-struct BoundModel {
-    std::vector<std::unique_ptr<NetworkState>> states;
-    std::vector<std::unique_ptr<Routing>> routings;
-    ScenarioModels models;
-
-    BoundModel(const MitigationModel& model, const Incident& incident, const NetworkState& state,
-               const Routing& routing, const TransportMix& transport, double epoch_s) {
-        std::vector<TimedEdit> edits = model.timed_edits();
-        std::stable_sort(edits.begin(), edits.end(),
-                         [](const TimedEdit& a, const TimedEdit& b) { return a.start_s < b.start_s; });
-        for (std::size_t i = 0; i < edits.size();) {
-            const double start = edits[i].start_s;
-            auto next = std::make_unique<NetworkState>(states.empty() ? state : *states.back());
-            for (; i < edits.size() && edits[i].start_s == start; ++i) edits[i].edit(*next);
-            routings.push_back(std::make_unique<Routing>(*next, transport.mtu_bytes()));
-            models.phases.push_back({start, routings.back().get()});
-            states.push_back(std::move(next));
-        }
-        const ModelContext context{incident, state, routing, transport, epoch_s};
-        if (auto policy = model.flow_policy(context)) models.policies.push_back(std::move(policy));
-    }
-};
-
 /// One flow of `bytes` from server `src` to server `dst` at t = 0 under `model` on `state`, in a
 /// 1 s run measured from 0 to 1 s (analytic-reno tables; flow 0's routing seed is
 /// derive_seed(routing_seed, {0})).
@@ -65,7 +43,7 @@ inline FlowOutcomes run_one_flow(const MitigationModel& model, const NetworkStat
     const Incident incident;  // the policy context only; the models under test read nothing from it
     const TransportMix transport(tables("analytic-reno"));
     const Routing routing(state, 1500);
-    const BoundModel bound(model, incident, state, routing, transport, epoch_s);
+    const ModelBinding bound = bind_models({&model}, {incident, state, routing, transport, epoch_s});
     EpochSimulator simulator(routing, transport, one_second_settings(epoch_s), &bound.models);
     const std::vector<DemandMove> no_moves;
     const DemandEditor editor(no_moves, state.topology().servers().size(), 1);
@@ -123,7 +101,7 @@ inline nlohmann::json shipped_incident(const std::string& name) {
 /// The reader's message for `doc` with the built-in models, or "" if it is accepted.
 inline std::string incident_error(const nlohmann::json& doc) {
     try {
-        read_incident(doc, SWARM_SOURCE_DATA_DIR);
+        read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models());
     } catch (const IncidentError& e) {
         return e.what();
     }
@@ -144,7 +122,7 @@ inline nlohmann::json one_candidate(nlohmann::json doc, nlohmann::json actions) 
 
 /// Why `candidate` of `doc` is reported unranked (analytic-reno tables); a failure if it is ranked.
 inline std::string infeasible_reason(const nlohmann::json& doc, const std::string& candidate = "c") {
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), tables("analytic-reno"), RankOptions{});
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()), tables("analytic-reno"), RankOptions{});
     const CandidateResult& c = entry(r, candidate);
     EXPECT_FALSE(c.connected) << candidate;
     return c.reason;

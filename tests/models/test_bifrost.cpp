@@ -12,13 +12,14 @@
 #include "../estimator/fixtures.h"
 #include "estimator/comparator.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
+#include "model_test_support.h"
 #include "models/bifrost.h"
 #include "models/bifrost_spray.h"
-#include "models/model_registry.h"
-#include "model_test_support.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace swarm {
@@ -440,7 +441,7 @@ nlohmann::json small_incident(const nlohmann::json& failures) {
 
 std::string read_error(const nlohmann::json& doc) {
     try {
-        read_incident(doc, kData);
+        read_incident(doc, kData, builtin_models());
     } catch (const IncidentError& e) {
         return e.what();
     }
@@ -512,7 +513,7 @@ const CandidateResult& entry(const Ranking& r, const std::string& name) {
 Ranking rank_small(const nlohmann::json& failures, int threads = 0) {
     RankOptions options;
     options.threads = threads;
-    return rank(read_incident(small_incident(failures), kData), measured_tables(), options);
+    return rank(read_incident(small_incident(failures), kData, builtin_models()), measured_tables(), options);
 }
 
 TEST(BifrostBehaviour, OneLossyPathSprayingBeatsEcmpWithTcpOnTheFctTail) {

@@ -14,6 +14,7 @@
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "model_test_support.h"
+#include "models/builtin_models.h"
 #include "models/ron.h"
 #include "models/tcp_resume.h"
 #include "swarm/rank.h"
@@ -49,7 +50,7 @@ protected:
                                  {"probe_interval_s", 0.02}};
         action.update(extra);
         doc["candidates"] = {{{"name", "ron"}, {"actions", {action}}}};
-        incident = std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR));
+        incident = std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()));
         state = std::make_unique<NetworkState>(incident->topology);
         for (const Failure& f : incident->failures) state->apply(f);
         routing = std::make_unique<Routing>(*state, 1500);
@@ -210,7 +211,7 @@ TEST_F(RonTest, RescuesThePairAtALatencyCostInTheEpochLoop) {
 }
 
 TEST(RonBehaviour, RanksAboveEveryClassicActionOnCrossedLoss) {
-    const Incident incident = read_incident(shipped_incident("ron-crossed-loss"), SWARM_SOURCE_DATA_DIR);
+    const Incident incident = read_incident(shipped_incident("ron-crossed-loss"), SWARM_SOURCE_DATA_DIR, builtin_models());
     const Ranking r = rank(incident, testing::tables("ns3-cubic"), RankOptions{});
     // p1 throughput: the tail is the A-B flows; RON lifts it by two orders of magnitude.
     EXPECT_GT(estimate(r, "ron-20ms", "p1_throughput"), 50.0 * estimate(r, "no-action", "p1_throughput"));

@@ -10,8 +10,9 @@
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/mitigation/model_registry.h"
 #include "model_test_support.h"
-#include "models/model_registry.h"
+#include "models/builtin_models.h"
 #include "models/router_grafting.h"
 #include "swarm/rank.h"
 
@@ -235,7 +236,7 @@ TEST(GraftingRanking, GraftingRemovesTheLossWithoutLosingTheCircuit) {
         for (auto& a : c["actions"]) a.erase("start_s");  // graft at t = 0: the window is after it
     }
     RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR), tables("ns3-cubic"), options);
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()), tables("ns3-cubic"), options);
     const double none = estimate(entry(r, "no-action").metrics, "p1_throughput");
     const double graft = estimate(entry(r, "router-grafting").metrics, "p1_throughput");
     const double disable = estimate(entry(r, "disable-link").metrics, "p1_throughput");
@@ -286,7 +287,7 @@ TEST(GraftingParameters, BadParametersNameTheirPath) {
     // The tunnel policy may take any source's flow: one graft per candidate (the core's check).
     nlohmann::json doc = example();
     doc["candidates"][1]["actions"] = {good, good};
-    EXPECT_THROW(read_incident(doc, SWARM_SOURCE_DATA_DIR), IncidentError);
+    EXPECT_THROW(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()), IncidentError);
 }
 
 TEST(GraftingPlacement, InfeasibleGraftsGiveTheirReason) {

@@ -6,8 +6,9 @@
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/mitigation/model_registry.h"
 #include "model_test_support.h"
-#include "models/model_registry.h"
+#include "models/builtin_models.h"
 #include "models/vroom.h"
 #include "swarm/rank.h"
 
@@ -202,7 +203,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     RankOptions options;
     // After the move ([1.3, 1.8] s): the loss has left with A, p1 is capacity-limited.
     const Ranking after =
-        rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR), tables("ns3-cubic"), options);
+        rank(read_incident(lossy_agg(1.3, 1.8), SWARM_SOURCE_DATA_DIR, builtin_models()), tables("ns3-cubic"), options);
     const double none = estimate(entry(after, "no-action").metrics, "p1_throughput");
     const double moved = estimate(entry(after, "vroom").metrics, "p1_throughput");
     EXPECT_LT(none, 30e6);  // TCP at 1% loss (the ns-3 Cubic table)
@@ -218,7 +219,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
     // that start then gain only from the end of the move on (a 1.7 MB flow at the 1% table
     // rate runs for most of a second): far below the gain after it.
     const Ranking during =
-        rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR), tables("ns3-cubic"), options);
+        rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR, builtin_models()), tables("ns3-cubic"), options);
     const double fct_none = estimate(entry(during, "no-action").metrics, "p99_fct");
     EXPECT_GT(fct_none, 0.1);
     EXPECT_NEAR(estimate(entry(during, "vroom").metrics, "p99_fct"), fct_none, 1e-9 * fct_none);
@@ -239,7 +240,7 @@ TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
     // At 20% (2 Gb/s) it fits.
     const nlohmann::json fifth = {{"type", "vroom"}, {"router", "t1-0-0"}, {"spare_capacity_fraction", 0.2}};
     RankOptions fits_options;
-    const Ranking fits = rank(read_incident(one_candidate(doc, {fifth}), SWARM_SOURCE_DATA_DIR),
+    const Ranking fits = rank(read_incident(one_candidate(doc, {fifth}), SWARM_SOURCE_DATA_DIR, builtin_models()),
                               tables("analytic-reno"), fits_options);
     EXPECT_TRUE(entry(fits, "c").connected) << entry(fits, "c").reason;
     // The primary and the backup of both ToRs on one spare.
@@ -252,7 +253,7 @@ TEST(VroomPlacement, InfeasiblePlacementsGiveTheirReason) {
     RankOptions options;
     const Ranking two = rank(read_incident(one_candidate(doc, {{{"type", "vroom"}, {"router", "t1-0-0"}, {"to", "a"}},
                                                                {{"type", "vroom"}, {"router", "t1-0-1"}, {"to", "b"}}}),
-                                           SWARM_SOURCE_DATA_DIR),
+                                           SWARM_SOURCE_DATA_DIR, builtin_models()),
                              tables("analytic-reno"), options);
     EXPECT_TRUE(entry(two, "c").connected);
     // A drained switch has no running router to move.

@@ -12,6 +12,7 @@
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "model_test_support.h"
+#include "models/builtin_models.h"
 #include "models/probe_detection.h"
 #include "models/tcp_resume.h"
 #include "models/zooroute.h"
@@ -73,7 +74,7 @@ protected:
         action["type"] = "zooroute";
         doc["traffic"]["duration_s"] = duration_s;
         doc["candidates"] = {{{"name", "zooroute"}, {"actions", {action}}}};
-        incident = std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR));
+        incident = std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()));
         state = std::make_unique<NetworkState>(incident->topology);
         for (const Failure& f : incident->failures) state->apply(f);
         routing = std::make_unique<Routing>(*state, 1500);
@@ -155,7 +156,7 @@ TEST_F(ZooRoutePlan, ServersOutsideHostsAreNotGoverned) {
 // ---- behaviour on the shipped incident ------------------------------------------------------------
 
 Ranking rank_doc(const nlohmann::json& doc) {
-    const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR);
+    const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models());
     return rank(incident, testing::tables("ns3-cubic"), RankOptions{});
 }
 
@@ -244,7 +245,7 @@ TEST(ZooRouteBehaviour, LossBelowTheThresholdIsLeftAloneAndOverheadFollowsTheMod
 TEST(ZooRouteBehaviour, SameResultWhateverTheThreadCount) {
     nlohmann::json doc = shipped_incident("zooroute-silent-blackhole");
     doc["candidates"] = {doc["candidates"][3], doc["candidates"][5]};
-    const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR);
+    const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models());
     RankOptions one;
     one.threads = 1;
     RankOptions two;

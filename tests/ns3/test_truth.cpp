@@ -12,6 +12,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "tools/tables/ns3/runner.h"
 #include "tools/truth/truth_run.h"
 #include "tools/truth/truth_sim.h"
@@ -102,7 +103,7 @@ constexpr const char* kTinyIncident = R"({
 })";
 
 TEST(Truth, ADisabledLinkCarriesNothing) {
-    const Incident incident = read_incident_text(kTinyIncident, kData);
+    const Incident incident = read_incident_text(kTinyIncident, kData, builtin_models());
     const NodeId tor = *incident.topology.find_node("t0-0-0");
     const NodeId agg = *incident.topology.find_node("t1-0-0");
     const auto crosses = [&](const SliceInput& in) {
@@ -133,7 +134,7 @@ TEST(Truth, ADisabledLinkCarriesNothing) {
 }
 
 TEST(Truth, TheSameSeedGivesIdenticalOutput) {
-    const Incident incident = read_incident_text(kTinyIncident, kData);
+    const Incident incident = read_incident_text(kTinyIncident, kData, builtin_models());
     TruthOptions options;
     options.slices = 1;
     options.jobs = 2;

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "estimator/helper/incident_reader.h"
+#include "models/builtin_models.h"
 #include "tools/truth/truth_run.h"
 
 int main(int argc, char** argv) {
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
         std::ifstream in(incident_path);
         std::stringstream text;
         text << in.rdbuf();
-        const swarm::Incident incident = swarm::read_incident_text(text.str(), data_dir);
+        const swarm::Incident incident = swarm::read_incident_text(text.str(), data_dir, swarm::builtin_models());
         const nlohmann::json doc = swarm::truth::run_truth(incident, options);
         if (out_path.empty()) {
             std::cout << doc.dump(2) << "\n";

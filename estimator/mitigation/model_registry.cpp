@@ -1,4 +1,4 @@
-#include "models/model_registry.h"
+#include "estimator/mitigation/model_registry.h"
 
 #include <stdexcept>
 

@@ -1,6 +1,7 @@
 // Mitigation models by action type: how the incident reader turns {"type": "zooroute", ...}
-// into a validated model. Built once (builtin_models()), read-only afterwards; embedders may
-// build their own registry with extra models and pass it to read_incident().
+// into a validated model. Built once, read-only afterwards. The core owns the type; the
+// shipped models fill one (models/builtin_models.h) and embedders may build their own with
+// extra models and pass it to read_incident().
 #pragma once
 
 #include <functional>
@@ -9,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "models/mitigation_model.h"
-#include "models/model_params.h"
+#include "estimator/mitigation/mitigation_model.h"
+#include "estimator/mitigation/model_params.h"
 
 namespace swarm {
 
@@ -31,8 +32,5 @@ public:
 private:
     std::map<std::string, ModelSpec, std::less<>> specs_;
 };
-
-/// Every model shipped with swarm (models/builtin_models.cpp).
-const ModelRegistry& builtin_models();
 
 }  // namespace swarm

@@ -1,4 +1,4 @@
-#include "models/model_params.h"
+#include "estimator/mitigation/model_params.h"
 
 #include <algorithm>
 
