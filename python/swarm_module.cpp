@@ -8,6 +8,7 @@
 //   result["ranking"][0]["candidate"]
 //   swarm.rank(incident, seed=7, threads=2, tables="analytic-reno")
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #include "service/batch_rank.h"
 #include "service/incident_input.h"
 #include "service/ranking_csv.h"
+#include "service/ranking_explanation.h"
 
 #include "estimator/helper/table_set_cache.h"
 
@@ -66,10 +67,10 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
         } else {
             analysis = service::analyse(incident, tables, options);
         }
-        const nlohmann::json json = to_json(analysis.ranking);
+        const nlohmann::json json = service::explained_json(incident, analysis.ranking);
         if (!analysis.ranking.ranking.empty())
             outcome.best = analysis.ranking.ranking.front().candidate;
-        outcome.output = render_ranking(analysis.ranking, args.format, !args.out_dir.empty());
+        outcome.output = render_ranking(incident, analysis.ranking, args.format, !args.out_dir.empty());
         if (!args.report.empty()) {
             outcome.report =
                 service::ReportEntry{file.filename().string(), incident, json, analysis.curves};

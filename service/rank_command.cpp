@@ -15,6 +15,7 @@
 #include "service/data_paths.h"
 #include "service/incident_input.h"
 #include "service/ranking_csv.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_analysis.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
@@ -73,11 +74,11 @@ int run_single(const RankArguments& args, const std::string& path,
             ranking = std::move(analysis.ranking);
             curves = std::move(analysis.curves);
         }
-        std::cout << render_ranking(ranking, args.format, true);
+        std::cout << render_ranking(incident, ranking, args.format, true);
         if (!args.report.empty()) {
             const std::string html = service::render_report_html(
                 {service::ReportEntry{std::filesystem::path(path).filename().string(), incident,
-                                      to_json(ranking), curves}});
+                                      service::explained_json(incident, ranking), curves}});
             if (!write_text(args.report, html)) return 1;
         }
     } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "estimator/helper/ranking_json.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_table.h"
 
 namespace swarm::cli {
@@ -77,10 +78,15 @@ std::string render_csv_rows(const Ranking& ranking) {
 
 std::string render_csv(const Ranking& ranking) { return csv_header() + render_csv_rows(ranking); }
 
-std::string render_ranking(const Ranking& ranking, const std::string& format, bool pretty_json) {
-    if (format == "json") return to_json(ranking).dump(pretty_json ? 2 : -1) + "\n";
+std::string render_ranking(const Incident& incident, const Ranking& ranking, const std::string& format,
+                           bool pretty_json) {
+    if (format == "json") {
+        return service::explained_json(incident, ranking).dump(pretty_json ? 2 : -1) + "\n";
+    }
     if (format == "csv") return render_csv(ranking);
-    return render_table(ranking);
+    const std::string table = render_table(ranking);
+    const std::string why = service::explanation_lines(incident, ranking);
+    return why.empty() ? table : table + "\n" + why;
 }
 
 std::string format_extension(const std::string& format) {

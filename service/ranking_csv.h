@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "swarm/incident.h"
 #include "swarm/ranking.h"
 
 namespace swarm::cli {
@@ -14,8 +15,10 @@ std::string csv_header();
 std::string render_csv_rows(const Ranking& ranking);
 /// Header and rows: a whole CSV document for one ranking.
 std::string render_csv(const Ranking& ranking);
-/// "table", "json" or "csv" output of one ranking, as `swarm rank --format` prints it.
-std::string render_ranking(const Ranking& ranking, const std::string& format, bool pretty_json);
+/// "table", "json" or "csv" output of one ranking, as `swarm rank --format` prints it; the
+/// table and the JSON carry each candidate's explanation (ranking_explanation.h).
+std::string render_ranking(const Incident& incident, const Ranking& ranking, const std::string& format,
+                           bool pretty_json);
 /// The file extension a --format writes under --out: ".txt", ".json", ".csv".
 std::string format_extension(const std::string& format);
 

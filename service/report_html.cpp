@@ -7,6 +7,7 @@
 
 #include "estimator/helper/ranking_json.h"
 #include "estimator/mitigation/mitigation_model.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_table.h"
 #include "service/report_charts.h"
 
@@ -234,6 +235,11 @@ std::vector<std::pair<std::string, std::string>> series_colours(const json& rank
     return out;
 }
 
+double number_or_nan(const json& object, const char* key) {
+    const json value = object.value(key, json());
+    return value.is_number() ? value.get<double>() : NAN;
+}
+
 charts::Series series_of(const std::string& name, const std::string& colour, const json& percentiles,
                          const json& points) {
     charts::Series s{name, colour, name == "healthy", {}};
@@ -270,15 +276,15 @@ void render_charts(std::ostringstream& out, const ReportEntry& entry,
             const auto colour = std::find_if(colours.begin(), colours.end(), [&](const auto& e) { return e.first == name; });
             const json m = c.contains("metrics") ? c["metrics"].value(key, json()) : json();
             charts::Dot dot{name, NAN, NAN, NAN, colour == colours.end() ? "#999999" : colour->second};
-            if (m.is_object() && m["estimate"].is_number()) {
-                dot.estimate = m["estimate"].get<double>();
-                dot.ci_low = m["ci_low"].is_number() ? m["ci_low"].get<double>() : NAN;
-                dot.ci_high = m["ci_high"].is_number() ? m["ci_high"].get<double>() : NAN;
+            if (m.is_object()) {
+                dot.estimate = number_or_nan(m, "estimate");
+                dot.ci_low = number_or_nan(m, "ci_low");
+                dot.ci_high = number_or_nan(m, "ci_high");
             }
             plot.dots.push_back(dot);
         }
         const json h = healthy.value(key, json());
-        if (h.is_object() && h["estimate"].is_number()) plot.healthy = h["estimate"].get<double>();
+        if (h.is_object()) plot.healthy = number_or_nan(h, "estimate");
         out << charts::dot_plot(plot);
     }
     out << "</div>";
@@ -302,7 +308,7 @@ void render_charts(std::ostringstream& out, const ReportEntry& entry,
         chart.format = [key](double v) { return is_throughput(key) ? cli::format_rate(v) : cli::format_duration(v); };
         for (const auto& [name, colour] : colours) {
             chart.series.push_back(series_of(name, colour, curves["percentiles"],
-                                             curves[quantity].value(name, json::array())));
+                                             curves.value(quantity, json::object()).value(name, json::array())));
         }
         out << charts::distribution_chart(chart);
     }
@@ -339,7 +345,7 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
     out << "<table class=\"ranking\"><thead><tr><th>rank</th><th>candidate</th><th>actions</th>";
     for (const std::string& key : metric_keys)
         out << "<th>" << html_escape(metric_label(key)) << "</th>";
-    out << "<th>censored</th></tr></thead><tbody>";
+    out << "<th>censored</th><th>why above the next</th></tr></thead><tbody>";
     auto cells = [&](const json& metrics) {
         for (const std::string& key : metric_keys) {
             const json m = metrics.is_object() ? metrics.value(key, json(nullptr)) : json(nullptr);
@@ -369,9 +375,11 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
             << actions << "</td>";
         if (connected) {
             cells(c["metrics"]);
-            out << "<td>" << fixed(100.0 * c.value("censored_fraction", 0.0), 1) << "%</td>";
+            out << "<td>" << fixed(100.0 * c.value("censored_fraction", 0.0), 1) << "%</td><td class=\"why\">"
+                << (c.contains("explanation") ? html_escape(explanation_text(entry.incident, c["explanation"])) : "")
+                << "</td>";
         } else {
-            out << "<td colspan=\"" << metric_keys.size() + 1
+            out << "<td colspan=\"" << metric_keys.size() + 2
                 << "\">not estimated: " << html_escape(c.value("reason", std::string())) << "</td>";
         }
         out << "</tr>";
@@ -379,7 +387,7 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
     out << "<tr class=\"baseline\"><td></td><td class=\"name\">healthy</td><td "
            "class=\"actions\">every failure removed</td>";
     cells(healthy);
-    out << "<td></td></tr></tbody></table>";
+    out << "<td></td><td></td></tr></tbody></table>";
     out << "<p class=\"note\">Estimates with their " << general(100.0 * confidence)
         << "% confidence intervals in brackets. Rank 1 is the recommended mitigation. "
            "<em>censored</em>: long flows still "
@@ -401,7 +409,7 @@ nav ul { padding-left: 18px; margin: 6px 0; }
 table.ranking { border-collapse: collapse; margin: 10px 0; font-variant-numeric: tabular-nums; }
 table.ranking th, table.ranking td { border-bottom: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
 table.ranking th { font-size: 13px; color: var(--muted); font-weight: 600; }
-table.ranking td.name { font-weight: 600; } table.ranking td.actions { color: var(--muted); font-size: 13px; max-width: 320px; }
+table.ranking td.name { font-weight: 600; } table.ranking td.why { font-size: 13px; max-width: 300px; } table.ranking td.actions { color: var(--muted); font-size: 13px; max-width: 320px; }
 table.ranking tr.best { background: var(--best); } table.ranking tr.baseline td { font-style: italic; color: var(--muted); border-top: 2px solid var(--line); }
 table.ranking tr.partitioned td { color: #a33; } table.ranking tr:hover { outline: 1px solid var(--accent); }
 .value { display: block; } .ci { display: block; color: var(--muted); font-size: 12px; }

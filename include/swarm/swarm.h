@@ -41,8 +41,10 @@ class InvalidIncident : public std::runtime_error {
     std::string json_path_;
 };
 
-/// Where the installed data lives (cdfs/ and tables/): $SWARM_DATA_DIR if set, else the
-/// data directory of the installation (or of the source tree for an uninstalled build).
+/// Where the installed data lives (cdfs/, tables/, schema/): $SWARM_DATA_DIR if set, else
+/// <prefix>/share/swarm/data beside the running program (<prefix>/bin/...), so a moved
+/// installation still finds its data, else the data directory the library was installed
+/// with (or the source tree for an uninstalled build).
 std::filesystem::path data_dir();
 
 /// Parses and validates incident JSON (docs/incident-format.md). Named flow-size CDFs are

@@ -17,6 +17,12 @@ std::string version() { return SWARM_VERSION; }
 
 std::filesystem::path data_dir() {
     if (const char* env = std::getenv("SWARM_DATA_DIR"); env && *env) return env;
+    // A moved installation: the running program's prefix (bin/swarm -> share/swarm/data), so a
+    // prefix copied or unpacked elsewhere still finds its data.
+    std::error_code error;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    const std::filesystem::path beside = exe.parent_path().parent_path() / "share" / "swarm" / "data";
+    if (!error && std::filesystem::is_directory(beside / "tables")) return beside;
     // An installed library looks in its installation first; an uninstalled build in the
     // source tree it was built from.
     const std::filesystem::path installed = SWARM_API_INSTALLED_DATA_DIR;

@@ -18,20 +18,27 @@ using json = nlohmann::json;
 using json_fields::fail;
 using json_fields::in_quotes;
 
+/// `node[key]` when `node` is a map, else a null node: yaml-cpp throws on indexing a missing
+/// node, and the optional sections (defaults, kinds, groups, labels) are often absent.
+YAML::Node child(const YAML::Node& node, const std::string& key) {
+    return node && node.IsMap() && node[key] ? node[key] : YAML::Node();
+}
+
 void merge_labels(const YAML::Node& owner, Attributes& into) {
-    const YAML::Node labels = owner["labels"];
-    if (!labels || !labels.IsMap()) return;
+    const YAML::Node labels = child(owner, "labels");
+    if (!labels.IsMap()) return;
     for (const auto& entry : labels) into[entry.first.as<std::string>()] = entry.second.as<std::string>();
 }
 
 Attributes node_labels(const YAML::Node& topology, const YAML::Node& node) {
     Attributes labels = Attributes::object();
-    merge_labels(topology["defaults"], labels);
-    const std::string kind = node["kind"] ? node["kind"].as<std::string>()
-                             : topology["defaults"]["kind"] ? topology["defaults"]["kind"].as<std::string>()
-                                                             : "";
-    if (!kind.empty()) merge_labels(topology["kinds"][kind], labels);
-    if (node["group"]) merge_labels(topology["groups"][node["group"].as<std::string>()], labels);
+    const YAML::Node defaults = child(topology, "defaults");
+    merge_labels(defaults, labels);
+    const YAML::Node kind_node = child(node, "kind") ? child(node, "kind") : child(defaults, "kind");
+    const std::string kind = kind_node.IsScalar() ? kind_node.as<std::string>() : "";
+    if (!kind.empty()) merge_labels(child(child(topology, "kinds"), kind), labels);
+    const YAML::Node group = child(node, "group");
+    if (group.IsScalar()) merge_labels(child(child(topology, "groups"), group.as<std::string>()), labels);
     merge_labels(node, labels);
     if (kind == "linux" && !labels.contains("role")) labels["role"] = "server";
     return labels;
@@ -50,8 +57,8 @@ ImportedGraph read_containerlab_text(const std::string& text, const std::string&
     ImportedGraph out{"Containerlab", {}, {}};
     try {
         const YAML::Node root = YAML::Load(text);
-        const YAML::Node topology = root["topology"];
-        if (!topology || !topology["nodes"] || !topology["nodes"].IsMap()) {
+        const YAML::Node topology = child(root, "topology");
+        if (!child(topology, "nodes").IsMap()) {
             fail(path, "not a Containerlab topology: no topology.nodes map");
         }
         std::map<std::string, std::size_t> index;
@@ -60,10 +67,10 @@ ImportedGraph read_containerlab_text(const std::string& text, const std::string&
             index.emplace(name, out.nodes.size());
             out.nodes.push_back({name, node_labels(topology, entry.second)});
         }
-        const YAML::Node links = topology["links"];
-        for (std::size_t i = 0; links && i < links.size(); ++i) {
-            const YAML::Node endpoints = links[i]["endpoints"];
-            if (!endpoints || endpoints.size() != 2) {
+        const YAML::Node links = child(topology, "links");
+        for (std::size_t i = 0; links.IsSequence() && i < links.size(); ++i) {
+            const YAML::Node endpoints = child(links[i], "endpoints");
+            if (!endpoints.IsSequence() || endpoints.size() != 2) {
                 fail(path, "Containerlab link " + std::to_string(i) + " needs exactly two endpoints");
             }
             std::size_t ends[2] = {0, 0};

@@ -9,6 +9,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
+#include <boost/make_shared.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 
@@ -83,7 +84,9 @@ Prepared prepare(const std::string& text, const std::string& path) {
     if (root == nullptr) fail(path, "not GraphML: no <graphml> element");
     std::set<std::string> dropped;
     for (auto it = root->begin(); it != root->end();) {
-        const bool graphics = it->first == "key" && !it->second.get_optional<std::string>("<xmlattr>.attr.name");
+        // "attr.name" holds a dot, ptree's default path separator: address it with '/'.
+        const bool graphics = it->first == "key" &&
+                              !it->second.get_optional<std::string>(ptree::path_type("<xmlattr>/attr.name", '/'));
         if (graphics) dropped.insert(it->second.get<std::string>("<xmlattr>.id", ""));
         it = graphics || (it->first == "data") ? root->erase(it) : std::next(it);
     }
