@@ -108,7 +108,7 @@ const std::string& series_colour(std::size_t index) {
 }
 
 std::string distribution_chart(const DistributionChart& chart) {
-    const Frame f{440, 270, 52, 16, 26, 42};
+    const Frame f{460, 270, 52, 34, 26, 42};
     double lo = INFINITY, hi = -INFINITY;
     for (const Series& s : chart.series) {
         for (const auto& [v, p] : s.points) {
@@ -153,7 +153,7 @@ std::string distribution_chart(const DistributionChart& chart) {
 
 std::string dot_plot(const DotPlot& plot) {
     const double row = 24;
-    const Frame f{440, 26 + row * static_cast<double>(plot.dots.size()) + 42, 150, 16, 26, 42};
+    const Frame f{460, 26 + row * static_cast<double>(plot.dots.size()) + 42, 150, 34, 26, 42};
     double lo = INFINITY, hi = -INFINITY;
     auto extend = [&](double v) {
         if (!std::isfinite(v)) return;

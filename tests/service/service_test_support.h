@@ -198,9 +198,14 @@ inline std::string metrics_with(httplib::Client& client, const std::vector<std::
     return text;
 }
 
-/// The CLI JSON contract without the one field that differs between runs.
+/// The JSON contract without the one field that differs between runs, and without the
+/// per-candidate explanations that only `swarm rank` adds (docs/api.md, "Explanations"), so the
+/// CLI's result compares with the REST service's and the embedded library's.
 inline json without_elapsed(json result) {
     result.erase("elapsed_s");
+    if (result.contains("ranking")) {
+        for (json& entry : result["ranking"]) entry.erase("explanation");
+    }
     return result;
 }
 
