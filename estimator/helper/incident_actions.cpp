@@ -1,11 +1,11 @@
 // Incident sections "failures", "ongoing_mitigations" and "candidates" (docs/incident-format.md):
 // table-driven, one entry per failure or classic action type; candidate actions may also name
 // any mitigation model of the registry.
-#include <optional>
 #include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
