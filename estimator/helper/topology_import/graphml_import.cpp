@@ -3,7 +3,8 @@
 // - node ids (it numbers vertices in document order of <node>, without their id), so node names
 //   come from the ids (or a yEd label, or a `name` attribute);
 // - yEd's graphics keys, which have no attr.type and make read_graphml fail: they are dropped
-//   first, keeping each node's y:NodeLabel text.
+//   first, keeping each node's y:NodeLabel text; and yEd's edgedefault="directed", which Boost
+//   refuses for an undirected graph: links are full duplex, so it is read as undirected.
 #include <set>
 #include <sstream>
 
@@ -92,8 +93,12 @@ Prepared prepare(const std::string& text, const std::string& path) {
     }
     ptree* graph = root->get_child_optional("graph").get_ptr();
     if (graph == nullptr) fail(path, "GraphML without a <graph> element");
+    // Links are full duplex whatever the drawing's arrows say (yEd saves edgedefault="directed");
+    // Boost refuses a directed file for an undirected graph, so the direction is dropped here.
+    graph->put("<xmlattr>.edgedefault", "undirected");
     Prepared out;
     for (auto& [tag, element] : *graph) {
+        if (auto attributes = element.get_child_optional("<xmlattr>")) attributes->erase("directed");
         if (tag != "node" && tag != "edge") continue;
         if (tag == "node") {
             const std::string label = yed_label(element);
