@@ -1,17 +1,17 @@
 #!/bin/sh
-# Runs a libFuzzer target on the seed corpus (data/incidents, tests/data/robustness) plus what
-# earlier runs found (kept in CORPUS_DIR), for SECONDS seconds, one process; exits non-zero on
-# a finding, leaving the input as crash-* / leak-* / timeout-* in the current directory.
-#   fuzz/run.sh TARGET CORPUS_DIR SECONDS [more libFuzzer flags]
-# The long run (fuzz/README.md): fuzz/run.sh build/fuzz/fuzz_incident build/fuzz/corpus-incident 0 -runs=10000000
+# Runs a libFuzzer target on its seed corpus plus what earlier runs found (kept in CORPUS_DIR),
+# for SECONDS seconds (0 = no limit), one process; exits non-zero on a finding, leaving the input
+# as crash-* / leak-* / timeout-* / oom-* in the current directory.
+#   fuzz/run.sh TARGET CORPUS_DIR SECONDS [SEED_DIR...] [-libfuzzer-flag...]
+# The long runs (fuzz/README.md):
+#   fuzz/run.sh build/fuzz/fuzz_incident build/fuzz/corpus-fuzz_incident 0 data/incidents tests/data/robustness -runs=10000000
 set -eu
 target=$1
 corpus=$2
 seconds=$3
 shift 3
-src=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$corpus"
 # -rss_limit_mb bounds memory per input (the budget's job); -timeout flags any input over 10 s;
 # -max_len lets a whole shipped incident through.
-exec "$target" "$corpus" "$src/data/incidents" "$src/tests/data/robustness" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "$@"
+exec "$target" "$corpus" "$@" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1

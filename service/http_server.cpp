@@ -89,6 +89,21 @@ void configure(httplib::Server& server, std::size_t threads, const HttpConfig& c
 
 }  // namespace
 
+/// httplib answers one request of a connection in its protected process_request(); exposing it
+/// lets a fuzz target drive the whole request path from memory, as httplib's own fuzzers do.
+class StreamServer final : public httplib::Server {
+   public:
+    void serve_stream(httplib::Stream& stream) {
+        // Keep-alive, as on a socket: requests follow each other until one asks to close or
+        // the stream ends (httplib then fails to read a request line). Bounded like a socket's
+        // keep-alive count, so no input loops.
+        for (std::size_t i = 0; i < keep_alive_max_count_ && stream.is_readable(); ++i) {
+            bool closed = false;
+            if (!process_request(stream, false, closed, nullptr) || closed) return;
+        }
+    }
+};
+
 HttpServer::HttpServer(HttpConfig config, RankingJobs& jobs, MetricsRegistry& metrics,
                        std::filesystem::path data_dir)
     : config_(std::move(config)),
@@ -99,7 +114,7 @@ HttpServer::HttpServer(HttpConfig config, RankingJobs& jobs, MetricsRegistry& me
                           config_.max_waiters > 0 ? config_.max_waiters
                                                   : std::max<std::size_t>(1, config_.threads / 2))},
           jobs, metrics, std::move(data_dir)),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<StreamServer>()) {
     configure(*server_, std::max<std::size_t>(1, config_.threads), config_);
     // SO_REUSEADDR but not httplib's default SO_REUSEPORT: a second `swarm serve` on the same
     // port must fail to bind rather than silently share the port. The descriptor is kept to
@@ -156,6 +171,8 @@ void HttpServer::stop() {
     if (server_) server_->stop();
     if (health_server_) health_server_->stop();
 }
+
+void HttpServer::serve_stream(httplib::Stream& stream) { server_->serve_stream(stream); }
 
 bool HttpServer::running() const {
     return server_->is_running() && (!health_server_ || health_server_->is_running());

@@ -24,6 +24,7 @@
 
 namespace httplib {
 class Server;
+class Stream;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -43,6 +44,8 @@ struct HttpConfig {
     int write_timeout_s = 5;           ///< a client not reading for this long is disconnected
     std::optional<std::string> token;  ///< bearer token; none = no auth
 };
+
+class StreamServer;  ///< httplib::Server that also serves an in-memory stream
 
 class HttpServer {
    public:
@@ -64,6 +67,11 @@ class HttpServer {
     /// Stops accepting connections and returns once in-flight requests are answered.
     void stop();
     bool running() const;
+    /// Answers the requests read from `stream` as the main listener would answer them on one
+    /// connection (parser, auth, routing, limits, handlers), without a socket; responses are
+    /// written to `stream`. Returns after the last request or when the connection would close.
+    /// For the HTTP fuzz target (fuzz/http_fuzz.cpp).
+    void serve_stream(httplib::Stream& stream);
 
    private:
     void install_handlers();
@@ -78,7 +86,7 @@ class HttpServer {
     HttpConfig config_;
     MetricsRegistry& metrics_;
     RestRoutes routes_;
-    std::unique_ptr<httplib::Server> server_;
+    std::unique_ptr<StreamServer> server_;
     std::unique_ptr<httplib::Server> health_server_;  ///< with a health port only
     std::optional<int> bound_health_port_;
     int listen_fd_ = -1;  ///< the main listening socket, once httplib has created it
