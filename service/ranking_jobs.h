@@ -85,6 +85,8 @@ class RankingJobs {
 
     MetricsRegistry::Gauges gauges() const;
     bool accepting() const { return !stopping_.load(); }
+    /// The budget jobs were accepted under; whatever re-reads a stored incident must use it.
+    const WorkBudget& budget() const { return config_.budget; }
     /// First step of a graceful stop: refuse new jobs and wake every waiter.
     void stop_accepting();
     /// Graceful stop: refuse new jobs, wake waiters, let running jobs finish for up to `grace`,
