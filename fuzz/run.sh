@@ -4,7 +4,7 @@
 # as crash-* / leak-* / timeout-* / oom-* in the current directory.
 #   fuzz/run.sh TARGET CORPUS_DIR SECONDS [SEED_DIR...] [-libfuzzer-flag...]
 # The long runs (fuzz/README.md):
-#   fuzz/run.sh build/fuzz/fuzz_incident build/fuzz/corpus-fuzz_incident 0 data/incidents tests/data/robustness -runs=10000000
+#   fuzz/run.sh build/fuzz/bin/fuzz_incident build/fuzz/corpus-fuzz_incident 0 data/incidents tests/data/robustness -runs=10000000
 set -eu
 target=$1
 corpus=$2

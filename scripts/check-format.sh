@@ -2,7 +2,8 @@
 # Fails if any tracked C++ file differs from what clang-format 14 makes of it under the
 # repository's .clang-format; lists the offending files and the first lines of their diff.
 #   usage: scripts/check-format.sh [FILE...]      (default: every tracked *.h, *.cpp)
-# Fix with `clang-format -i FILE`. Not run by .ci/run yet: the tree is formatted once first.
+# Fix with `clang-format -i FILE` (or scripts/format.sh for the whole tree). ctest runs this
+# (test `format`), so CI fails on a formatting diff.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

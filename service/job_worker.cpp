@@ -128,6 +128,9 @@ int run_job_worker(const JobWorkerArguments& args) {
         return 0;
     } catch (const RankCancelled&) {
         return kWorkerExitCancelled;
+    } catch (const IncidentError& e) {
+        // Only incidents too large to validate at acceptance get here (JobsConfig).
+        out.write("error", std::string("invalid incident at ") + e.what());
     } catch (const std::bad_alloc&) {
         out.write("error", "out of memory: the job needs more than its memory limit");
     } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 
 #include "estimator/budget.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/helper/json_document.h"
 #include "models/builtin_models.h"
 
 namespace swarm::service {
@@ -79,6 +80,19 @@ Problem invalid_incident(const IncidentError& e) {
     return p;
 }
 
+/// What the HTTP thread checks before accepting a job; returns the incident's name. Small bodies
+/// are read in full; large ones only parsed and sized (JobsConfig::inline_validation_bytes).
+/// Throws IncidentError.
+std::string check_at_acceptance(const std::string& body, const JobsConfig& config) {
+    if (body.size() <= config.inline_validation_bytes)
+        return read_incident_text(body, config.data_dir, builtin_models(), config.budget).name;
+    const nlohmann::json document = parse_json_document(body);
+    check_topology_budget(document, config.budget);
+    if (!document.is_object()) throw IncidentError("$", "expected an object");
+    const auto name = document.find("name");
+    return name != document.end() && name->is_string() ? name->get<std::string>() : "";
+}
+
 }  // namespace
 
 RankingJobs::RankingJobs(JobsConfig config, MetricsRegistry& metrics)
@@ -120,16 +134,14 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
         outcome.retry_after_s = 5;
         return outcome;
     }
-    Incident incident;
+    JobRecord job;
     try {
-        incident = read_incident_text(request.body, config_.data_dir, builtin_models(), config_.budget);
+        job.incident_name = check_at_acceptance(request.body, config_);
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
     }
-    JobRecord job;
     job.id = new_job_id();
-    job.incident_name = incident.name;
     job.incident_json = request.body;
     job.seed = request.seed;
     job.idempotency_key = request.idempotency_key;

@@ -39,6 +39,12 @@ struct JobsConfig {
     std::chrono::seconds retention{7 * 24 * 3600};  ///< finished jobs kept this long; 0 = forever
     std::chrono::milliseconds kill_after{2000};  ///< SIGTERM -> SIGKILL of a stopping job
     WorkBudget budget;  ///< checked at acceptance (422 over-budget) and again when the job runs
+    /// Bodies up to this size are validated in full on the HTTP thread (a bad incident gets its
+    /// 422 at once). Larger ones get only the linear checks there (JSON syntax and depth, the
+    /// topology's size against the budget); the job's own process validates the rest, and a job
+    /// whose incident is invalid ends `failed` with the reader's message and JSON path. This
+    /// keeps HTTP threads free of the expensive part: expanding a big fabric.
+    std::size_t inline_validation_bytes = 256 * 1024;
 };
 
 struct SubmitRequest {

@@ -52,6 +52,10 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& args, const std::stri
                     "Larger request bodies get 413, whatever the transfer encoding")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--inline-validation-bytes", serve.jobs.inline_validation_bytes,
+                    "Larger incidents are validated by the job (it fails if invalid), not "
+                    "before the 202")
+        ->capture_default_str();
     cmd->add_option("--job-time-limit", args.job_time_limit_s,
                     "Seconds a ranking may run before it fails")
         ->check(CLI::PositiveNumber)

@@ -41,6 +41,45 @@ TEST(RestBudget, TheServiceBudgetIsConfigurable) {
     EXPECT_NE(json::parse(res->body)["detail"].get<std::string>().find("max_servers of 10"), std::string::npos);
 }
 
+// Incidents over --inline-validation-bytes are only parsed and sized on the HTTP thread; the
+// job's process reads the rest. Here the threshold is 0, so every incident takes that path.
+TEST(RestBudget, ALargeIncidentIsValidatedByItsJobWhichFailsNamingThePath) {
+    TestServer server([](service::ServeConfig& c) { c.jobs.inline_validation_bytes = 0; });
+    auto client = server.client();
+    json incident = tiny_incident("deferred-invalid");
+    incident["traffic"]["arrival_rate_per_server"] = "fast";
+    auto res = post_incident(*client, incident);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 202) << res->body;
+    const json job = wait_terminal(*client, json::parse(res->body)["id"]);
+    EXPECT_EQ(job["status"], "failed") << job.dump(2);
+    EXPECT_EQ(job["attempts"], 1) << job.dump(2);
+    EXPECT_TRUE(job["error"].get<std::string>().starts_with(
+        "invalid incident at $.traffic.arrival_rate_per_server: "))
+        << job.dump(2);
+    EXPECT_EQ(job["incident"], "deferred-invalid") << job.dump(2);
+}
+
+TEST(RestBudget, ALargeIncidentStillGetsTheLinearChecksBeforeAcceptance) {
+    TestServer server([](service::ServeConfig& c) { c.jobs.inline_validation_bytes = 0; });
+    auto client = server.client();
+    auto malformed = client->Post("/v1/rankings", "{\"name\": ", "application/json");
+    ASSERT_TRUE(malformed);
+    EXPECT_EQ(malformed->status, 400) << malformed->body;
+    auto deep = client->Post("/v1/rankings", std::string(50'000, '['), "application/json");
+    ASSERT_TRUE(deep);
+    EXPECT_EQ(deep->status, 422) << deep->body;
+    auto huge = client->Post("/v1/rankings", read_file(kCases / "budget-clos-1e6-nodes.json"),
+                             "application/json");
+    ASSERT_TRUE(huge);
+    EXPECT_EQ(huge->status, 422) << huge->body;
+    EXPECT_EQ(json::parse(huge->body)["json_path"], "$.topology.clos");
+    auto valid = post_incident(*client, tiny_incident("deferred-valid"));
+    ASSERT_TRUE(valid);
+    ASSERT_EQ(valid->status, 202) << valid->body;
+    EXPECT_EQ(wait_terminal(*client, json::parse(valid->body)["id"])["status"], "done");
+}
+
 TEST(RestBudget, DeepNestingIs422AtTheDepthLimit) {
     TestServer server;
     auto client = server.client();
