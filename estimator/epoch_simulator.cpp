@@ -312,6 +312,23 @@ void EpochSimulator::allocate_rates() {
     allocator_.allocate(problem, rate_bps_);
 }
 
+// The reverse direction crosses the same links and switches: its drop rate differs from the
+// forward one only where a channel drops in one direction (NetworkState::set_channel_drop_rate).
+double EpochSimulator::reverse_drop_rate(const ShortFlow& flow) const {
+    if (flow.leg.subflows != 1) return flow.leg.drop_rate;
+    const NetworkState& state = routing_->state();
+    double keep = 1.0 - flow.leg.drop_rate;
+    for (auto i = flow.path_begin; i < flow.path_end; ++i) {
+        const ChannelId c = short_links_[static_cast<std::size_t>(i)];
+        const double forward = state.channel_drop_rate(c);
+        const double reverse = state.channel_drop_rate(c ^ 1);
+        if (forward == reverse) continue;
+        if (forward >= 1.0) return 1.0;
+        keep *= (1.0 - reverse) / (1.0 - forward);
+    }
+    return 1.0 - keep;
+}
+
 void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
     if (short_flows_.empty()) return;
     // Per-channel state of this epoch (§3.3: queueing delay from utilisation and the number of
@@ -342,6 +359,14 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
         double fct = 0.0;
         if (flow.transport) {
             fct = flow.transport->short_flow_fct_s(flow.size_bytes, flow.leg, queueing_s, *flow.tables, u);
+        } else if (flow.tables->short_flow_body && flow.size_bytes <= flow.tables->short_flow_body->max_size_bytes()) {
+            // Body plus timeouts drawn from both directions' drop rates (short_flow_fct.h);
+            // flows above the body's sizes (a short-flow threshold above 300 KB) keep the table.
+            const ShortFlowPath path{flow.size_bytes, flow.leg.drop_rate, reverse_drop_rate(flow),
+                                     flow.leg.base_rtt_s, flow.leg.base_rtt_s + queueing_s};
+            TcpTimers timers = timers_;
+            timers.mss_bytes = flow.tables->mss_bytes;
+            fct = short_flow::sample_fct_s(path, *flow.tables->short_flow_body, timers, u, transport_rng);
         } else {
             const double rtts = flow.tables->short_flow_rtts.sample_rtts(flow.size_bytes, flow.leg.drop_rate,
                                                                          flow.leg.base_rtt_s, u);

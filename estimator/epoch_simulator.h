@@ -18,6 +18,7 @@
 #include "estimator/max_min_fair.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
+#include "estimator/short_flow_fct.h"
 #include "estimator/stop_check.h"
 #include "estimator/transport_mix.h"
 
@@ -126,6 +127,7 @@ private:
     double next_switch_s() const;
     void allocate_rates();
     void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
+    double reverse_drop_rate(const ShortFlow& flow) const;
     void advance(double t0, double t1, FlowOutcomes& out);
     void censor(double horizon, FlowOutcomes& out);
     std::int64_t quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next, double horizon) const;
@@ -141,6 +143,7 @@ private:
     std::size_t phase_ = 0;  ///< phases of models_ entered so far
     std::vector<std::unique_ptr<FlowPolicyRun>> runs_;
     double mtu_bits_;
+    TcpTimers timers_;  ///< of the short-flow timeout terms: the measured sets' (Linux) timers
     std::vector<double> channel_capacity_bps_;
     MaxMinFairAllocator allocator_;
 

@@ -546,6 +546,12 @@ QuantileGrid::Spec ShortFlowRttTable::spec() {
             /*allow_inf=*/false};
 }
 
+QuantileGrid::Spec ShortFlowRttTable::body_spec() {
+    QuantileGrid::Spec spec = ShortFlowRttTable::spec();
+    spec.kind = "short_flow_body";
+    return spec;
+}
+
 double ShortFlowRttTable::sample_rtts(double size_bytes, double drop_rate, double rtt_s,
                                       double u) const {
     const double coords[] = {size_bytes, drop_rate, rtt_s * 1e6};
@@ -609,12 +615,19 @@ TransportTables TransportTables::load(const std::filesystem::path& dir) {
     check_same_packet_sizes(loss, loss_file, queue, queue_file);
     const double mss = loss.mss_bytes();
     const double mtu = loss.mtu_bytes();
-    return TransportTables{set_name(dir),
+    TransportTables tables{set_name(dir),
                            LossLimitedThroughputTable(std::move(loss)),
                            ShortFlowRttTable(std::move(short_rtts)),
                            QueueingDelayTable(std::move(queue)),
                            mss,
-                           mtu};
+                           mtu,
+                           std::nullopt};
+    if (const auto body_file = dir / "short_flow_body.tsv"; std::filesystem::exists(body_file)) {
+        QuantileGrid body = load_grid(body_file, ShortFlowRttTable::body_spec());
+        check_same_packet_sizes(tables.loss_limited.grid(), loss_file, body, body_file);
+        tables.short_flow_body.emplace(std::move(body));
+    }
+    return tables;
 }
 
 }  // namespace swarm

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,7 +94,12 @@ class ShortFlowRttTable {
     explicit ShortFlowRttTable(QuantileGrid grid) : grid_(std::move(grid)) {}
     /// Axes size_bytes (log), drop_rate (log, 0 allowed), rtt_us (log); value rtts.
     static QuantileGrid::Spec spec();
+    /// The same axes and value for the body of the FCT model (short_flow_fct.h): RTT counts of
+    /// flows that had no retransmission timeout, kind "short_flow_body".
+    static QuantileGrid::Spec body_spec();
     double sample_rtts(double size_bytes, double drop_rate, double rtt_s, double u) const;
+    /// The largest size measured (lookups clamp beyond it).
+    double max_size_bytes() const { return grid_.axes().front().points.back(); }
     const QuantileGrid& grid() const { return grid_; }
 
    private:
@@ -123,8 +129,13 @@ struct TransportTables {
     QueueingDelayTable queueing;
     double mss_bytes = 1448.0;  ///< payload per packet, from the tables' headers
     double mtu_bytes = 1500.0;  ///< bytes on the wire per full packet
+    /// The body of the short-flow FCT model, when the set has one (short_flow_body.tsv, the
+    /// measured sets): short flows then take body + timeouts (short_flow_fct.h) instead of a
+    /// draw from short_flow_rtts, whose tail mixes in timeouts at the rate of its few runs.
+    std::optional<ShortFlowRttTable> short_flow_body;
 
-    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv.
+    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv and,
+    /// if present, short_flow_body.tsv.
     /// Throws std::runtime_error naming the file and line on any problem (including the three
     /// files disagreeing on mss_bytes or mtu_bytes).
     static TransportTables load(const std::filesystem::path& dir);

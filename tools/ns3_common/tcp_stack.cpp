@@ -116,7 +116,7 @@ ns3::Ptr<ns3::PacketSink> install_sink(ns3::Ptr<ns3::Node> node) {
     return DynamicCast<PacketSink>(apps.Get(0));
 }
 
-void install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
+ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
                          double start_s, std::uint32_t segment_bytes, ns3::Ipv4Address local,
                          std::uint16_t local_port) {
     using namespace ns3;
@@ -129,7 +129,9 @@ void install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uin
     if (local_port != 0) {
         helper.SetAttribute("Local", AddressValue(InetSocketAddress(local, local_port)));
     }
-    helper.Install(node).Start(Seconds(start_s));
+    ApplicationContainer apps = helper.Install(node);
+    apps.Start(Seconds(start_s));
+    return DynamicCast<BulkSendApplication>(apps.Get(0));
 }
 
 }  // namespace swarm::ns3common

@@ -215,16 +215,7 @@ std::string repetition_description(const GridSpec& g) {
 }
 
 void add_common(TableFile& t, CongestionControl cc, const GenerateOptions& o) {
-    const TcpSettings tcp = table_tcp_settings(cc);
-    t.mss_bytes = tcp.mss_bytes;
-    t.mtu_bytes = 1500;
-    t.provenance.emplace_back("generator",
-                              "tools/tables/ns3 (swarm_tables_ns3), grid '" + o.grid.name + "'");
-    t.provenance.emplace_back("command", o.command);
-    t.provenance.emplace_back("simulator", ns3_version());
-    t.provenance.emplace_back("congestion_control", cc_description(cc));
-    t.provenance.emplace_back("tcp", tcp_description(tcp));
-    t.provenance.emplace_back("switch", switch_description(tcp, cc));
+    add_setting_provenance(t, cc, "grid '" + o.grid.name + "'", o.command);
     t.provenance.emplace_back("seeds", seed_description(o.grid));
     t.provenance.emplace_back("repetitions", repetition_description(o.grid));
 }
@@ -445,6 +436,19 @@ std::vector<Job> measurement_jobs(CongestionControl cc, const GridSpec& g) {
 }
 
 }  // namespace
+
+void add_setting_provenance(TableFile& t, CongestionControl cc, const std::string& what,
+                            const std::string& command) {
+    const TcpSettings tcp = table_tcp_settings(cc);
+    t.mss_bytes = tcp.mss_bytes;
+    t.mtu_bytes = 1500;
+    t.provenance.emplace_back("generator", "tools/tables/ns3 (swarm_tables_ns3), " + what);
+    t.provenance.emplace_back("command", command);
+    t.provenance.emplace_back("simulator", ns3_version());
+    t.provenance.emplace_back("congestion_control", cc_description(cc));
+    t.provenance.emplace_back("tcp", tcp_description(tcp));
+    t.provenance.emplace_back("switch", switch_description(tcp, cc));
+}
 
 TcpSettings table_tcp_settings(CongestionControl cc) {
     TcpSettings t;

@@ -6,6 +6,12 @@
 //       kept in the cache file); --smoke runs a tiny grid in well under a minute.
 //   swarm_tables_ns3 long|short|queue --cc C [point options] [--runs N] [--first-run R]
 //       repetitions of one point, one line per run and the median.
+//   swarm_tables_ns3 body [--out data/tables] [--cc cubic] [--cache ...] [--smoke]
+//       the short-flow body table <out>/ns3-<cc>/short_flow_body.tsv (resumable).
+//   swarm_tables_ns3 validate-short [--out FILE] [--cc cubic] [--cache ...] [--smoke]
+//       the single-link validation of the short-flow FCT model (bench/short_flow/).
+//   swarm_tables_ns3 batch --size B --drop P [--drop-reverse P] [--rtt-us R] [--flows N]
+//       one batch of independent short flows: timeout counts and FCT quantiles.
 //   swarm_tables_ns3 checks [--runs N]
 //       the rate-independence and set-sharing checks quoted in docs/tables.md (markdown).
 //
@@ -18,9 +24,11 @@
 #include <string>
 #include <vector>
 
+#include "tools/tables/common/quantiles.h"
 #include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/generate.h"
 #include "tools/tables/ns3/measure.h"
+#include "tools/tables/ns3/short_flows.h"
 
 namespace swarm::ns3tables {
 
@@ -146,6 +154,58 @@ int run_queue_point(const PointArgs& a) {
                     format_number(results[i].utilization, 4).c_str(),
                     format_number(results[i].full_fraction, 3).c_str());
     }
+    return 0;
+}
+
+// ---- short flows: body table, validation, one batch ---------------------------------------------
+
+struct ShortArgs {
+    std::string out;
+    std::string ccs = "cubic";
+    std::string cache = "ns3-cache/short-batches.tsv";
+    int jobs = 2;
+    bool smoke = false;
+};
+
+int short_flows(const ShortArgs& args, bool body, const std::string& command) {
+    ResultCache cache(args.cache);
+    ShortFlowOptions options;
+    options.out = args.out;
+    options.parallel = args.jobs;
+    options.command = command;
+    options.smoke = args.smoke;
+    for (const CongestionControl cc : parse_cc_list(args.ccs)) {
+        if (body) {
+            generate_body_table(cc, options, cache);
+        } else {
+            run_short_validation(cc, options, cache);
+        }
+    }
+    return 0;
+}
+
+int run_batch_point(const PointArgs& a, double drop_reverse, int flows) {
+    BatchPlan plan;
+    plan.point = {a.size, a.drop, drop_reverse, a.rtt_us};
+    plan.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : plan.link_bps;
+    plan.flows_per_batch = flows;
+    plan.first_run = a.first_run;
+    ResultCache cache("");
+    const auto cc = parse_cc(a.cc);
+    run_jobs(batch_jobs(cc, plan), 1, cache, "batch");
+    const auto results = batch_flows(cc, plan, cache);
+    std::vector<double> fct;
+    int handshake = 0;
+    int data = 0;
+    for (const ShortBatchFlow& f : results) {
+        fct.push_back(f.fct_s);
+        handshake += f.handshake_timeout ? 1 : 0;
+        data += f.data_timeouts > 0 ? 1 : 0;
+    }
+    const auto q = tables::empirical_quantiles(fct, {0.5, 0.99, 0.999, 1.0});
+    std::printf("flows %zu handshake_timeouts %d data_timeouts %d p50_s %s p99_s %s p999_s %s max_s %s\n",
+                results.size(), handshake, data, format_number(q[0]).c_str(),
+                format_number(q[1]).c_str(), format_number(q[2]).c_str(), format_number(q[3]).c_str());
     return 0;
 }
 
@@ -290,6 +350,26 @@ int main(int argc, char** argv) {
     que->add_option("--flows", pt.flows)->capture_default_str();
     que->add_option("--warmup-s", pt.warmup_s)->capture_default_str();
     que->add_option("--measure-s", pt.measure_s)->capture_default_str();
+    ShortArgs body_args;
+    body_args.out = "data/tables";
+    auto* body = app.add_subcommand("body", "short-flow body table <out>/ns3-<cc>/short_flow_body.tsv");
+    ShortArgs val_args;
+    val_args.out = "bench/short_flow/validation-ns3-cubic.tsv";
+    auto* val = app.add_subcommand("validate-short", "single-link validation of the short-flow FCT model");
+    for (auto [sub, args] : {std::pair{body, &body_args}, std::pair{val, &val_args}}) {
+        sub->add_option("--out", args->out)->capture_default_str();
+        sub->add_option("--cc", args->ccs, "congestion controls, comma-separated")->capture_default_str();
+        sub->add_option("--cache", args->cache, "result cache file (resumes)")->capture_default_str();
+        sub->add_option("--jobs", args->jobs, "parallel worker processes")->capture_default_str();
+        sub->add_flag("--smoke", args->smoke, "tiny grid, a few seconds");
+    }
+    double drop_reverse = 0.0;
+    int batch_flows_count = 500;
+    auto* batch = app.add_subcommand("batch", "one batch of independent short flows on one link");
+    point_options(batch);
+    batch->add_option("--size", pt.size, "bytes")->capture_default_str();
+    batch->add_option("--drop-reverse", drop_reverse)->capture_default_str();
+    batch->add_option("--flows", batch_flows_count)->capture_default_str();
     int check_runs = 10;
     int check_jobs = 2;
     auto* chk = app.add_subcommand("checks", "rate-independence and sharing checks (markdown)");
@@ -306,6 +386,13 @@ int main(int argc, char** argv) {
         }
         if (shrt->parsed()) {
             return run_short_point(pt);
+        }
+        if (body->parsed() || val->parsed()) {
+            return short_flows(body->parsed() ? body_args : val_args, body->parsed(),
+                               swarm::tables::command_line_text(argc, argv));
+        }
+        if (batch->parsed()) {
+            return run_batch_point(pt, drop_reverse, batch_flows_count);
         }
         if (que->parsed()) {
             return run_queue_point(pt);
