@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -121,6 +122,8 @@ class QueueingDelayTable {
     QuantileGrid grid_;
 };
 
+class CongestionTables;
+
 /// One table set (one congestion control, one MSS): the three tables and their provenance.
 struct TransportTables {
     std::string name;  ///< directory name, e.g. "analytic-reno"
@@ -133,12 +136,21 @@ struct TransportTables {
     /// measured sets): short flows then take body + timeouts (short_flow_fct.h) instead of a
     /// draw from short_flow_rtts, whose tail mixes in timeouts at the rate of its few runs.
     std::optional<ShortFlowRttTable> short_flow_body;
+    /// The optional congestion tables (congestion_tables.h); null when the set has none.
+    std::shared_ptr<const CongestionTables> congestion;
 
     /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv and,
-    /// if present, short_flow_body.tsv.
+    /// if present, short_flow_body.tsv and the congestion tables.
     /// Throws std::runtime_error naming the file and line on any problem (including the three
     /// files disagreeing on mss_bytes or mtu_bytes).
     static TransportTables load(const std::filesystem::path& dir);
 };
+
+/// Reads and parses one table file; errors name the file and line.
+QuantileGrid load_table_grid(const std::filesystem::path& file, const QuantileGrid::Spec& spec);
+/// Throws std::runtime_error naming `other_file` when its mss_bytes or mtu_bytes differ from
+/// `reference`'s (read from `reference_file`).
+void check_same_packet_sizes(const QuantileGrid& reference, const std::filesystem::path& reference_file,
+                             const QuantileGrid& other, const std::filesystem::path& other_file);
 
 }  // namespace swarm

@@ -23,6 +23,11 @@ namespace {
 
 using ns3::Ptr;
 
+std::uint32_t buffer_of(const SimNetwork& network, std::int32_t node) {
+    const auto i = static_cast<std::size_t>(node);
+    return i < network.node_buffer_packets.size() ? network.node_buffer_packets[i] : 0;
+}
+
 struct FlowKey {
     std::uint32_t src = 0;
     std::uint32_t dst = 0;
@@ -200,7 +205,7 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
     for (const SimLink& l : network.links) {
         const ns3common::Link link = ns3common::connect(
             nodes.Get(static_cast<std::uint32_t>(l.a)), nodes.Get(static_cast<std::uint32_t>(l.b)),
-            l.bps / f, l.delay_s * f, settings.tcp);
+            l.bps / f, l.delay_s * f, settings.tcp, buffer_of(network, l.a), buffer_of(network, l.b));
         const Ipv4InterfaceContainer ifc = addresses.Assign(link.devices);
         addresses.NewNetwork();
         const std::int32_t ends[2] = {l.a, l.b};

@@ -1,5 +1,7 @@
 #include "tools/tables/ns3/generate.h"
 
+#include "tools/tables/ns3/generate_common.h"
+
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -30,6 +32,8 @@ constexpr double kDkwConfidence = 0.95;
 // and gets its own.
 constexpr CongestionControl kBelowSaturationCc = CongestionControl::kCubic;
 
+}  // namespace
+
 /// Per-run quantile levels of the probe samples kept for pooling: every 0.5% and the tail.
 std::vector<double> run_levels() {
     std::vector<double> levels;
@@ -58,6 +62,8 @@ std::vector<double> decode(const std::string& text) {
     return values;
 }
 
+namespace {
+
 /// Everything besides the CC that changes a result; part of every cache key, so changing a
 /// setting never reuses stale runs.
 std::string settings_key(const TcpSettings& t) {
@@ -69,10 +75,18 @@ std::string settings_key(const TcpSettings& t) {
            ",k=" + std::to_string(t.ecn_threshold_packets);
 }
 
+}  // namespace
+
 std::string prefix(const char* kind, CongestionControl cc, const GridSpec& g) {
-    return std::string(kind) + "|" + cc_name(cc) + "|" + settings_key(table_tcp_settings(cc)) +
+    return prefix(kind, table_tcp_settings(cc), g);
+}
+
+std::string prefix(const char* kind, const TcpSettings& tcp, const GridSpec& g) {
+    return std::string(kind) + "|" + cc_name(tcp.cc) + "|" + settings_key(tcp) +
            "|seed=" + std::to_string(g.seed);
 }
+
+namespace {
 
 // ---- keys and jobs -----------------------------------------------------------------------------
 
@@ -214,11 +228,15 @@ std::string repetition_description(const GridSpec& g) {
            format_number(dkw_epsilon(kDkwConfidence, g.repetitions), 3) + " of the true CDF";
 }
 
+}  // namespace
+
 void add_common(TableFile& t, CongestionControl cc, const GenerateOptions& o) {
     add_setting_provenance(t, cc, "grid '" + o.grid.name + "'", o.command);
     t.provenance.emplace_back("seeds", seed_description(o.grid));
     t.provenance.emplace_back("repetitions", repetition_description(o.grid));
 }
+
+namespace {
 
 // ---- tables
 // ---------------------------------------------------------------------------------------

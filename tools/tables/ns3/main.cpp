@@ -4,6 +4,10 @@
 //                             [--cache ns3-cache/full.tsv] [--smoke]
 //       regenerates <out>/ns3-<cc>/ for each congestion control (resumable: finished runs are
 //       kept in the cache file); --smoke runs a tiny grid in well under a minute.
+//   swarm_tables_ns3 congestion [--out data/tables] [--cc cubic] [--jobs 2]
+//                               [--cache ns3-cache/congestion.tsv] [--smoke]
+//       the congestion tables of <out>/ns3-<cc>/ (drop-tail loss, queue and rate spread at and
+//       below saturation, per buffer size; resumable like generate).
 //   swarm_tables_ns3 long|short|queue --cc C [point options] [--runs N] [--first-run R]
 //       repetitions of one point, one line per run and the median.
 //   swarm_tables_ns3 body [--out data/tables] [--cc cubic] [--cache ...] [--smoke]
@@ -26,6 +30,7 @@
 
 #include "tools/tables/common/quantiles.h"
 #include "tools/tables/common/table_writer.h"
+#include "tools/tables/ns3/congestion.h"
 #include "tools/tables/ns3/generate.h"
 #include "tools/tables/ns3/measure.h"
 #include "tools/tables/ns3/short_flows.h"
@@ -76,6 +81,19 @@ int generate(const GenerateArgs& args, const std::string& command) {
     return 0;
 }
 
+int congestion(const GenerateArgs& args, const std::string& command) {
+    GenerateOptions options;
+    options.grid = args.smoke ? smoke_grid() : full_grid();
+    options.out_dir = args.out;
+    options.parallel = args.jobs;
+    options.command = command;
+    ResultCache cache(args.cache);
+    for (const CongestionControl cc : parse_cc_list(args.ccs)) {
+        generate_congestion_tables(cc, options, cache);
+    }
+    return 0;
+}
+
 // ---- single points
 // -------------------------------------------------------------------------------
 
@@ -89,6 +107,7 @@ struct PointArgs {
     double measure_s = 1.0;
     double utilization = 0.5;
     std::uint32_t flows = 1;
+    std::uint32_t buffer = 0;  // 0: the tables' default
     int runs = 5;
     std::uint64_t first_run = 1;
     std::uint32_t seed = 1;
@@ -144,15 +163,21 @@ int run_queue_point(const PointArgs& a) {
     p.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : p.link_bps;
     p.warmup_s = a.warmup_s;
     p.measure_s = a.measure_s;
-    const auto results =
-        measure_queue(table_tcp_settings(parse_cc(a.cc)), p, a.seed, a.first_run, a.runs, a.jobs);
+    TcpSettings tcp = table_tcp_settings(parse_cc(a.cc));
+    tcp.buffer_packets = a.buffer > 0 ? a.buffer : tcp.buffer_packets;
+    const auto results = measure_queue(tcp, p, a.seed, a.first_run, a.runs, a.jobs);
     for (std::size_t i = 0; i < results.size(); ++i) {
-        std::printf("run %llu median_packets %s p90_packets %s utilization %s full %s\n",
-                    static_cast<unsigned long long>(a.first_run + i),
-                    format_number(results[i].median_packets, 4).c_str(),
-                    format_number(results[i].p90_packets, 4).c_str(),
-                    format_number(results[i].utilization, 4).c_str(),
-                    format_number(results[i].full_fraction, 3).c_str());
+        std::printf(
+            "run %llu median_packets %s p90_packets %s mean_packets %s utilization %s full %s "
+            "drop_rate %s min_share %s wall_s %.2f\n",
+            static_cast<unsigned long long>(a.first_run + i),
+            format_number(results[i].median_packets, 4).c_str(),
+            format_number(results[i].p90_packets, 4).c_str(),
+            format_number(results[i].mean_packets, 4).c_str(),
+            format_number(results[i].utilization, 4).c_str(),
+            format_number(results[i].full_fraction, 3).c_str(),
+            format_number(results[i].drop_rate, 4).c_str(),
+            format_number(results[i].min_share, 3).c_str(), results[i].wall_s);
     }
     return 0;
 }
@@ -326,6 +351,16 @@ int main(int argc, char** argv) {
     g->add_flag("--smoke", gen.smoke, "tiny grid, a few seconds");
     g->add_flag("--full-bbr", gen.full_bbr, "BBR on the full grid too (default: the coarse grid)");
 
+    GenerateArgs cong;
+    cong.ccs = "cubic";
+    cong.cache = "ns3-cache/congestion.tsv";
+    auto* cg = app.add_subcommand("congestion", "congestion tables of ns3-<cc> under --out");
+    cg->add_option("--out", cong.out, "directory holding the table sets")->capture_default_str();
+    cg->add_option("--cc", cong.ccs, "congestion controls, comma-separated")->capture_default_str();
+    cg->add_option("--cache", cong.cache, "result cache file")->capture_default_str();
+    cg->add_option("--jobs", cong.jobs, "parallel worker processes")->capture_default_str();
+    cg->add_flag("--smoke", cong.smoke, "tiny grid, a few seconds");
+
     PointArgs pt;
     const auto point_options = [&pt](CLI::App* sub) {
         sub->add_option("--cc", pt.cc)->capture_default_str();
@@ -348,6 +383,7 @@ int main(int argc, char** argv) {
     point_options(que);
     que->add_option("--utilization", pt.utilization)->capture_default_str();
     que->add_option("--flows", pt.flows)->capture_default_str();
+    que->add_option("--buffer", pt.buffer, "egress buffer, packets (0: the tables' 200)");
     que->add_option("--warmup-s", pt.warmup_s)->capture_default_str();
     que->add_option("--measure-s", pt.measure_s)->capture_default_str();
     ShortArgs body_args;
@@ -380,6 +416,9 @@ int main(int argc, char** argv) {
     try {
         if (g->parsed()) {
             return generate(gen, swarm::tables::command_line_text(argc, argv));
+        }
+        if (cg->parsed()) {
+            return congestion(cong, swarm::tables::command_line_text(argc, argv));
         }
         if (lng->parsed()) {
             return run_long_point(pt);
