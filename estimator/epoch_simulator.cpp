@@ -342,8 +342,14 @@ double EpochSimulator::reverse_drop_rate(const ShortFlow& flow) const {
 }
 
 // Congestion on the long flows (docs/model.md "Congestion"), from the offered allocation:
-//  (a) the loss-limited rate at the path's fault and congestion drop combined and at the RTT
-//      including the path's queueing (a flow policy's legs keep their own caps);
+//  (a) a flow with fault loss that lives longer than a loss cycle is capped at the
+//      loss-limited rate at the path's fault and congestion drop combined and at the RTT
+//      including the path's queueing (a flow policy's legs keep their own caps). The table
+//      is a steady state (Mathis et al. / Padhye et al.: one loss per 1/p packets); a flow
+//      with fewer packets left than 1/p never reaches it and keeps its fault-only cap at the
+//      base RTT. A flow without fault loss gets no such cap: the congestion loss at its
+//      bottleneck is how its fair share is enforced, which the allocation already holds;
+//      capping it again at that loss would count the congestion twice;
 //  (b) a flow bottlenecked at a saturated channel gets its draw from the measured spread of
 //      competitors' rates there: a multiplier m < 1 of its fair share caps it, and the
 //      waterfilling hands what it leaves to the others (m >= 1), so the allocation stays
@@ -360,9 +366,12 @@ bool EpochSimulator::apply_congestion() {
         const bool default_route = plan_slot_[f] < 0;
         queue_s_[f] = along.queue_s / rate_scale_[f];  // subflows: one path's queues per round trip
         double cap = fault_cap_bps_[f];
-        const double drop = combine_drop(drop_rate_[f], along.drop_rate);
-        if (default_route && cap > 0.0 && drop > 0.0) {
-            cap = std::min(cap, tables_[f]->loss_limited.sample_bps(drop, base_rtt_s_[f] + along.queue_s, cap_u_[f]));
+        if (default_route && cap > 0.0 && drop_rate_[f] > 0.0) {
+            const double drop = combine_drop(drop_rate_[f], along.drop_rate);
+            const double packets_left = remaining_bits_[f] / (8.0 * tables_[f]->mss_bytes);
+            if (packets_left * drop >= 1.0) {
+                cap = std::min(cap, tables_[f]->loss_limited.sample_bps(drop, base_rtt_s_[f] + along.queue_s, cap_u_[f]));
+            }
         }
         if (along.bottleneck >= 0 && rate_bps_[f] < ChannelCongestion::kSaturated * fault_cap_bps_[f]) {
             const double u = static_cast<double>(derive_seed(path_seed_[f], {kSpreadStream}) >> 11) * 0x1.0p-53;
@@ -395,12 +404,15 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
             const ChannelId c = short_links_[static_cast<std::size_t>(i)];
             queueing_s += congestion_.sample_queue_s(c, *flow.tables, transport_rng.uniform());
         }
-        // The path's drop: fault and congestion (the short-flow model's forward drop rate).
-        const double congestion_drop =
-            congestion_.along(std::span<const ChannelId>(short_links_.data() + flow.path_begin,
-                                                         static_cast<std::size_t>(flow.path_end - flow.path_begin)))
-                .drop_rate;
-        if (congestion_drop > 0.0) flow.leg.drop_rate = combine_drop(flow.leg.drop_rate, congestion_drop);
+        // Both directions' drop: fault and congestion (the short-flow model's p_f and p_r; the
+        // SYN-ACK crosses the reverse channels, with their own congestion).
+        const std::span<const ChannelId> channels(short_links_.data() + flow.path_begin,
+                                                  static_cast<std::size_t>(flow.path_end - flow.path_begin));
+        double reverse_drop = reverse_drop_rate(flow);
+        if (congestion_.enabled()) {
+            reverse_drop = combine_drop(reverse_drop, congestion_.along_reverse(channels).drop_rate);
+            flow.leg.drop_rate = combine_drop(flow.leg.drop_rate, congestion_.along(channels).drop_rate);
+        }
         // Subflows run side by side: each round trip waits for one path's queues, on average.
         queueing_s /= static_cast<double>(flow.leg.subflows);
         const double u = transport_rng.uniform();
@@ -410,7 +422,7 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
         } else if (flow.tables->short_flow_body && flow.size_bytes <= flow.tables->short_flow_body->max_size_bytes()) {
             // Body plus timeouts drawn from both directions' drop rates (short_flow_fct.h);
             // flows above the body's sizes (a short-flow threshold above 300 KB) keep the table.
-            const ShortFlowPath path{flow.size_bytes, flow.leg.drop_rate, reverse_drop_rate(flow),
+            const ShortFlowPath path{flow.size_bytes, flow.leg.drop_rate, reverse_drop,
                                      flow.leg.base_rtt_s, flow.leg.base_rtt_s + queueing_s};
             TcpTimers timers = timers_;
             timers.mss_bytes = flow.tables->mss_bytes;

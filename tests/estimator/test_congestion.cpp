@@ -165,11 +165,38 @@ TEST_F(CongestionTest, LoneFlowPaysItsQueueing) {
     ASSERT_EQ(with.long_throughput_bps.size(), 1u);
     const double base_rtt = 4e-6 + 2 * kPacketS;
     EXPECT_NEAR(with.long_throughput_bps[0], 15e6 / (1.5e-3 + base_rtt + 1000 * kPacketS), 1.0);
-    // With congestion loss (1e-3 per channel) its cap is the loss-limited rate at that drop
-    // and the queueing RTT: slower still.
+    // Congestion loss (1e-3 per channel) alone adds no cap: it is how the port enforces the
+    // share the allocation already gives (counting it again would halve the flow).
     const FlowOutcomes lossy = testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(true));
     ASSERT_EQ(lossy.long_throughput_bps.size(), 1u);
-    EXPECT_LT(lossy.long_throughput_bps[0], with.long_throughput_bps[0]);
+    EXPECT_DOUBLE_EQ(lossy.long_throughput_bps[0], with.long_throughput_bps[0]);
+}
+
+TEST_F(CongestionTest, FaultLossCapTakesCongestionOnlyBeyondALossCycle) {
+    // Four loss-free 15 MB flows from servers 2-5 of t0-0-0 saturate the ToR's port to server
+    // 1 (1000 packets: 1e-3 congestion loss, 500 packets = 0.6 ms of queue in the lossy hand
+    // tables; the loss-free ones have the same queue and no loss). Server 0's link drops 1e-3
+    // (fault): its flow to server 1 runs at its loss-limited cap, below the fair share. A 15 MB
+    // flow (10 360 packets) lives for many loss cycles (1/p = 500 packets at p = 2e-3): its
+    // cap takes p = 1 - 0.999^2 and is slower than with the loss-free tables (p = 1e-3, same
+    // queue). A 300 KB flow (208 packets, 0.4 cycles) never reaches that steady state: its
+    // cap stays the fault-only one, the same with either table.
+    NetworkState state(topo);
+    const std::int32_t dst = server("t0-0-0", 1);
+    state.set_link_drop_rate(topo.server_link(server("t0-0-0", 0)), 1e-3);
+    // Outcomes are in finishing order; the capped flow is the slowest.
+    const auto throughputs = [&](double bytes, bool lossy) {
+        std::vector<Flow> flows{{0.0, server("t0-0-0", 0), dst, bytes}};
+        for (int i = 2; i < 6; ++i) flows.push_back({0.0, server("t0-0-0", i), dst, 15e6});
+        FlowOutcomes out = testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set(lossy));
+        EXPECT_EQ(out.long_throughput_bps.size(), flows.size());
+        std::sort(out.long_throughput_bps.begin(), out.long_throughput_bps.end());
+        return out.long_throughput_bps;
+    };
+    const std::vector<double> long_lossy = throughputs(15e6, true);
+    const std::vector<double> long_clean = throughputs(15e6, false);
+    EXPECT_LT(long_lossy.front(), 0.95 * long_clean.front());
+    EXPECT_EQ(throughputs(300e3, true), throughputs(300e3, false));
 }
 
 TEST_F(CongestionTest, SpreadKeepsTheAllocationFeasible) {
