@@ -52,6 +52,7 @@ void ChannelCongestion::add(PathCongestion& path, double& delivered, ChannelId c
     const Channel& state = channel(c);
     delivered *= 1.0 - state.drop_rate;
     path.queue_s += state.queue_s;
+    if (state.flows > 1) path.others_queue_s += state.queue_s * (1.0 - 1.0 / static_cast<double>(state.flows));
     if (state.saturated && state.flows > path.bottleneck_flows) {
         path.bottleneck = c;
         path.bottleneck_flows = state.flows;

@@ -17,11 +17,15 @@
 namespace swarm {
 
 /// What congestion adds along a path: the combined loss 1 - prod(1 - p_c), the sum of the
-/// channels' median waits, and the saturated channel with the most long flows (-1: none).
+/// channels' median waits (and of the other flows' part of them), and the saturated channel with the most long flows (-1: none).
 /// The path's total drop rate is 1 - (1 - p_fault)(1 - drop_rate); its RTT base + queue_s.
 struct PathCongestion {
     double drop_rate = 0.0;
     double queue_s = 0.0;
+    /// The part of queue_s made of the other flows' packets: Σ q_c (n_c − 1) / n_c (a FIFO
+    /// shared by n_c flows at equal rates holds 1/n_c of the flow's own packets, which the
+    /// fluid share already counts as transmission time).
+    double others_queue_s = 0.0;
     ChannelId bottleneck = -1;
     std::int32_t bottleneck_flows = 0;
 };

@@ -364,7 +364,9 @@ bool EpochSimulator::apply_congestion() {
         const auto end = static_cast<std::size_t>(path_offsets_[f + 1]);
         const PathCongestion along = congestion_.along(std::span<const ChannelId>(path_links_.data() + begin, end - begin));
         const bool default_route = plan_slot_[f] < 0;
-        queue_s_[f] = along.queue_s / rate_scale_[f];  // subflows: one path's queues per round trip
+        // The FCT's wait: the other flows' packets ahead of its first and last byte (its own
+        // are its transmission time at the fluid share). Subflows: one path's per round trip.
+        queue_s_[f] = along.others_queue_s / rate_scale_[f];
         double cap = fault_cap_bps_[f];
         if (default_route && cap > 0.0 && drop_rate_[f] > 0.0) {
             const double drop = combine_drop(drop_rate_[f], along.drop_rate);

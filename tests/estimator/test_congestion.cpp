@@ -126,6 +126,7 @@ TEST_F(CongestionTest, PathCombinesLossAndSumsQueues) {
     const PathCongestion none = congestion.along({});
     EXPECT_EQ(none.drop_rate, 0.0);
     EXPECT_EQ(none.queue_s, 0.0);
+    EXPECT_EQ(none.others_queue_s, 0.0);
     EXPECT_EQ(none.bottleneck, -1);
 }
 
@@ -154,17 +155,17 @@ TEST_F(CongestionTest, MeasuredCapsFallWithDropAndRtt) {
     }
 }
 
-TEST_F(CongestionTest, LoneFlowPaysItsQueueing) {
+TEST_F(CongestionTest, LoneFlowWaitsBehindNoQueueButItsOwn) {
     // One 15 Mbit flow between two servers of a rack saturates both channels of its path (its
     // NIC and the ToR's port; 1000-packet buffers: 500 packets = 0.6 ms of queue each in the
-    // hand tables). Loss-free tables: it still runs at 10 Gb/s (1.5 ms) but its handshake and
-    // last byte take the queueing RTT: FCT = 1.5 ms + base RTT + 1.2 ms.
+    // hand tables). That queue is its own packets, which keep the link busy: the FCT pays
+    // only the other flows' part of a queue (none here), FCT = 1.5 ms + base RTT.
     NetworkState state(topo);
     const std::vector<Flow> flow{{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 1.875e6}};
     const FlowOutcomes with = testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(false));
     ASSERT_EQ(with.long_throughput_bps.size(), 1u);
     const double base_rtt = 4e-6 + 2 * kPacketS;
-    EXPECT_NEAR(with.long_throughput_bps[0], 15e6 / (1.5e-3 + base_rtt + 1000 * kPacketS), 1.0);
+    EXPECT_NEAR(with.long_throughput_bps[0], 15e6 / (1.5e-3 + base_rtt), 1.0);
     // Congestion loss (1e-3 per channel) alone adds no cap: it is how the port enforces the
     // share the allocation already gives (counting it again would halve the flow).
     const FlowOutcomes lossy = testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(true));
