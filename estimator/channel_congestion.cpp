@@ -30,10 +30,12 @@ ChannelCongestion::Channel ChannelCongestion::evaluate(const MaxMinFairAllocator
     c.packet_s = mtu_bits_ / load.capacity_bps;
     c.saturated = load.rate_bps >= kSaturated * load.capacity_bps;
     c.utilization = std::min(1.0, load.rate_bps / load.capacity_bps);
-    if (congestion_) {
-        c.drop_rate = congestion_->drop_rate(c.saturated ? 1.0 : c.utilization, buffer_packets,
-                                             static_cast<double>(c.flows));
-    }
+    // The loss and the median wait feed only the long flows' congestion (enabled()); a short
+    // flow draws its own wait (sample_queue_s). Skipping them keeps sets without congestion
+    // tables at their old cost per epoch.
+    if (!congestion_) return c;
+    c.drop_rate = congestion_->drop_rate(c.saturated ? 1.0 : c.utilization, buffer_packets,
+                                         static_cast<double>(c.flows));
     c.queue_s = wait_packets(c, *tables_, 0.5) * c.packet_s;
     return c;
 }

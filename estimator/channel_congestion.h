@@ -40,7 +40,7 @@ class ChannelCongestion {
 
     struct Channel {
         double drop_rate = 0.0;
-        double queue_s = 0.0;         ///< median wait
+        double queue_s = 0.0;         ///< median wait (with congestion tables only)
         double utilization = 0.0;     ///< offered load / capacity, at most 1
         double packet_s = 0.0;        ///< one MTU's transmission time
         double buffer_packets = 0.0;
