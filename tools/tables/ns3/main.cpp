@@ -62,12 +62,18 @@ struct GenerateArgs {
     bool full_bbr = false;
 };
 
-int generate(const GenerateArgs& args, const std::string& command) {
+/// The options `generate` and `congestion` share: grid, output, parallelism, provenance.
+GenerateOptions generate_options(const GenerateArgs& args, const std::string& command) {
     GenerateOptions options;
     options.grid = args.smoke ? smoke_grid() : full_grid();
     options.out_dir = args.out;
     options.parallel = args.jobs;
     options.command = command;
+    return options;
+}
+
+int generate(const GenerateArgs& args, const std::string& command) {
+    const GenerateOptions options = generate_options(args, command);
     ResultCache cache(args.cache);
     std::fprintf(stderr, "grid '%s', cache %s\n", options.grid.name.c_str(),
                  cache.file().string().c_str());
@@ -82,11 +88,7 @@ int generate(const GenerateArgs& args, const std::string& command) {
 }
 
 int congestion(const GenerateArgs& args, const std::string& command) {
-    GenerateOptions options;
-    options.grid = args.smoke ? smoke_grid() : full_grid();
-    options.out_dir = args.out;
-    options.parallel = args.jobs;
-    options.command = command;
+    const GenerateOptions options = generate_options(args, command);
     ResultCache cache(args.cache);
     for (const CongestionControl cc : parse_cc_list(args.ccs)) {
         generate_congestion_tables(cc, options, cache);
