@@ -40,7 +40,8 @@ ChannelCongestion::Channel ChannelCongestion::evaluate(const MaxMinFairAllocator
     return c;
 }
 
-void ChannelCongestion::update(std::span<const std::int32_t> path_links, const MaxMinFairAllocator& allocator) {
+void ChannelCongestion::update(std::span<const std::int32_t> path_links,
+                               const MaxMinFairAllocator& allocator) {
     ++now_;
     for (const std::int32_t c : path_links) {
         const auto i = static_cast<std::size_t>(c);
@@ -54,7 +55,8 @@ void ChannelCongestion::add(PathCongestion& path, double& delivered, ChannelId c
     const Channel& state = channel(c);
     delivered *= 1.0 - state.drop_rate;
     path.queue_s += state.queue_s;
-    if (state.flows > 1) path.others_queue_s += state.queue_s * (1.0 - 1.0 / static_cast<double>(state.flows));
+    if (state.flows > 1)
+        path.others_queue_s += state.queue_s * (1.0 - 1.0 / static_cast<double>(state.flows));
     if (state.saturated && state.flows > path.bottleneck_flows) {
         path.bottleneck = c;
         path.bottleneck_flows = state.flows;
@@ -77,13 +79,16 @@ PathCongestion ChannelCongestion::along_reverse(std::span<const ChannelId> chann
     return path;
 }
 
-double ChannelCongestion::wait_packets(const Channel& state, const TransportTables& tables, double u) {
+double ChannelCongestion::wait_packets(const Channel& state, const TransportTables& tables,
+                                       double u) {
     const auto n = static_cast<double>(state.flows);
-    if (state.saturated && tables.congestion) return tables.congestion->queue_packets(1.0, state.buffer_packets, n, u);
+    if (state.saturated && tables.congestion)
+        return tables.congestion->queue_packets(1.0, state.buffer_packets, n, u);
     return tables.queueing.sample_packets(state.utilization, n, u);
 }
 
-double ChannelCongestion::sample_queue_s(ChannelId c, const TransportTables& tables, double u) const {
+double ChannelCongestion::sample_queue_s(ChannelId c, const TransportTables& tables,
+                                         double u) const {
     const Channel& state = channel(c);
     if (state.flows == 0) return 0.0;  // an idle link adds no queueing
     return wait_packets(state, tables, u) * state.packet_s;

@@ -40,11 +40,11 @@ class ChannelCongestion {
 
     struct Channel {
         double drop_rate = 0.0;
-        double queue_s = 0.0;         ///< median wait (with congestion tables only)
-        double utilization = 0.0;     ///< offered load / capacity, at most 1
-        double packet_s = 0.0;        ///< one MTU's transmission time
+        double queue_s = 0.0;      ///< median wait (with congestion tables only)
+        double utilization = 0.0;  ///< offered load / capacity, at most 1
+        double packet_s = 0.0;     ///< one MTU's transmission time
         double buffer_packets = 0.0;
-        std::int32_t flows = 0;       ///< long-flow path occurrences
+        std::int32_t flows = 0;  ///< long-flow path occurrences
         bool saturated = false;
     };
 

@@ -35,8 +35,7 @@ class CongestionTables {
     double queue_packets(double utilization, double buffer_packets, double competing_flows,
                          double u) const;
     /// A competitor's rate relative to the fair share at quantile u (mean 1 over competitors).
-    double share(double utilization, double buffer_packets, double competing_flows,
-                 double u) const;
+    double share(double utilization, double buffer_packets, double competing_flows, double u) const;
 
     const QuantileGrid& loss() const { return loss_; }
     const QuantileGrid& queue() const { return queue_; }

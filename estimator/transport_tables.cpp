@@ -4,10 +4,6 @@
 // estimate.
 #include "estimator/transport_tables.h"
 
-#include "estimator/congestion_tables.h"
-
-#include "estimator/detail/text_tokens.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -17,6 +13,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "estimator/congestion_tables.h"
+#include "estimator/detail/text_tokens.h"
 
 namespace swarm {
 namespace {
@@ -60,8 +59,6 @@ std::vector<Line> split_lines(std::string_view text) {
     }
     return lines;
 }
-
-
 
 double number_or_fail(std::string_view token, std::string_view source, std::size_t line) {
     const auto value = detail::parse_number(token);
@@ -201,8 +198,9 @@ void check_column_row(const Line& line, const std::vector<QuantileGrid::Axis>& a
     }
     for (std::size_t q = 0; q < levels.size(); ++q) {
         const std::string_view token = tokens[axes.size() + q];
-        const auto level =
-            token.size() > 1 && token[0] == 'q' ? detail::parse_number(token.substr(1)) : std::nullopt;
+        const auto level = token.size() > 1 && token[0] == 'q'
+                               ? detail::parse_number(token.substr(1))
+                               : std::nullopt;
         if (!level || *level != levels[q]) {
             fail(source, line.number,
                  "column \"" + std::string(token) + "\" should be \"q" + number_text(levels[q]) +
@@ -618,14 +616,15 @@ TransportTables TransportTables::load(const std::filesystem::path& dir) {
     const double mss = loss.mss_bytes();
     const double mtu = loss.mtu_bytes();
     std::optional<CongestionTables> congestion = CongestionTables::load(dir, loss, loss_file);
-    TransportTables tables{set_name(dir),
-                           LossLimitedThroughputTable(std::move(loss)),
-                           ShortFlowRttTable(std::move(short_rtts)),
-                           QueueingDelayTable(std::move(queue)),
-                           mss,
-                           mtu,
-                           std::nullopt,
-                           congestion ? std::make_shared<const CongestionTables>(std::move(*congestion)) : nullptr};
+    TransportTables tables{
+        set_name(dir),
+        LossLimitedThroughputTable(std::move(loss)),
+        ShortFlowRttTable(std::move(short_rtts)),
+        QueueingDelayTable(std::move(queue)),
+        mss,
+        mtu,
+        std::nullopt,
+        congestion ? std::make_shared<const CongestionTables>(std::move(*congestion)) : nullptr};
     if (const auto body_file = dir / "short_flow_body.tsv"; std::filesystem::exists(body_file)) {
         QuantileGrid body = load_table_grid(body_file, ShortFlowRttTable::body_spec());
         check_same_packet_sizes(tables.loss_limited.grid(), loss_file, body, body_file);

@@ -150,7 +150,8 @@ struct TransportTables {
 QuantileGrid load_table_grid(const std::filesystem::path& file, const QuantileGrid::Spec& spec);
 /// Throws std::runtime_error naming `other_file` when its mss_bytes or mtu_bytes differ from
 /// `reference`'s (read from `reference_file`).
-void check_same_packet_sizes(const QuantileGrid& reference, const std::filesystem::path& reference_file,
-                             const QuantileGrid& other, const std::filesystem::path& other_file);
+void check_same_packet_sizes(const QuantileGrid& reference,
+                             const std::filesystem::path& reference_file, const QuantileGrid& other,
+                             const std::filesystem::path& other_file);
 
 }  // namespace swarm

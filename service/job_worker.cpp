@@ -1,7 +1,5 @@
 #include "service/job_worker.h"
 
-#include "service/budget_options.h"
-
 #include <pthread.h>
 #include <signal.h>
 
@@ -19,6 +17,7 @@
 #include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
+#include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/ranking_analysis.h"
 #include "swarm/rank.h"

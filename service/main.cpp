@@ -7,8 +7,8 @@
 #include "service/data_paths.h"
 #include "service/job_worker.h"
 #include "service/rank_command.h"
-#include "service/strategy_command.h"
 #include "service/serve_command.h"
+#include "service/strategy_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{
@@ -54,9 +54,10 @@ int main(int argc, char** argv) {
     rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    rank->add_option("--strategy", rank_args.strategies,
-                     "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
-                     "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
+    rank->add_option(
+        "--strategy", rank_args.strategies,
+        "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
+        "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");

@@ -1,7 +1,5 @@
 #include "service/rank_command.h"
 
-#include "estimator/helper/table_set_cache.h"
-
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "service/batch_rank.h"
@@ -48,8 +47,8 @@ std::string read_text_file(const std::string& path) {
     const auto size = std::filesystem::file_size(path, error);
     if (!error && size > kMaxInputFileBytes) {
         throw std::runtime_error("cannot read " + path + ": " + std::to_string(size) +
-                                 " bytes is over the limit of " + std::to_string(kMaxInputFileBytes) +
-                                 " for an incident file");
+                                 " bytes is over the limit of " +
+                                 std::to_string(kMaxInputFileBytes) + " for an incident file");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
@@ -89,7 +88,8 @@ int run_single(const RankArguments& args, const std::string& path,
                const std::filesystem::path& data_dir) {
     Incident incident;
     try {
-        incident = read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
+        incident =
+            read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;
@@ -150,7 +150,8 @@ int run_rank(const RankArguments& args) {
         return 2;
     }
     std::error_code not_found;
-    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0], not_found) &&
+    const bool single = args.inputs.size() == 1 &&
+                        !std::filesystem::is_directory(args.inputs[0], not_found) &&
                         args.out_dir.empty();
     if (single) return run_single(args, args.inputs[0], data_dir);
 

@@ -18,7 +18,8 @@ void read_buffers(const nlohmann::json* j, const std::string& path, Topology& to
     as_object(*j, path);
     check_keys(*j, path, {"default_packets", "switches"});
     if (const nlohmann::json* d = optional_field(*j, "default_packets")) {
-        topo.set_default_buffer_packets(number_in(*d, child(path, "default_packets"), kBufferPackets));
+        topo.set_default_buffer_packets(
+            number_in(*d, child(path, "default_packets"), kBufferPackets));
     }
     const nlohmann::json* switches = optional_field(*j, "switches");
     if (!switches) return;

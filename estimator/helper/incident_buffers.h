@@ -2,9 +2,8 @@
 // port, a topology-wide default and per-switch overrides, written into the Topology.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "swarm/topology.h"
 

@@ -22,7 +22,8 @@ using testing::tables;
 using testing::testbed_clos;
 
 std::string header(const char* kind, const char* value) {
-    return std::string("# swarm-table: ") + kind + "\n# version: 1\n# source: hand-written test table\n" +
+    return std::string("# swarm-table: ") + kind +
+           "\n# version: 1\n# source: hand-written test table\n" +
            "# axes: utilization buffer_packets competing_flows\n# value: " + value +
            "\n# quantiles: 0 1\n# mss_bytes: 1448\n# mtu_bytes: 1500\n"
            "utilization\tbuffer_packets\tcompeting_flows\tq0\tq1\n";
@@ -39,8 +40,10 @@ CongestionTables hand_tables(double scale) {
         for (const int n : {1, 4}) {
             const std::string point = std::to_string(b) + "\t" + std::to_string(n) + "\t";
             const double p = scale * (b == 100.0 ? 1e-2 : 1e-3);
-            loss += "0.9\t" + point + "0\t0\n1\t" + point + std::to_string(p) + "\t" + std::to_string(p) + "\n";
-            queue += "0.9\t" + point + "1\t1\n1\t" + point + std::to_string(b / 2) + "\t" + std::to_string(b / 2) + "\n";
+            loss += "0.9\t" + point + "0\t0\n1\t" + point + std::to_string(p) + "\t" +
+                    std::to_string(p) + "\n";
+            queue += "0.9\t" + point + "1\t1\n1\t" + point + std::to_string(b / 2) + "\t" +
+                     std::to_string(b / 2) + "\n";
             // A lone flow has the whole link: no spread at n = 1.
             spread += "0.9\t" + point + "1\t1\n1\t" + point + (n == 1 ? "1\t1\n" : "0.5\t1.5\n");
         }
@@ -65,9 +68,11 @@ const TransportTables& hand_set(bool lossy = true) {
 constexpr double kPacketS = 1500 * 8 / 10e9;  // one MTU at 10 Gb/s
 
 class CongestionTest : public ::testing::Test {
-protected:
+   protected:
     Topology topo = testbed_clos(6);
-    std::int32_t server(const char* tor, int i) { return topo.servers_of_tor(node(topo, tor))[static_cast<std::size_t>(i)]; }
+    std::int32_t server(const char* tor, int i) {
+        return topo.servers_of_tor(node(topo, tor))[static_cast<std::size_t>(i)];
+    }
 
     /// n flows over one channel of 10 Gb/s with the given caps; the channel's state.
     ChannelCongestion::Channel one_channel(const std::vector<double>& caps) {
@@ -148,7 +153,8 @@ TEST_F(CongestionTest, MeasuredCapsFallWithDropAndRtt) {
             double previous_rtt = std::numeric_limits<double>::infinity();
             for (const double rtt : {10e-6, 30e-6, 100e-6, 300e-6, 1e-3}) {
                 const double at_rtt = loss.sample_bps(p, rtt, u);
-                EXPECT_LE(at_rtt, previous_rtt * (1 + 1e-12)) << "p " << p << " rtt " << rtt << " u " << u;
+                EXPECT_LE(at_rtt, previous_rtt * (1 + 1e-12))
+                    << "p " << p << " rtt " << rtt << " u " << u;
                 previous_rtt = at_rtt;
             }
         }
@@ -162,13 +168,15 @@ TEST_F(CongestionTest, LoneFlowWaitsBehindNoQueueButItsOwn) {
     // only the other flows' part of a queue (none here), FCT = 1.5 ms + base RTT.
     NetworkState state(topo);
     const std::vector<Flow> flow{{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 1.875e6}};
-    const FlowOutcomes with = testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(false));
+    const FlowOutcomes with =
+        testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(false));
     ASSERT_EQ(with.long_throughput_bps.size(), 1u);
     const double base_rtt = 4e-6 + 2 * kPacketS;
     EXPECT_NEAR(with.long_throughput_bps[0], 15e6 / (1.5e-3 + base_rtt), 1.0);
     // Congestion loss (1e-3 per channel) alone adds no cap: it is how the port enforces the
     // share the allocation already gives (counting it again would halve the flow).
-    const FlowOutcomes lossy = testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(true));
+    const FlowOutcomes lossy =
+        testing::run_flows(state, flow, one_second_settings(), nullptr, &hand_set(true));
     ASSERT_EQ(lossy.long_throughput_bps.size(), 1u);
     EXPECT_DOUBLE_EQ(lossy.long_throughput_bps[0], with.long_throughput_bps[0]);
 }
@@ -189,7 +197,8 @@ TEST_F(CongestionTest, FaultLossCapTakesCongestionOnlyBeyondALossCycle) {
     const auto throughputs = [&](double bytes, bool lossy) {
         std::vector<Flow> flows{{0.0, server("t0-0-0", 0), dst, bytes}};
         for (int i = 2; i < 6; ++i) flows.push_back({0.0, server("t0-0-0", i), dst, 15e6});
-        FlowOutcomes out = testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set(lossy));
+        FlowOutcomes out =
+            testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set(lossy));
         EXPECT_EQ(out.long_throughput_bps.size(), flows.size());
         std::sort(out.long_throughput_bps.begin(), out.long_throughput_bps.end());
         return out.long_throughput_bps;
@@ -210,17 +219,21 @@ TEST_F(CongestionTest, SpreadKeepsTheAllocationFeasible) {
     NetworkState state(topo);
     const std::int32_t dst = server("t0-0-0", 0);
     std::vector<Flow> flows;
-    for (int i = 0; i < 8; ++i) flows.push_back({0.0, server(i < 4 ? "t0-0-1" : "t0-0-2", i % 4), dst, 12.5e6});
+    for (int i = 0; i < 8; ++i)
+        flows.push_back({0.0, server(i < 4 ? "t0-0-1" : "t0-0-2", i % 4), dst, 12.5e6});
     const FlowOutcomes plain = testing::run_flows(state, flows, one_second_settings());
-    const FlowOutcomes spread = testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set(false));
+    const FlowOutcomes spread =
+        testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set(false));
     ASSERT_EQ(spread.long_throughput_bps.size(), 8u);
     double slowest = std::numeric_limits<double>::infinity();
     for (const double bps : spread.long_throughput_bps) slowest = std::min(slowest, bps);
     const double last_fct = 12.5e6 * 8 / slowest;
     EXPECT_GE(last_fct, 8 * 100e6 / 10e9 * (1 - 1e-9));  // feasibility: 800 Mbit need 80 ms
-    const auto [plain_min, plain_max] = std::minmax_element(plain.long_throughput_bps.begin(), plain.long_throughput_bps.end());
+    const auto [plain_min, plain_max] =
+        std::minmax_element(plain.long_throughput_bps.begin(), plain.long_throughput_bps.end());
     EXPECT_LT(*plain_max, 1.01 * *plain_min);
-    const double fastest = *std::max_element(spread.long_throughput_bps.begin(), spread.long_throughput_bps.end());
+    const double fastest =
+        *std::max_element(spread.long_throughput_bps.begin(), spread.long_throughput_bps.end());
     EXPECT_GT(fastest, 1.1 * slowest);  // 1.35 against 1.20 Gb/s at this commit
     EXPECT_LT(slowest, *plain_min);
 }
@@ -231,8 +244,10 @@ TEST_F(CongestionTest, SameSeedSameResult) {
     std::vector<Flow> flows;
     for (int i = 0; i < 6; ++i) flows.push_back({0.0001 * i, server("t0-0-1", i), dst, 3e6});
     flows.push_back({0.0002, server("t0-0-2", 0), dst, 50e3});
-    const FlowOutcomes a = testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set());
-    const FlowOutcomes b = testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set());
+    const FlowOutcomes a =
+        testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set());
+    const FlowOutcomes b =
+        testing::run_flows(state, flows, one_second_settings(), nullptr, &hand_set());
     EXPECT_EQ(a.long_throughput_bps, b.long_throughput_bps);
     EXPECT_EQ(a.short_fct_s, b.short_fct_s);
 }

@@ -165,19 +165,22 @@ TEST_F(Ns3Tables, ShortFlowFctModelMatchesFreshBatch) {
     const TcpTimers timers;
     const ShortFlowPath path{10000, 1e-2, 1e-2, 20e-6, 20e-6};
     const double model = short_flow::timeout_probability(path, timers);
-    const auto [lower, upper] = test_support::binomial_interval(static_cast<int>(flows.size()), timed_out);
+    const auto [lower, upper] =
+        test_support::binomial_interval(static_cast<int>(flows.size()), timed_out);
     EXPECT_GE(model, lower);
     EXPECT_LE(model, upper);
     Rng rng(5);
     std::vector<double> model_fct;
     for (int i = 0; i < 100000; ++i) {
-        model_fct.push_back(short_flow::sample_fct_s(path, *tables_->short_flow_body, timers, rng.uniform(), rng));
+        model_fct.push_back(
+            short_flow::sample_fct_s(path, *tables_->short_flow_body, timers, rng.uniform(), rng));
     }
     const double measured = median(fct);
     EXPECT_NEAR(median(model_fct), measured, 0.1 * measured);
-    std::printf("short-flow model: %d of %zu flows timed out (model %.4f, 95%% interval [%.4f, %.4f]); "
-                "median FCT ns-3 %.4g s, model %.4g s\n",
-                timed_out, flows.size(), model, lower, upper, measured, median(model_fct));
+    std::printf(
+        "short-flow model: %d of %zu flows timed out (model %.4f, 95%% interval [%.4f, %.4f]); "
+        "median FCT ns-3 %.4g s, model %.4g s\n",
+        timed_out, flows.size(), model, lower, upper, measured, median(model_fct));
 }
 
 }  // namespace

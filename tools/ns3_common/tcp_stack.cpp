@@ -121,9 +121,11 @@ ns3::Ptr<ns3::PacketSink> install_sink(ns3::Ptr<ns3::Node> node) {
     return DynamicCast<PacketSink>(apps.Get(0));
 }
 
-ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
-                         double start_s, std::uint32_t segment_bytes, ns3::Ipv4Address local,
-                         std::uint16_t local_port) {
+ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(ns3::Ptr<ns3::Node> node,
+                                                       ns3::Ipv4Address to, std::uint64_t bytes,
+                                                       double start_s, std::uint32_t segment_bytes,
+                                                       ns3::Ipv4Address local,
+                                                       std::uint16_t local_port) {
     using namespace ns3;
     BulkSendHelper helper("ns3::TcpSocketFactory", InetSocketAddress(to, kDataPort));
     helper.SetAttribute("MaxBytes", UintegerValue(bytes));  // 0: unlimited

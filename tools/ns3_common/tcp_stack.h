@@ -57,9 +57,9 @@ ns3::Ptr<ns3::PacketSink> install_sink(ns3::Ptr<ns3::Node> node);
 /// segment-sized writes. A non-zero `local_port` binds the socket to (local, local_port), so
 /// that the flow's 4-tuple is known in advance (per-flow routes of the ground-truth runner).
 /// Returns the application (its socket exists from start_s on).
-ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
-                         double start_s, std::uint32_t segment_bytes,
-                         ns3::Ipv4Address local = ns3::Ipv4Address::GetAny(),
-                         std::uint16_t local_port = 0);
+ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(
+    ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes, double start_s,
+    std::uint32_t segment_bytes, ns3::Ipv4Address local = ns3::Ipv4Address::GetAny(),
+    std::uint16_t local_port = 0);
 
 }  // namespace swarm::ns3common

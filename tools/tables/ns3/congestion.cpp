@@ -37,7 +37,8 @@ QueueingParams params(const GridSpec& g, double u, double n) {
     return q;
 }
 
-std::string key(CongestionControl cc, const GridSpec& g, double u, double buffer, double n, int run) {
+std::string key(CongestionControl cc, const GridSpec& g, double u, double buffer, double n,
+                int run) {
     const QueueingParams q = params(g, u, n);
     return prefix("congestion", settings(cc, buffer), g) + "|C=" + format_number(q.link_bps) +
            "|rtt_us=" + format_number(g.queue_rtt_us) + "|u=" + format_number(u) +
@@ -82,7 +83,8 @@ PointRuns read_point(CongestionControl cc, const GridSpec& g, double u, double b
         const auto v = decode(cache.get(key(cc, g, u, buffer, n, r)));
         p.drop_rates.push_back(v.at(0));
         p.utilization += v.at(1) / g.congestion_repetitions;
-        p.shares.insert(p.shares.end(), v.begin() + 3, v.begin() + 3 + static_cast<std::ptrdiff_t>(flows));
+        p.shares.insert(p.shares.end(), v.begin() + 3,
+                        v.begin() + 3 + static_cast<std::ptrdiff_t>(flows));
         p.probe_quantiles.emplace_back(v.begin() + 3 + static_cast<std::ptrdiff_t>(flows), v.end());
     }
     return p;
@@ -92,18 +94,20 @@ TableFile table(const char* kind, const char* value, const std::string& what, Co
                 const GenerateOptions& o) {
     const GridSpec& g = o.grid;
     TableFile t(kind, {"utilization", "buffer_packets", "competing_flows"}, value, levels());
-    t.sources = {"ns-3 measurement, SWARM Appendix B \"Queueing delay for short flows\" (Fig. 1(b)) "
-                 "with the egress buffer as an axis (issue 13): " + what};
+    t.sources = {
+        "ns-3 measurement, SWARM Appendix B \"Queueing delay for short flows\" (Fig. 1(b)) "
+        "with the egress buffer as an axis (issue 13): " +
+        what};
     add_common(t, cc, o);
     t.provenance.emplace_back(
-        "setup", "n long flows (bulk TCP), each from its own sender, through switch s1 to one "
-                 "receiver over the measured link of " +
-                     format_number(g.queue_link_bps / 1e9) + " Gb/s; RTT " +
-                     format_number(g.queue_rtt_us) +
-                     " us; u < 1: access links at u * C / n (flows bottlenecked there); u = 1: "
-                     "access links at 4 C, the measured link is the common bottleneck; the "
-                     "measured port's buffer is the buffer_packets axis (the switch line's limit "
-                     "does not apply)");
+        "setup",
+        "n long flows (bulk TCP), each from its own sender, through switch s1 to one "
+        "receiver over the measured link of " +
+            format_number(g.queue_link_bps / 1e9) + " Gb/s; RTT " + format_number(g.queue_rtt_us) +
+            " us; u < 1: access links at u * C / n (flows bottlenecked there); u = 1: "
+            "access links at 4 C, the measured link is the common bottleneck; the "
+            "measured port's buffer is the buffer_packets axis (the switch line's limit "
+            "does not apply)");
     t.provenance.emplace_back(
         "windows", "flows start in the first ms; measured from " +
                        format_number(g.congestion_warmup_s * 1e3) + " ms for " +
@@ -149,13 +153,15 @@ void generate_congestion_tables(CongestionControl cc, const GenerateOptions& opt
             for (const double n : g.congestion_flows) {
                 const PointRuns p = read_point(cc, g, u, b, n, cache);
                 double mean_drop = 0.0;
-                for (const double d : p.drop_rates) mean_drop += d / static_cast<double>(p.drop_rates.size());
+                for (const double d : p.drop_rates)
+                    mean_drop += d / static_cast<double>(p.drop_rates.size());
                 loss.add_comment("utilization=" + format_number(u) + " buffer_packets=" +
                                  format_number(b) + " competing_flows=" + format_number(n) +
                                  ": measured utilisation " + format_number(p.utilization, 4) +
                                  ", mean drop rate " + format_number(mean_drop, 4));
                 loss.add_row({u, b, n}, empirical_quantiles(p.drop_rates, levels()));
-                queue.add_row({u, b, n}, pooled_quantiles(p.probe_quantiles, run_levels(), levels()));
+                queue.add_row({u, b, n},
+                              pooled_quantiles(p.probe_quantiles, run_levels(), levels()));
                 spread.add_row({u, b, n}, empirical_quantiles(p.shares, levels()));
             }
         }

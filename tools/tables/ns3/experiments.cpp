@@ -19,8 +19,8 @@ using ns3common::configure_tcp;
 using ns3common::connect;
 using ns3common::install_sink;
 using ns3common::kMtuBytes;
-using ns3common::Link;
 using ns3common::kPppHeaderBytes;
+using ns3common::Link;
 using ns3common::seed_rng;
 
 double wall_since(std::chrono::steady_clock::time_point start) {
@@ -283,11 +283,10 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
     addresses.NewNetwork();
     FlowMeter flows(params.warmup_s);
     for (std::uint32_t i = 0; i < n; ++i) {
-        flows.add_sender(addresses
-                             .Assign(connect(nodes.Get(2 + i), nodes.Get(0), access_bps,
-                                             hop_delay, tcp)
-                                         .devices)
-                             .GetAddress(0));
+        flows.add_sender(
+            addresses
+                .Assign(connect(nodes.Get(2 + i), nodes.Get(0), access_bps, hop_delay, tcp).devices)
+                .GetAddress(0));
         addresses.NewNetwork();
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();

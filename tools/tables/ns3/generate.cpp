@@ -1,7 +1,5 @@
 #include "tools/tables/ns3/generate.h"
 
-#include "tools/tables/ns3/generate_common.h"
-
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +10,7 @@
 #include "estimator/transport_tables.h"
 #include "tools/tables/common/quantiles.h"
 #include "tools/tables/common/table_writer.h"
+#include "tools/tables/ns3/generate_common.h"
 
 namespace swarm::ns3tables {
 

@@ -230,9 +230,10 @@ int run_batch_point(const PointArgs& a, double drop_reverse, int flows) {
         data += f.data_timeouts > 0 ? 1 : 0;
     }
     const auto q = tables::empirical_quantiles(fct, {0.5, 0.99, 0.999, 1.0});
-    std::printf("flows %zu handshake_timeouts %d data_timeouts %d p50_s %s p99_s %s p999_s %s max_s %s\n",
-                results.size(), handshake, data, format_number(q[0]).c_str(),
-                format_number(q[1]).c_str(), format_number(q[2]).c_str(), format_number(q[3]).c_str());
+    std::printf(
+        "flows %zu handshake_timeouts %d data_timeouts %d p50_s %s p99_s %s p999_s %s max_s %s\n",
+        results.size(), handshake, data, format_number(q[0]).c_str(), format_number(q[1]).c_str(),
+        format_number(q[2]).c_str(), format_number(q[3]).c_str());
     return 0;
 }
 
@@ -390,14 +391,18 @@ int main(int argc, char** argv) {
     que->add_option("--measure-s", pt.measure_s)->capture_default_str();
     ShortArgs body_args;
     body_args.out = "data/tables";
-    auto* body = app.add_subcommand("body", "short-flow body table <out>/ns3-<cc>/short_flow_body.tsv");
+    auto* body =
+        app.add_subcommand("body", "short-flow body table <out>/ns3-<cc>/short_flow_body.tsv");
     ShortArgs val_args;
     val_args.out = "bench/short_flow/validation-ns3-cubic.tsv";
-    auto* val = app.add_subcommand("validate-short", "single-link validation of the short-flow FCT model");
+    auto* val =
+        app.add_subcommand("validate-short", "single-link validation of the short-flow FCT model");
     for (auto [sub, args] : {std::pair{body, &body_args}, std::pair{val, &val_args}}) {
         sub->add_option("--out", args->out)->capture_default_str();
-        sub->add_option("--cc", args->ccs, "congestion controls, comma-separated")->capture_default_str();
-        sub->add_option("--cache", args->cache, "result cache file (resumes)")->capture_default_str();
+        sub->add_option("--cc", args->ccs, "congestion controls, comma-separated")
+            ->capture_default_str();
+        sub->add_option("--cache", args->cache, "result cache file (resumes)")
+            ->capture_default_str();
         sub->add_option("--jobs", args->jobs, "parallel worker processes")->capture_default_str();
         sub->add_flag("--smoke", args->smoke, "tiny grid, a few seconds");
     }

@@ -96,9 +96,10 @@ std::vector<QueueSummary> measure_queue(const TcpSettings& tcp, const QueueingPa
             mean += d / static_cast<double>(r.delays_packets.size());
         }
         const auto shares = fair_shares(r.flow_bytes);
-        const double min_share = shares.empty() ? 0.0 : *std::min_element(shares.begin(), shares.end());
-        return join({q[0], q[1], r.utilization_measured, r.full_fraction, mean, r.drop_rate, min_share,
-                     r.wall_s});
+        const double min_share =
+            shares.empty() ? 0.0 : *std::min_element(shares.begin(), shares.end());
+        return join({q[0], q[1], r.utilization_measured, r.full_fraction, mean, r.drop_rate,
+                     min_share, r.wall_s});
     });
     std::vector<QueueSummary> out;
     for (const auto& v : rows) {
