@@ -5,7 +5,8 @@
 //
 //   bench_scaling            quick mode: 1K servers, threads 1 and 2
 //   bench_scaling --full     1K, 4K and 16K servers
-//   options: --sizes 1k,4k,16k  --threads 1,2  --repeat N
+//   options: --sizes 1k,4k,16k  --threads 1,2  --repeat N  --tables SET (under data/tables/,
+//            default analytic-reno; ns3-cubic exercises the congestion model)
 //
 // Every (size, threads, repeat) runs in a forked child so that getrusage's ru_maxrss is the
 // peak of that configuration alone (the parent never starts TBB, so forking is safe).
@@ -157,9 +158,9 @@ SampleBreakdown time_one_sample(const swarm::Incident& incident,
     return b;
 }
 
-int run_configuration(const Size& size, int threads) {
+int run_configuration(const Size& size, int threads, const std::string& table_set) {
     const swarm::TransportTables tables =
-        swarm::TransportTables::load(std::string(SWARM_SOURCE_DATA_DIR) + "/tables/analytic-reno");
+        swarm::TransportTables::load(std::string(SWARM_SOURCE_DATA_DIR) + "/tables/" + table_set);
     const swarm::Incident incident =
         swarm::read_incident(scenario1(size), SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
 
@@ -212,8 +213,9 @@ std::vector<std::string> split(std::string_view list) {
 }
 
 int usage() {
-    std::fprintf(
-        stderr, "usage: bench_scaling [--full] [--sizes 1k,4k,16k] [--threads 1,2] [--repeat N]\n");
+    std::fprintf(stderr,
+                 "usage: bench_scaling [--full] [--sizes 1k,4k,16k] [--threads 1,2] [--repeat N] "
+                 "[--tables SET]\n");
     return 2;
 }
 
@@ -223,6 +225,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> sizes = {"1k"};
     std::vector<std::string> thread_counts = {"1", "2"};
     int repeat = 1;
+    std::string table_set = "analytic-reno";
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const bool has_value = i + 1 < argc;
@@ -234,6 +237,8 @@ int main(int argc, char** argv) {
             sizes = split(argv[++i]);
         } else if (arg == "--threads" && has_value) {
             thread_counts = split(argv[++i]);
+        } else if (arg == "--tables" && has_value) {
+            table_set = argv[++i];
         } else if (arg == "--repeat" && has_value) {
             repeat = std::atoi(argv[++i]);
         } else {
@@ -242,7 +247,8 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "Scenario 1 (lossy T0-T1 link), web-search CDF, 120 flows/s/server, epoch 1 ms, 0.3 s, "
-        "window [0.1, 0.2] s\n");
+        "window [0.1, 0.2] s, tables %s\n",
+        table_set.c_str());
     std::printf("%-4s %7s %6s %9s %7s %5s %7s %8s %8s %8s   | one no-action sample\n", "size",
                 "servers", "links", "flows/smp", "epochs", "cxs", "threads", "wall s", "cpu s",
                 "rss MB");
@@ -259,7 +265,7 @@ int main(int argc, char** argv) {
                 const pid_t child = fork();
                 if (child == 0) {
                     try {
-                        std::_Exit(run_configuration(*size, std::atoi(t.c_str())));
+                        std::_Exit(run_configuration(*size, std::atoi(t.c_str()), table_set));
                     } catch (const std::exception& e) {
                         std::fprintf(stderr, "bench_scaling: %s\n", e.what());
                         std::_Exit(1);

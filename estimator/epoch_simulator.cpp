@@ -59,7 +59,6 @@ EpochSimulator::EpochSimulator(const Routing& routing, const TransportMix& trans
       transport_(&transport),
       settings_(settings),
       models_(models && !models->empty() ? models : nullptr),
-      mtu_bits_(transport.mtu_bytes() * 8.0),
       stop_(settings.cancel, settings.deadline) {}
 
 void EpochSimulator::enter_phase(std::size_t phase) {
@@ -73,6 +72,7 @@ void EpochSimulator::enter_phase(std::size_t phase) {
         channel_capacity_bps_[2 * l] = c;
         channel_capacity_bps_[2 * l + 1] = c;
     }
+    congestion_.reset(state, transport_->primary());
 }
 
 void EpochSimulator::start_runs(std::uint64_t routing_seed) {
@@ -184,6 +184,9 @@ void EpochSimulator::push_long(const RouteLeg& leg, double cap_bps, std::int32_t
     path_offsets_.push_back(static_cast<std::int32_t>(path_links_.size()));
     const double scale = leg.stalled() ? 1.0 : static_cast<double>(leg.subflows);
     cap_bps_.push_back(cap_bps / scale);
+    fault_cap_bps_.push_back(cap_bps / scale);
+    drop_rate_.push_back(leg.drop_rate);
+    queue_s_.push_back(0.0);
     rate_scale_.push_back(scale);
     plan_slot_.push_back(plan_slot);
 }
@@ -309,6 +312,8 @@ void EpochSimulator::switch_routes(double t0) {
             reroute_links_.insert(reroute_links_.end(), leg->channels.begin(), leg->channels.end());
             const double scale = leg->stalled() ? 1.0 : static_cast<double>(leg->subflows);
             cap_bps_[f] = leg_cap_bps(*leg, transport, *tables_[f], cap_u_[f]) / scale;
+            fault_cap_bps_[f] = cap_bps_[f];
+            drop_rate_[f] = leg->drop_rate;
             rate_scale_[f] = scale;
         }
         offsets.push_back(static_cast<std::int32_t>(reroute_links_.size()));
@@ -325,17 +330,91 @@ void EpochSimulator::allocate_rates() {
     // and it is most epochs of a drain tail, where loss-limited flows run on with no arrivals.
     if (!long_flows_changed_) return;
     long_flows_changed_ = false;
+    // The offered allocation (caps from fault loss only) tells which channels saturate and
+    // how many long flows share them: the epoch's congestion state (issue 13). Its effects on
+    // the long flows' caps then give the epoch's rates, in a second waterfilling.
+    const MaxMinProblem offered{channel_capacity_bps_, path_offsets_, path_links_, fault_cap_bps_};
+    allocator_.allocate(offered, rate_bps_);
+    congestion_.update(path_links_, allocator_);
+    if (!apply_congestion()) return;
     const MaxMinProblem problem{channel_capacity_bps_, path_offsets_, path_links_, cap_bps_};
     allocator_.allocate(problem, rate_bps_);
+}
+
+// The reverse direction crosses the same links and switches: its drop rate differs from the
+// forward one only where a channel drops in one direction (NetworkState::set_channel_drop_rate).
+double EpochSimulator::reverse_drop_rate(const ShortFlow& flow) const {
+    if (flow.leg.subflows != 1) return flow.leg.drop_rate;
+    const NetworkState& state = routing_->state();
+    double keep = 1.0 - flow.leg.drop_rate;
+    for (auto i = flow.path_begin; i < flow.path_end; ++i) {
+        const ChannelId c = short_links_[static_cast<std::size_t>(i)];
+        const double forward = state.channel_drop_rate(c);
+        const double reverse = state.channel_drop_rate(c ^ 1);
+        if (forward == reverse) continue;
+        if (forward >= 1.0) return 1.0;
+        keep *= (1.0 - reverse) / (1.0 - forward);
+    }
+    return 1.0 - keep;
+}
+
+// Congestion on the long flows (docs/model.md "Congestion"), from the offered allocation:
+//  (a) a flow with fault loss that lives longer than a loss cycle is capped at the
+//      loss-limited rate at the path's fault and congestion drop combined and at the RTT
+//      including the path's queueing (a flow policy's legs keep their own caps). The table
+//      is a steady state (Mathis et al. / Padhye et al.: one loss per 1/p packets); a flow
+//      with fewer packets left than 1/p never reaches it and keeps its fault-only cap at the
+//      base RTT. A flow without fault loss gets no such cap: the congestion loss at its
+//      bottleneck is how its fair share is enforced, which the allocation already holds;
+//      capping it again at that loss would count the congestion twice;
+//  (b) a flow bottlenecked at a saturated channel gets its draw from the measured spread of
+//      competitors' rates there: a multiplier m < 1 of its fair share caps it, and the
+//      waterfilling hands what it leaves to the others (m >= 1), so the allocation stays
+//      feasible. The draw is the flow's own (seeded by its routing stream): a slow competitor
+//      stays slow, as drop-tail unfairness persists (TCP Outcast, NSDI 2012).
+// Returns whether any cap fell below the fault-only cap (else the offered rates stand).
+bool EpochSimulator::apply_congestion() {
+    if (!congestion_.enabled()) return false;
+    bool changed = false;
+    for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
+        const auto begin = static_cast<std::size_t>(path_offsets_[f]);
+        const auto end = static_cast<std::size_t>(path_offsets_[f + 1]);
+        const PathCongestion along =
+            congestion_.along(std::span<const ChannelId>(path_links_.data() + begin, end - begin));
+        const bool default_route = plan_slot_[f] < 0;
+        // The FCT's wait: the other flows' packets ahead of its first and last byte (its own
+        // are its transmission time at the fluid share). Subflows: one path's per round trip.
+        queue_s_[f] = along.others_queue_s / rate_scale_[f];
+        double cap = fault_cap_bps_[f];
+        if (default_route && cap > 0.0 && drop_rate_[f] > 0.0) {
+            const double drop = combine_drop(drop_rate_[f], along.drop_rate);
+            const double packets_left = remaining_bits_[f] / (8.0 * tables_[f]->mss_bytes);
+            if (packets_left * drop >= 1.0) {
+                cap = std::min(cap, tables_[f]->loss_limited.sample_bps(
+                                        drop, base_rtt_s_[f] + along.queue_s, cap_u_[f]));
+            }
+        }
+        if (along.bottleneck >= 0 &&
+            rate_bps_[f] < ChannelCongestion::kSaturated * fault_cap_bps_[f]) {
+            const double u =
+                static_cast<double>(derive_seed(path_seed_[f], {kSpreadStream}) >> 11) * 0x1.0p-53;
+            const double share = congestion_.share(along.bottleneck, u);
+            if (share < 1.0) cap = std::min(cap, share * rate_bps_[f]);
+        }
+        cap_bps_[f] = cap;
+        changed = changed || cap < fault_cap_bps_[f];
+    }
+    return changed;
 }
 
 void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
     if (short_flows_.empty()) return;
     // Per-channel state of this epoch (§3.3: queueing delay from utilisation and the number of
-    // competing long flows, Appendix B, Fig. 1(b)). The allocator has just summed both for
-    // every channel a long flow crosses; re-summing them here over every long-flow path cost
-    // two passes of random accesses per epoch, more than the short flows themselves at 16K.
-    for (const ShortFlow& flow : short_flows_) {
+    // competing long flows, Appendix B, Fig. 1(b); at saturation the congestion table at the
+    // channel's buffer, issue 13). congestion_ holds it for every channel a long flow crosses,
+    // from the allocator's sums: re-summing them here over every long-flow path cost two
+    // passes of random accesses per epoch, more than the short flows themselves at 16K.
+    for (ShortFlow& flow : short_flows_) {
         if (flow.never) {
             if (flow.measured) {
                 out.short_fct_s.push_back(flow.wait_s);
@@ -346,12 +425,19 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
         double queueing_s = 0.0;
         for (auto i = flow.path_begin; i < flow.path_end; ++i) {
             const ChannelId c = short_links_[static_cast<std::size_t>(i)];
-            const double u = transport_rng.uniform();
-            const MaxMinFairAllocator::ChannelLoad load = allocator_.channel_load(c);
-            if (load.flows == 0) continue;  // an idle link adds no queueing
-            const double utilisation = std::min(1.0, load.rate_bps / load.capacity_bps);
-            const double packets = flow.tables->queueing.sample_packets(utilisation, load.flows, u);
-            queueing_s += packets * mtu_bits_ / load.capacity_bps;
+            queueing_s += congestion_.sample_queue_s(c, *flow.tables, transport_rng.uniform());
+        }
+        // Both directions' drop: fault and congestion (the short-flow model's p_f and p_r; the
+        // SYN-ACK crosses the reverse channels, with their own congestion).
+        const std::span<const ChannelId> channels(
+            short_links_.data() + flow.path_begin,
+            static_cast<std::size_t>(flow.path_end - flow.path_begin));
+        double reverse_drop = reverse_drop_rate(flow);
+        if (congestion_.enabled()) {
+            reverse_drop =
+                combine_drop(reverse_drop, congestion_.along_reverse(channels).drop_rate);
+            flow.leg.drop_rate =
+                combine_drop(flow.leg.drop_rate, congestion_.along(channels).drop_rate);
         }
         // Subflows run side by side: each round trip waits for one path's queues, on average.
         queueing_s /= static_cast<double>(flow.leg.subflows);
@@ -360,6 +446,16 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
         if (flow.transport) {
             fct = flow.transport->short_flow_fct_s(flow.size_bytes, flow.leg, queueing_s,
                                                    *flow.tables, u);
+        } else if (flow.tables->short_flow_body &&
+                   flow.size_bytes <= flow.tables->short_flow_body->max_size_bytes()) {
+            // Body plus timeouts drawn from both directions' drop rates (short_flow_fct.h);
+            // flows above the body's sizes (a short-flow threshold above 300 KB) keep the table.
+            const ShortFlowPath path{flow.size_bytes, flow.leg.drop_rate, reverse_drop,
+                                     flow.leg.base_rtt_s, flow.leg.base_rtt_s + queueing_s};
+            TcpTimers timers = timers_;
+            timers.mss_bytes = flow.tables->mss_bytes;
+            fct = short_flow::sample_fct_s(path, *flow.tables->short_flow_body, timers, u,
+                                           transport_rng);
         } else {
             const double rtts = flow.tables->short_flow_rtts.sample_rtts(
                 flow.size_bytes, flow.leg.drop_rate, flow.leg.base_rtt_s, u);
@@ -383,8 +479,8 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
         const double sent = rate * (t1 - start);
         if (sent >= remaining_bits_[f] && rate > 0.0) {
             const double finish = start + remaining_bits_[f] / rate;
-            // One base RTT for the handshake and the last byte's delivery.
-            const double fct = finish - arrival_s_[f] + base_rtt_s_[f];
+            // One RTT, with the path's queueing, for the handshake and the last byte's delivery.
+            const double fct = finish - arrival_s_[f] + base_rtt_s_[f] + queue_s_[f];
             if (measured_[f]) {
                 out.long_throughput_bps.push_back(size_bytes_[f] * 8.0 / fct);
                 --measured_active_;

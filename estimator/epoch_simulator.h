@@ -13,11 +13,13 @@
 #include <utility>
 #include <vector>
 
+#include "estimator/channel_congestion.h"
 #include "estimator/demand.h"
 #include "estimator/max_min_fair.h"
 #include "estimator/mitigation/flow_policy.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
+#include "estimator/short_flow_fct.h"
 #include "estimator/stop_check.h"
 #include "estimator/transport_mix.h"
 
@@ -127,7 +129,9 @@ class EpochSimulator {
     void enter_phase(std::size_t phase);
     double next_switch_s() const;
     void allocate_rates();
+    bool apply_congestion();
     void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
+    double reverse_drop_rate(const ShortFlow& flow) const;
     void advance(double t0, double t1, FlowOutcomes& out);
     void censor(double horizon, FlowOutcomes& out);
     std::int64_t quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next,
@@ -143,17 +147,21 @@ class EpochSimulator {
     const ScenarioModels* models_;
     std::size_t phase_ = 0;  ///< phases of models_ entered so far
     std::vector<std::unique_ptr<FlowPolicyRun>> runs_;
-    double mtu_bits_;
+    TcpTimers timers_;  ///< of the short-flow timeout terms: the measured sets' (Linux) timers
     std::vector<double> channel_capacity_bps_;
     MaxMinFairAllocator allocator_;
+    ChannelCongestion congestion_;  ///< per-channel queueing and loss of the epoch (issue 13)
 
     // Active long flows, struct of arrays (docs/design.md "Where the time goes").
     std::vector<double> remaining_bits_;
-    std::vector<double> cap_bps_;
+    std::vector<double> cap_bps_;        ///< the allocation's cap: fault_cap_bps_ and congestion
+    std::vector<double> fault_cap_bps_;  ///< loss-limited rate at the path's fault drop, base RTT
     std::vector<double> rate_bps_;
     std::vector<double> arrival_s_;
     std::vector<double> size_bytes_;
     std::vector<double> base_rtt_s_;
+    std::vector<double> drop_rate_;  ///< the path's fault drop rate (default-routed flows)
+    std::vector<double> queue_s_;    ///< queueing along the path at the last allocation
     std::vector<char> measured_;
     std::vector<std::int32_t> path_offsets_;  ///< CSR into path_links_, active_count + 1
     std::vector<std::int32_t> path_links_;
@@ -172,10 +180,13 @@ class EpochSimulator {
     void for_each_flow_column(Fn&& fn) {
         fn(remaining_bits_);
         fn(cap_bps_);
+        fn(fault_cap_bps_);
         fn(rate_bps_);
         fn(arrival_s_);
         fn(size_bytes_);
         fn(base_rtt_s_);
+        fn(drop_rate_);
+        fn(queue_s_);
         fn(measured_);
         fn(rate_scale_);
         fn(cap_u_);

@@ -73,7 +73,8 @@ enum StreamId : std::uint64_t {
     kTransportStream = 3,     ///< draws from the empirical tables
     kDemandEditStream = 4,    ///< VM moves and drains: which flows move where
     kTransportMixStream = 5,  ///< which congestion control each flow uses
-    kModelStream = 6          ///< mitigation models' own draws (per policy, per sample)
+    kModelStream = 6,         ///< mitigation models' own draws (per policy, per sample)
+    kSpreadStream = 7         ///< a long flow's draw from the rate spread at its bottleneck
 };
 
 }  // namespace swarm

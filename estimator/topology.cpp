@@ -87,4 +87,9 @@ std::string Topology::link_name(LinkId l) const {
     return node(lk.a).name + "-" + node(lk.b).name;
 }
 
+void Topology::set_buffer_packets(NodeId n, double packets) {
+    if (buffer_packets_.size() < nodes_.size()) buffer_packets_.resize(nodes_.size(), 0.0);
+    buffer_packets_[static_cast<std::size_t>(n)] = packets;
+}
+
 }  // namespace swarm

@@ -8,12 +8,14 @@
 
 namespace swarm {
 
-TransportMix::TransportMix(const TransportTables& tables) : entries_{{&tables, 1.0}} {}
+TransportMix::TransportMix(const TransportTables& tables)
+    : entries_{{&tables, 1.0}}, primary_(&tables) {}
 
 TransportMix::TransportMix(
     std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets) {
     if (sets.empty()) throw std::invalid_argument("a transport mix needs at least one table set");
     double total = 0.0;
+    double largest = 0.0;
     for (auto& [tables, probability] : sets) {
         if (!tables || !(probability > 0.0)) {
             throw std::invalid_argument(
@@ -24,6 +26,10 @@ TransportMix::TransportMix(
                                         tables->name + " disagree on mtu_bytes");
         }
         total += probability;
+        if (probability > largest) {
+            largest = probability;
+            primary_ = tables.get();
+        }
         entries_.push_back({tables.get(), total});
         owned_.push_back(std::move(tables));
     }

@@ -25,6 +25,9 @@ class TransportMix {
 
     /// The set flow `flow` uses under `seed`.
     const TransportTables& for_flow(std::uint64_t seed, std::size_t flow) const;
+    /// The set with the largest share (the first of equals): the congestion control whose
+    /// congestion tables describe a channel (issue 13), whichever flows share it.
+    const TransportTables& primary() const { return *primary_; }
     double mtu_bytes() const { return entries_.front().tables->mtu_bytes; }
     /// "analytic-reno", or "ns3-cubic:0.7,ns3-dctcp:0.3".
     std::string describe() const;
@@ -35,6 +38,7 @@ class TransportMix {
         double cumulative;
     };
     std::vector<Entry> entries_;
+    const TransportTables* primary_ = nullptr;
     std::vector<std::shared_ptr<const TransportTables>> owned_;
 };
 

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "estimator/congestion_tables.h"
 #include "estimator/detail/text_tokens.h"
 
 namespace swarm {
@@ -545,6 +546,12 @@ QuantileGrid::Spec ShortFlowRttTable::spec() {
             /*allow_inf=*/false};
 }
 
+QuantileGrid::Spec ShortFlowRttTable::body_spec() {
+    QuantileGrid::Spec spec = ShortFlowRttTable::spec();
+    spec.kind = "short_flow_body";
+    return spec;
+}
+
 double ShortFlowRttTable::sample_rtts(double size_bytes, double drop_rate, double rtt_s,
                                       double u) const {
     const double coords[] = {size_bytes, drop_rate, rtt_s * 1e6};
@@ -567,9 +574,7 @@ double QueueingDelayTable::sample_packets(double utilization, double competing_f
 
 // ---- TransportTables --------------------------------------------------------------------------
 
-namespace {
-
-QuantileGrid load_grid(const std::filesystem::path& file, const QuantileGrid::Spec& spec) {
+QuantileGrid load_table_grid(const std::filesystem::path& file, const QuantileGrid::Spec& spec) {
     return QuantileGrid::parse(read_file(file), file.string(), spec);
 }
 
@@ -590,6 +595,8 @@ void check_same_packet_sizes(const QuantileGrid& reference,
     }
 }
 
+namespace {
+
 std::string set_name(const std::filesystem::path& dir) {
     const auto name = dir.filename().string();
     return name.empty() ? dir.parent_path().filename().string() : name;  // "dir/" has no filename
@@ -601,19 +608,29 @@ TransportTables TransportTables::load(const std::filesystem::path& dir) {
     const auto loss_file = dir / "loss_limited_throughput.tsv";
     const auto short_file = dir / "short_flow_rtts.tsv";
     const auto queue_file = dir / "queueing_delay.tsv";
-    QuantileGrid loss = load_grid(loss_file, LossLimitedThroughputTable::spec());
-    QuantileGrid short_rtts = load_grid(short_file, ShortFlowRttTable::spec());
-    QuantileGrid queue = load_grid(queue_file, QueueingDelayTable::spec());
+    QuantileGrid loss = load_table_grid(loss_file, LossLimitedThroughputTable::spec());
+    QuantileGrid short_rtts = load_table_grid(short_file, ShortFlowRttTable::spec());
+    QuantileGrid queue = load_table_grid(queue_file, QueueingDelayTable::spec());
     check_same_packet_sizes(loss, loss_file, short_rtts, short_file);
     check_same_packet_sizes(loss, loss_file, queue, queue_file);
     const double mss = loss.mss_bytes();
     const double mtu = loss.mtu_bytes();
-    return TransportTables{set_name(dir),
-                           LossLimitedThroughputTable(std::move(loss)),
-                           ShortFlowRttTable(std::move(short_rtts)),
-                           QueueingDelayTable(std::move(queue)),
-                           mss,
-                           mtu};
+    std::optional<CongestionTables> congestion = CongestionTables::load(dir, loss, loss_file);
+    TransportTables tables{
+        set_name(dir),
+        LossLimitedThroughputTable(std::move(loss)),
+        ShortFlowRttTable(std::move(short_rtts)),
+        QueueingDelayTable(std::move(queue)),
+        mss,
+        mtu,
+        std::nullopt,
+        congestion ? std::make_shared<const CongestionTables>(std::move(*congestion)) : nullptr};
+    if (const auto body_file = dir / "short_flow_body.tsv"; std::filesystem::exists(body_file)) {
+        QuantileGrid body = load_table_grid(body_file, ShortFlowRttTable::body_spec());
+        check_same_packet_sizes(tables.loss_limited.grid(), loss_file, body, body_file);
+        tables.short_flow_body.emplace(std::move(body));
+    }
+    return tables;
 }
 
 }  // namespace swarm

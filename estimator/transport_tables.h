@@ -8,6 +8,8 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,7 +95,12 @@ class ShortFlowRttTable {
     explicit ShortFlowRttTable(QuantileGrid grid) : grid_(std::move(grid)) {}
     /// Axes size_bytes (log), drop_rate (log, 0 allowed), rtt_us (log); value rtts.
     static QuantileGrid::Spec spec();
+    /// The same axes and value for the body of the FCT model (short_flow_fct.h): RTT counts of
+    /// flows that had no retransmission timeout, kind "short_flow_body".
+    static QuantileGrid::Spec body_spec();
     double sample_rtts(double size_bytes, double drop_rate, double rtt_s, double u) const;
+    /// The largest size measured (lookups clamp beyond it).
+    double max_size_bytes() const { return grid_.axes().front().points.back(); }
     const QuantileGrid& grid() const { return grid_; }
 
    private:
@@ -115,6 +122,8 @@ class QueueingDelayTable {
     QuantileGrid grid_;
 };
 
+class CongestionTables;
+
 /// One table set (one congestion control, one MSS): the three tables and their provenance.
 struct TransportTables {
     std::string name;  ///< directory name, e.g. "analytic-reno"
@@ -123,11 +132,26 @@ struct TransportTables {
     QueueingDelayTable queueing;
     double mss_bytes = 1448.0;  ///< payload per packet, from the tables' headers
     double mtu_bytes = 1500.0;  ///< bytes on the wire per full packet
+    /// The body of the short-flow FCT model, when the set has one (short_flow_body.tsv, the
+    /// measured sets): short flows then take body + timeouts (short_flow_fct.h) instead of a
+    /// draw from short_flow_rtts, whose tail mixes in timeouts at the rate of its few runs.
+    std::optional<ShortFlowRttTable> short_flow_body;
+    /// The optional congestion tables (congestion_tables.h); null when the set has none.
+    std::shared_ptr<const CongestionTables> congestion;
 
-    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv.
+    /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv and,
+    /// if present, short_flow_body.tsv and the congestion tables.
     /// Throws std::runtime_error naming the file and line on any problem (including the three
     /// files disagreeing on mss_bytes or mtu_bytes).
     static TransportTables load(const std::filesystem::path& dir);
 };
+
+/// Reads and parses one table file; errors name the file and line.
+QuantileGrid load_table_grid(const std::filesystem::path& file, const QuantileGrid::Spec& spec);
+/// Throws std::runtime_error naming `other_file` when its mss_bytes or mtu_bytes differ from
+/// `reference`'s (read from `reference_file`).
+void check_same_packet_sizes(const QuantileGrid& reference,
+                             const std::filesystem::path& reference_file, const QuantileGrid& other,
+                             const std::filesystem::path& other_file);
 
 }  // namespace swarm

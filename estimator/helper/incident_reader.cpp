@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "estimator/budget.h"
+#include "estimator/helper/incident_buffers.h"
 #include "estimator/helper/incident_sections.h"
 #include "estimator/helper/json_document.h"
 #include "estimator/helper/routing_bug_reader.h"
@@ -34,9 +35,10 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir,
         fail(child(root, "version"),
              "unsupported version " + shown(version) + "; this reader supports version 1");
     }
-    check_keys(doc, root,
-               {"version", "name", "description", "topology", "routing", "ongoing_mitigations",
-                "failures", "traffic", "candidates", "comparator", "estimator", "transport"});
+    check_keys(
+        doc, root,
+        {"version", "name", "description", "topology", "buffers", "routing", "ongoing_mitigations",
+         "failures", "traffic", "candidates", "comparator", "estimator", "transport"});
     Incident incident;
     incident.name = as_name(required_field(doc, root, "name"), child(root, "name"));
     if (const json* description = optional_field(doc, "description")) {
@@ -44,6 +46,7 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir,
     }
     incident.topology =
         read_topology(required_field(doc, root, "topology"), child(root, "topology"));
+    read_buffers(optional_field(doc, "buffers"), child(root, "buffers"), incident.topology);
     const Topology& topo = incident.topology;
     incident.routing = read_routing(optional_field(doc, "routing"), child(root, "routing"), topo);
     incident.ongoing_mitigations = read_actions(optional_field(doc, "ongoing_mitigations"),

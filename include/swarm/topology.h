@@ -86,6 +86,23 @@ class Topology {
     /// "a-b" with the endpoint names, for messages.
     std::string link_name(LinkId l) const;
 
+    /// Egress buffer per port of a node, in packets (issue 13; docs/incident-format.md
+    /// "buffer"): its own when set, else the topology's default. A channel's buffer is that of
+    /// the node transmitting on it (a server's NIC queue included).
+    double buffer_packets(NodeId n) const {
+        const auto i = static_cast<std::size_t>(n);
+        return i < buffer_packets_.size() && buffer_packets_[i] > 0.0 ? buffer_packets_[i]
+                                                                      : default_buffer_packets_;
+    }
+    double default_buffer_packets() const { return default_buffer_packets_; }
+    /// PRECONDITION: packets > 0.
+    void set_default_buffer_packets(double packets) { default_buffer_packets_ = packets; }
+    /// PRECONDITION: the node exists, packets > 0.
+    void set_buffer_packets(NodeId n, double packets);
+    /// The default: 1000 packets (1.5 MB at a 1500-byte MTU), the share one congested port
+    /// takes of a shared-buffer data-centre switch (docs/incident-format.md gives the source).
+    static constexpr double kDefaultBufferPackets = 1000.0;
+
    private:
     static std::uint64_t pair_key(NodeId a, NodeId b);
 
@@ -99,6 +116,8 @@ class Topology {
     std::vector<std::int32_t> server_index_;
     std::vector<LinkId> server_links_;
     std::unordered_map<NodeId, std::vector<std::int32_t>> servers_of_tor_;
+    std::vector<double> buffer_packets_;  ///< per node; 0: the default
+    double default_buffer_packets_ = kDefaultBufferPackets;
 };
 
 }  // namespace swarm

@@ -80,14 +80,15 @@ inline SimulationSettings one_second_settings(double epoch_s = 1e-3) {
     return s;
 }
 
-/// `flows` through the epoch loop on `state` (analytic-reno tables, MTU 1500, no demand moves,
-/// routing seed 11, transport seed 12), under `models` if given.
+/// `flows` through the epoch loop on `state` (analytic-reno tables unless `set` is given, MTU
+/// 1500, no demand moves, routing seed 11, transport seed 12), under `models` if given.
 inline FlowOutcomes run_flows(const NetworkState& state, const std::vector<Flow>& flows,
-                              const SimulationSettings& s, const ScenarioModels* models = nullptr) {
+                              const SimulationSettings& s, const ScenarioModels* models = nullptr,
+                              const TransportTables* set = nullptr) {
     const Routing routing(state, 1500);
     const std::vector<DemandMove> no_moves;
     const DemandEditor editor(no_moves, state.topology().servers().size(), 1);
-    const TransportMix transport(tables("analytic-reno"));
+    const TransportMix transport(set ? *set : tables("analytic-reno"));
     EpochSimulator simulator(routing, transport, s, models);
     FlowOutcomes out;
     simulator.run(demand_of(flows), editor, 11, 12, out);

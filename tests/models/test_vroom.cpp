@@ -227,7 +227,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
              tables("ns3-cubic"), options);
     const double none = estimate(entry(after, "no-action").metrics, "p1_throughput");
     const double moved = estimate(entry(after, "vroom").metrics, "p1_throughput");
-    EXPECT_LT(none, 30e6);  // TCP at 1% loss (the ns-3 Cubic table)
+    EXPECT_LT(none, 60e6);  // TCP at 1% loss (the ns-3 Cubic table; the p1 of a few flows' draws)
     EXPECT_GT(moved, 10.0 * none);
     EXPECT_NEAR(moved, estimate(after.healthy, "p1_throughput"), 0.1 * moved);
     EXPECT_EQ(after.ranking.front().candidate, "vroom");

@@ -11,7 +11,8 @@
 // point, distribution-free. At the one off-grid point (RTT between grid points) the range is
 // interpolated; the throughput interpolates in log-log, exact for the power laws of loss-limited
 // TCP, and we allow a further factor 1.5 for curvature between the two grid RTTs. FCTs get a
-// relative 1e-4 for the table's 6 printed digits.
+// relative 1e-4 for the table's 6 printed digits. The last test checks the short-flow FCT
+// model (body + timeouts) the same way, against a fresh batch.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -20,9 +21,12 @@
 #include <sstream>
 #include <string>
 
+#include "estimator/short_flow_fct.h"
 #include "estimator/transport_tables.h"
+#include "tests/binomial_interval.h"
 #include "tools/tables/ns3/generate.h"
 #include "tools/tables/ns3/measure.h"
+#include "tools/tables/ns3/short_flows.h"
 
 namespace swarm::ns3tables {
 namespace {
@@ -132,6 +136,51 @@ TEST_F(Ns3Tables, ShortFlowFctMatchesFreshRuns) {
     expect_fct_in_table_range(*tables_, 1000000, 0, 30);
     // Off grid in RTT: without loss the RTT count does not depend on the RTT (no timer fires).
     expect_fct_in_table_range(*tables_, 100000, 0, 50);
+}
+
+// The short-flow FCT model (estimator/short_flow_fct.h: the body table plus derived timeouts)
+// against a fresh batch of single-link flows it never saw (runs 200001.., the body uses 1..
+// and the committed validation 100001..): 2000 flows of 10 KB at 1% loss both ways. The
+// timeout count must lie in its binomial 95% interval around the model's probability (about
+// 5%: SYN, SYN-ACK, the last 3 of 7 segments) and the median FCT within 10% (the larger
+// validation points are checked against bench/short_flow/ by the core tests).
+TEST_F(Ns3Tables, ShortFlowFctModelMatchesFreshBatch) {
+    if (!tables_->short_flow_body) {
+        GTEST_SKIP() << kSet.string() << " has no short_flow_body.tsv";
+    }
+    BatchPlan plan;
+    plan.point = {10000, 1e-2, 1e-2, 20.0};
+    plan.flows_per_batch = 500;
+    plan.first_run = 200001;
+    plan.batches = 4;
+    ResultCache cache("");
+    run_jobs(batch_jobs(CongestionControl::kCubic, plan), kJobs, cache, "short-flow model check");
+    const auto flows = batch_flows(CongestionControl::kCubic, plan, cache);
+    std::vector<double> fct;
+    int timed_out = 0;
+    for (const ShortBatchFlow& f : flows) {
+        fct.push_back(f.fct_s);
+        timed_out += f.timed_out() ? 1 : 0;
+    }
+    const TcpTimers timers;
+    const ShortFlowPath path{10000, 1e-2, 1e-2, 20e-6, 20e-6};
+    const double model = short_flow::timeout_probability(path, timers);
+    const auto [lower, upper] =
+        test_support::binomial_interval(static_cast<int>(flows.size()), timed_out);
+    EXPECT_GE(model, lower);
+    EXPECT_LE(model, upper);
+    Rng rng(5);
+    std::vector<double> model_fct;
+    for (int i = 0; i < 100000; ++i) {
+        model_fct.push_back(
+            short_flow::sample_fct_s(path, *tables_->short_flow_body, timers, rng.uniform(), rng));
+    }
+    const double measured = median(fct);
+    EXPECT_NEAR(median(model_fct), measured, 0.1 * measured);
+    std::printf(
+        "short-flow model: %d of %zu flows timed out (model %.4f, 95%% interval [%.4f, %.4f]); "
+        "median FCT ns-3 %.4g s, model %.4g s\n",
+        timed_out, flows.size(), model, lower, upper, measured, median(model_fct));
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ ns3::TrafficControlHelper queue_helper(const TcpSettings& tcp, double link_bps) 
 }
 
 Link connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, double bps, double delay_s,
-             const TcpSettings& tcp) {
+             const TcpSettings& tcp, std::uint32_t buffer_a, std::uint32_t buffer_b) {
     using namespace ns3;
     PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(static_cast<std::uint64_t>(bps))));
@@ -103,7 +103,12 @@ Link connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, double bps, double de
     Link link;
     link.devices = p2p.Install(a, b);
     // Before addressing: Ipv4AddressHelper::Assign installs ns-3's default queue disc otherwise.
-    link.qdiscs = queue_helper(tcp, bps).Install(link.devices);
+    const std::uint32_t buffers[2] = {buffer_a, buffer_b};
+    for (std::uint32_t side = 0; side < 2; ++side) {
+        TcpSettings end = tcp;
+        end.buffer_packets = buffers[side] > 0 ? buffers[side] : tcp.buffer_packets;
+        link.qdiscs.Add(queue_helper(end, bps).Install(link.devices.Get(side)));
+    }
     return link;
 }
 
@@ -116,9 +121,11 @@ ns3::Ptr<ns3::PacketSink> install_sink(ns3::Ptr<ns3::Node> node) {
     return DynamicCast<PacketSink>(apps.Get(0));
 }
 
-void install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
-                         double start_s, std::uint32_t segment_bytes, ns3::Ipv4Address local,
-                         std::uint16_t local_port) {
+ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(ns3::Ptr<ns3::Node> node,
+                                                       ns3::Ipv4Address to, std::uint64_t bytes,
+                                                       double start_s, std::uint32_t segment_bytes,
+                                                       ns3::Ipv4Address local,
+                                                       std::uint16_t local_port) {
     using namespace ns3;
     BulkSendHelper helper("ns3::TcpSocketFactory", InetSocketAddress(to, kDataPort));
     helper.SetAttribute("MaxBytes", UintegerValue(bytes));  // 0: unlimited
@@ -129,7 +136,9 @@ void install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uin
     if (local_port != 0) {
         helper.SetAttribute("Local", AddressValue(InetSocketAddress(local, local_port)));
     }
-    helper.Install(node).Start(Seconds(start_s));
+    ApplicationContainer apps = helper.Install(node);
+    apps.Start(Seconds(start_s));
+    return DynamicCast<BulkSendApplication>(apps.Get(0));
 }
 
 }  // namespace swarm::ns3common

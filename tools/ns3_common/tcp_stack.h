@@ -41,13 +41,14 @@ ns3::TrafficControlHelper queue_helper(const TcpSettings& tcp, double link_bps);
 
 /// One point-to-point link a <-> b with an egress queue disc on both ends. The device queue
 /// holds one packet so that the backlog sits in the queue disc, where DCTCP's marking sees it.
+/// Each end's queue disc holds `buffer_a` / `buffer_b` packets (0: tcp.buffer_packets).
 struct Link {
     ns3::NetDeviceContainer devices;
     ns3::QueueDiscContainer qdiscs;
 };
 
 Link connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, double bps, double delay_s,
-             const TcpSettings& tcp);
+             const TcpSettings& tcp, std::uint32_t buffer_a = 0, std::uint32_t buffer_b = 0);
 
 /// A PacketSink accepting TCP connections on kDataPort, started at t = 0.
 ns3::Ptr<ns3::PacketSink> install_sink(ns3::Ptr<ns3::Node> node);
@@ -55,9 +56,10 @@ ns3::Ptr<ns3::PacketSink> install_sink(ns3::Ptr<ns3::Node> node);
 /// A BulkSend application sending `bytes` (0: unlimited) to `to`:kDataPort from start_s, in
 /// segment-sized writes. A non-zero `local_port` binds the socket to (local, local_port), so
 /// that the flow's 4-tuple is known in advance (per-flow routes of the ground-truth runner).
-void install_bulk_sender(ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes,
-                         double start_s, std::uint32_t segment_bytes,
-                         ns3::Ipv4Address local = ns3::Ipv4Address::GetAny(),
-                         std::uint16_t local_port = 0);
+/// Returns the application (its socket exists from start_s on).
+ns3::Ptr<ns3::BulkSendApplication> install_bulk_sender(
+    ns3::Ptr<ns3::Node> node, ns3::Ipv4Address to, std::uint64_t bytes, double start_s,
+    std::uint32_t segment_bytes, ns3::Ipv4Address local = ns3::Ipv4Address::GetAny(),
+    std::uint16_t local_port = 0);
 
 }  // namespace swarm::ns3common

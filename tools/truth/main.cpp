@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     app.add_option("--slices", options.slices, "traffic samples per candidate")
         ->check(CLI::Range(1, 10000));
     app.add_option("--jobs", options.jobs, "ns-3 processes in parallel")->check(CLI::Range(1, 64));
-    app.add_option("--buffer-packets", buffer, "egress buffer per switch port, packets")
+    app.add_option("--buffer-packets", buffer,
+                   "egress buffer per port, packets (default: the incident's topology buffer)")
         ->check(CLI::Range(2, 1000000));
     app.add_option("--cc", cc, "congestion control: cubic, newreno, dctcp");
     app.add_option("--seed", seed, "seed (default: the incident's estimator seed)");
@@ -48,7 +49,6 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         options.tcp = swarm::truth::truth_tcp_settings(swarm::ns3common::parse_cc(cc));
-        options.tcp.buffer_packets = buffer;
         if (candidate != "all") options.candidates = {candidate};
         if (app.count("--seed") > 0) options.seed = seed;
         options.cache = cache;
@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
         text << in.rdbuf();
         const swarm::Incident incident =
             swarm::read_incident_text(text.str(), data_dir, swarm::builtin_models());
+        // The incident's buffer (docs/incident-format.md) unless the command line overrides it;
+        // per-switch overrides apply either way.
+        options.tcp.buffer_packets =
+            app.count("--buffer-packets") > 0
+                ? buffer
+                : static_cast<std::uint32_t>(incident.topology.default_buffer_packets());
         const nlohmann::json doc = swarm::truth::run_truth(incident, options);
         if (out_path.empty()) {
             std::cout << doc.dump(2) << "\n";

@@ -42,7 +42,12 @@ SimNetwork sim_network(const NetworkState& state) {
     SimNetwork net;
     net.node_count = static_cast<std::int32_t>(topo.node_count());
     for (std::size_t n = 0; n < topo.node_count(); ++n) {
-        net.node_drop_rate.push_back(state.node_drop_rate(static_cast<NodeId>(n)));
+        const auto id = static_cast<NodeId>(n);
+        net.node_drop_rate.push_back(state.node_drop_rate(id));
+        // A switch's own buffer (the incident's per-switch override); 0: the run's default.
+        const double buffer = topo.buffer_packets(id);
+        net.node_buffer_packets.push_back(
+            buffer == topo.default_buffer_packets() ? 0u : static_cast<std::uint32_t>(buffer));
     }
     for (std::size_t l = 0; l < topo.link_count(); ++l) {
         const auto id = static_cast<LinkId>(l);
@@ -82,11 +87,26 @@ SliceOutcome from_line(const std::string& line) {
     return o;
 }
 
-std::string settings_key(const TruthOptions& o, std::uint64_t seed) {
+/// Per-switch buffer overrides as "name:packets;..." ("" when every node uses the default).
+std::string buffer_overrides(const Topology& topo) {
+    std::string text;
+    for (std::size_t n = 0; n < topo.node_count(); ++n) {
+        const auto id = static_cast<NodeId>(n);
+        if (topo.buffer_packets(id) == topo.default_buffer_packets()) continue;
+        text += topo.node(id).name + ":" +
+                std::to_string(static_cast<std::uint32_t>(topo.buffer_packets(id))) + ";";
+    }
+    return text;
+}
+
+std::string settings_key(const TruthOptions& o, std::uint64_t seed, const Topology& topo) {
     const auto& t = o.tcp;
+    const std::string overrides = buffer_overrides(topo);
     return ns3common::cc_name(t.cc) + ",scale=" + std::to_string(o.scale) +
-           ",buf=" + std::to_string(t.buffer_packets) + ",rto=" + std::to_string(t.min_rto_s) +
-           ",syn=" + std::to_string(t.syn_rto_s) + ",seed=" + std::to_string(seed);
+           ",buf=" + std::to_string(t.buffer_packets) +
+           (overrides.empty() ? "" : ",switch_buf=" + overrides) +
+           ",rto=" + std::to_string(t.min_rto_s) + ",syn=" + std::to_string(t.syn_rto_s) +
+           ",seed=" + std::to_string(seed);
 }
 
 }  // namespace
@@ -94,7 +114,7 @@ std::string settings_key(const TruthOptions& o, std::uint64_t seed) {
 ns3common::TcpSettings truth_tcp_settings(ns3common::CongestionControl cc) {
     ns3common::TcpSettings t;
     t.cc = cc;
-    t.buffer_packets = 1000;
+    t.buffer_packets = static_cast<std::uint32_t>(Topology::kDefaultBufferPackets);
     return t;
 }
 
@@ -233,7 +253,8 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     }
 
     std::vector<ns3tables::Job> jobs;
-    const std::string prefix = incident.name + "|" + settings_key(options, seed) + "|";
+    const std::string prefix =
+        incident.name + "|" + settings_key(options, seed, incident.topology) + "|";
     for (const Scenario& sc : scenarios) {
         for (int s = 0; s < options.slices; ++s) {
             jobs.push_back(

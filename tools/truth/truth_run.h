@@ -21,9 +21,9 @@
 
 namespace swarm::truth {
 
-/// The switch buffer of the ground truth: 1000 packets (1.5 MB) per egress port, about what one
-/// congested port of a shared-buffer data-centre switch takes under the usual dynamic
-/// threshold (docs/fidelity.md "Settings"); every other TCP setting is the tables' own.
+/// The TCP settings of the ground truth: the tables' own, with the buffer of the topology
+/// default (Topology::kDefaultBufferPackets, 1000 packets); run_truth's callers set the
+/// incident's buffer (swarm_truth: the incident's, or --buffer-packets).
 ns3common::TcpSettings truth_tcp_settings(ns3common::CongestionControl cc);
 
 struct TruthOptions {

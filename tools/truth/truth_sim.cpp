@@ -15,12 +15,18 @@
 #include <unordered_map>
 #include <utility>
 
+#include "tools/ns3_common/data_loss_model.h"
 #include "tools/ns3_common/tcp_stack.h"
 
 namespace swarm::truth {
 namespace {
 
 using ns3::Ptr;
+
+std::uint32_t buffer_of(const SimNetwork& network, std::int32_t node) {
+    const auto i = static_cast<std::size_t>(node);
+    return i < network.node_buffer_packets.size() ? network.node_buffer_packets[i] : 0;
+}
 
 struct FlowKey {
     std::uint32_t src = 0;
@@ -111,56 +117,6 @@ class FlowPathRouting : public ns3::Ipv4RoutingProtocol {
     std::uint64_t* unrouted_ = nullptr;
 };
 
-/// Drops each packet with probability `rate`, except pure TCP ACKs (no payload, no SYN, FIN or
-/// RST), which it never drops. Installed as the receive error model of a point-to-point
-/// device, so the packet starts with the PPP header.
-///
-/// Why not ns-3's RateErrorModel on every packet: ns-3.37's TCP stalls for good when both data
-/// and ACKs are lost (a lone 14.5 MB Cubic flow at 1% loss both ways stopped after 1.3-2.8 MB
-/// and sent nothing more in 60 s, in 3 of 3 runs; loss on data only, or on ACKs only, is fine).
-/// The transport tables were measured with ACKs never dropped, too (docs/tables.md).
-class DataLossModel : public ns3::ErrorModel {
-   public:
-    static ns3::TypeId GetTypeId() {
-        static ns3::TypeId tid = ns3::TypeId("swarm::truth::DataLossModel")
-                                     .SetParent<ns3::ErrorModel>()
-                                     .SetGroupName("Network");
-        return tid;
-    }
-    DataLossModel() : uniform_(ns3::CreateObject<ns3::UniformRandomVariable>()) {}
-    void configure(double rate, std::int64_t stream) {
-        rate_ = rate;
-        uniform_->SetStream(stream);
-    }
-
-   private:
-    static bool pure_ack(Ptr<ns3::Packet> p) {
-        std::uint8_t head[2 + 60 + 14];
-        const std::uint32_t n = p->CopyData(head, sizeof(head));
-        constexpr std::uint32_t kPpp = 2;
-        if (n < kPpp + 20) {
-            return false;
-        }
-        const std::uint8_t* ip = head + kPpp;
-        const std::uint32_t ip_header = (ip[0] & 0x0Fu) * 4u;
-        const std::uint32_t ip_total = std::uint32_t{ip[2]} << 8 | ip[3];
-        if (ip[9] != 6 || n < kPpp + ip_header + 14) {
-            return false;  // not TCP
-        }
-        const std::uint8_t* tcp = ip + ip_header;
-        const std::uint32_t tcp_header = (tcp[12] >> 4) * 4u;
-        const bool control = (tcp[13] & 0x07u) != 0;  // FIN, SYN or RST
-        return !control && ip_total == ip_header + tcp_header;
-    }
-    bool DoCorrupt(Ptr<ns3::Packet> p) override {
-        return !pure_ack(p) && uniform_->GetValue() < rate_;
-    }
-    void DoReset() override {}
-
-    Ptr<ns3::UniformRandomVariable> uniform_;
-    double rate_ = 0.0;
-};
-
 /// Where node `a` reaches neighbour `b`: its interface and b's address on that link.
 struct Port {
     std::uint32_t interface = 0;
@@ -247,9 +203,10 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
     Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
     std::int64_t stream = 1;
     for (const SimLink& l : network.links) {
-        const ns3common::Link link = ns3common::connect(nodes.Get(static_cast<std::uint32_t>(l.a)),
-                                                        nodes.Get(static_cast<std::uint32_t>(l.b)),
-                                                        l.bps / f, l.delay_s * f, settings.tcp);
+        const ns3common::Link link =
+            ns3common::connect(nodes.Get(static_cast<std::uint32_t>(l.a)),
+                               nodes.Get(static_cast<std::uint32_t>(l.b)), l.bps / f, l.delay_s * f,
+                               settings.tcp, buffer_of(network, l.a), buffer_of(network, l.b));
         const Ipv4InterfaceContainer ifc = addresses.Assign(link.devices);
         addresses.NewNetwork();
         const std::int32_t ends[2] = {l.a, l.b};
@@ -269,7 +226,7 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
             const double keep = (1.0 - l.drop_rate) *
                                 (1.0 - network.node_drop_rate[static_cast<std::size_t>(self)]);
             if (keep < 1.0) {
-                auto loss = CreateObject<DataLossModel>();
+                auto loss = CreateObject<ns3common::DataLossModel>();
                 loss->configure(1.0 - keep, stream++);
                 device->SetAttribute("ReceiveErrorModel", PointerValue(loss));
             }

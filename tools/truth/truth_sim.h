@@ -27,6 +27,8 @@ struct SimLink {
 struct SimNetwork {
     std::int32_t node_count = 0;
     std::vector<double> node_drop_rate;  ///< per node: each packet it receives, but pure ACKs
+    /// Per node: the egress buffer of each of its ports, packets; empty or 0: tcp.buffer_packets.
+    std::vector<std::uint32_t> node_buffer_packets;
     std::vector<SimLink> links;
 };
 

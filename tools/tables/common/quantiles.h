@@ -14,6 +14,11 @@ inline const std::vector<double> kLossLimitedThroughputLevels = {0, 0.1, 0.25, 0
 inline const std::vector<double> kShortFlowRttLevels = {
     0,   0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4,  0.45,  0.5, 0.55,
     0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99, 0.999, 1};
+/// The short-flow body (flows with no timeout, >= 1000 per point): resolved up to 0.99; 0.995
+/// and 0.999 are single order statistics, kept so that lookups above 0.99 follow the sample
+/// (mostly the loss-free value) instead of a straight line to its maximum.
+inline const std::vector<double> kShortFlowBodyLevels = {
+    0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1};
 inline const std::vector<double> kQueueingDelayLevels = {0,   0.1,  0.25, 0.5,   0.75,
                                                          0.9, 0.95, 0.99, 0.999, 1};
 

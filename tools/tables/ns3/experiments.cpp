@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "ns3/version-defines.h"
@@ -133,6 +134,51 @@ class UtilizationMeter {
     double bytes_ = 0.0;
 };
 
+/// Bytes each sender's flow delivers to the receiving application from `from_s` on.
+class FlowMeter {
+   public:
+    explicit FlowMeter(double from_s) : from_s_(from_s) {}
+    void add_sender(ns3::Ipv4Address address) {
+        index_[address.Get()] = bytes.size();
+        bytes.push_back(0.0);
+    }
+    void on_rx(Ptr<const ns3::Packet> packet, const ns3::Address& from) {
+        if (ns3::Simulator::Now().GetSeconds() < from_s_) {
+            return;
+        }
+        const auto it = index_.find(ns3::InetSocketAddress::ConvertFrom(from).GetIpv4().Get());
+        if (it != index_.end()) {
+            bytes[it->second] += packet->GetSize();
+        }
+    }
+    std::vector<double> bytes;
+
+   private:
+    double from_s_;
+    std::map<std::uint32_t, std::size_t> index_;
+};
+
+/// Drop-tail overflow of one queue disc from start() to the end of the run.
+class DropMeter {
+   public:
+    explicit DropMeter(Ptr<ns3::QueueDisc> qdisc) : qdisc_(qdisc) {}
+    void start() {
+        received_ = qdisc_->GetStats().nTotalReceivedPackets;
+        dropped_ = qdisc_->GetStats().nTotalDroppedPackets;
+    }
+    double drop_rate() const {
+        const auto& stats = qdisc_->GetStats();
+        const double offered = static_cast<double>(stats.nTotalReceivedPackets - received_);
+        return offered > 0 ? static_cast<double>(stats.nTotalDroppedPackets - dropped_) / offered
+                           : 0.0;
+    }
+
+   private:
+    Ptr<ns3::QueueDisc> qdisc_;
+    std::uint64_t received_ = 0;
+    std::uint64_t dropped_ = 0;
+};
+
 }  // namespace
 
 std::string ns3_version() {
@@ -235,14 +281,17 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
     Link measured = connect(nodes.Get(0), nodes.Get(1), c, hop_delay, tcp);
     const Ipv4Address receiver = addresses.Assign(measured.devices).GetAddress(1);
     addresses.NewNetwork();
+    FlowMeter flows(params.warmup_s);
     for (std::uint32_t i = 0; i < n; ++i) {
-        addresses.Assign(
-            connect(nodes.Get(2 + i), nodes.Get(0), access_bps, hop_delay, tcp).devices);
+        flows.add_sender(
+            addresses
+                .Assign(connect(nodes.Get(2 + i), nodes.Get(0), access_bps, hop_delay, tcp).devices)
+                .GetAddress(0));
         addresses.NewNetwork();
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
 
-    install_sink(nodes.Get(1));
+    Ptr<PacketSink> sink = install_sink(nodes.Get(1));
     auto start_jitter = CreateObject<UniformRandomVariable>();
     start_jitter->SetStream(3);
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -251,6 +300,7 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
     }
 
     const double t_end = params.warmup_s + params.measure_s;
+    QueueingResult result;
     auto device = DynamicCast<PointToPointNetDevice>(measured.devices.Get(0));
     VirtualProbe probe(measured.qdiscs.Get(0), device, c, tcp.buffer_packets,
                        params.probe_gap_packets * kMtuBytes * 8.0 / c);
@@ -260,9 +310,13 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
                                        MakeCallback(&VirtualProbe::on_tx_begin, &probe));
     device->TraceConnectWithoutContext("PhyTxBegin",
                                        MakeCallback(&UtilizationMeter::on_tx_begin, &meter));
+    sink->TraceConnectWithoutContext("Rx", MakeCallback(&FlowMeter::on_rx, &flows));
+    DropMeter drops(measured.qdiscs.Get(0));
+    Simulator::Schedule(Seconds(params.warmup_s), &DropMeter::start, &drops);
     Simulator::Stop(Seconds(t_end));
     Simulator::Run();
-    QueueingResult result;
+    result.drop_rate = drops.drop_rate();
+    result.flow_bytes = flows.bytes;
     result.delays_packets = std::move(probe.delays_packets);
     result.full_fraction =
         result.delays_packets.empty()

@@ -90,6 +90,12 @@ struct QueueingResult {
     std::vector<double> delays_packets;  // one per probe, in MTU transmission times
     double full_fraction = 0.0;          // probes that found the buffer full (would be dropped)
     double utilization_measured = 0.0;   // measured link's busy fraction in the window
+    /// Congestion (drop-tail overflow) at the measured port in the window: packets its queue
+    /// disc dropped / packets offered to it. Pure ACKs do not cross the measured port.
+    double drop_rate = 0.0;
+    /// Bytes each long flow delivered to the receiver in the window, by flow (sender) index:
+    /// the spread of per-flow rates among the competitors (rate / fair share).
+    std::vector<double> flow_bytes;
     double wall_s = 0.0;
 };
 

@@ -10,6 +10,7 @@
 #include "estimator/transport_tables.h"
 #include "tools/tables/common/quantiles.h"
 #include "tools/tables/common/table_writer.h"
+#include "tools/tables/ns3/generate_common.h"
 
 namespace swarm::ns3tables {
 
@@ -29,6 +30,8 @@ constexpr double kDkwConfidence = 0.95;
 // are measured once, with Cubic, and shared. BBR paces below the access rate part of the time
 // and gets its own.
 constexpr CongestionControl kBelowSaturationCc = CongestionControl::kCubic;
+
+}  // namespace
 
 /// Per-run quantile levels of the probe samples kept for pooling: every 0.5% and the tail.
 std::vector<double> run_levels() {
@@ -58,6 +61,8 @@ std::vector<double> decode(const std::string& text) {
     return values;
 }
 
+namespace {
+
 /// Everything besides the CC that changes a result; part of every cache key, so changing a
 /// setting never reuses stale runs.
 std::string settings_key(const TcpSettings& t) {
@@ -69,10 +74,18 @@ std::string settings_key(const TcpSettings& t) {
            ",k=" + std::to_string(t.ecn_threshold_packets);
 }
 
+}  // namespace
+
 std::string prefix(const char* kind, CongestionControl cc, const GridSpec& g) {
-    return std::string(kind) + "|" + cc_name(cc) + "|" + settings_key(table_tcp_settings(cc)) +
+    return prefix(kind, table_tcp_settings(cc), g);
+}
+
+std::string prefix(const char* kind, const TcpSettings& tcp, const GridSpec& g) {
+    return std::string(kind) + "|" + cc_name(tcp.cc) + "|" + settings_key(tcp) +
            "|seed=" + std::to_string(g.seed);
 }
+
+namespace {
 
 // ---- keys and jobs -----------------------------------------------------------------------------
 
@@ -214,20 +227,15 @@ std::string repetition_description(const GridSpec& g) {
            format_number(dkw_epsilon(kDkwConfidence, g.repetitions), 3) + " of the true CDF";
 }
 
+}  // namespace
+
 void add_common(TableFile& t, CongestionControl cc, const GenerateOptions& o) {
-    const TcpSettings tcp = table_tcp_settings(cc);
-    t.mss_bytes = tcp.mss_bytes;
-    t.mtu_bytes = 1500;
-    t.provenance.emplace_back("generator",
-                              "tools/tables/ns3 (swarm_tables_ns3), grid '" + o.grid.name + "'");
-    t.provenance.emplace_back("command", o.command);
-    t.provenance.emplace_back("simulator", ns3_version());
-    t.provenance.emplace_back("congestion_control", cc_description(cc));
-    t.provenance.emplace_back("tcp", tcp_description(tcp));
-    t.provenance.emplace_back("switch", switch_description(tcp, cc));
+    add_setting_provenance(t, cc, "grid '" + o.grid.name + "'", o.command);
     t.provenance.emplace_back("seeds", seed_description(o.grid));
     t.provenance.emplace_back("repetitions", repetition_description(o.grid));
 }
+
+namespace {
 
 // ---- tables
 // ---------------------------------------------------------------------------------------
@@ -445,6 +453,19 @@ std::vector<Job> measurement_jobs(CongestionControl cc, const GridSpec& g) {
 }
 
 }  // namespace
+
+void add_setting_provenance(TableFile& t, CongestionControl cc, const std::string& what,
+                            const std::string& command) {
+    const TcpSettings tcp = table_tcp_settings(cc);
+    t.mss_bytes = tcp.mss_bytes;
+    t.mtu_bytes = 1500;
+    t.provenance.emplace_back("generator", "tools/tables/ns3 (swarm_tables_ns3), " + what);
+    t.provenance.emplace_back("command", command);
+    t.provenance.emplace_back("simulator", ns3_version());
+    t.provenance.emplace_back("congestion_control", cc_description(cc));
+    t.provenance.emplace_back("tcp", tcp_description(tcp));
+    t.provenance.emplace_back("switch", switch_description(tcp, cc));
+}
 
 TcpSettings table_tcp_settings(CongestionControl cc) {
     TcpSettings t;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/experiments.h"
 #include "tools/tables/ns3/grid.h"
 #include "tools/tables/ns3/runner.h"
@@ -27,5 +28,10 @@ std::filesystem::path generate_table_set(CongestionControl cc, const GenerateOpt
 
 /// The TCP and switch settings every table set is measured with (only cc differs).
 TcpSettings table_tcp_settings(CongestionControl cc);
+
+/// The provenance every measured table file records: MSS/MTU, generator (`what`: which grid or
+/// experiment), command line, simulator, congestion control, TCP and switch settings.
+void add_setting_provenance(tables::TableFile& t, CongestionControl cc, const std::string& what,
+                            const std::string& command);
 
 }  // namespace swarm::ns3tables

@@ -15,6 +15,10 @@ GridSpec full_grid() {
     g.sizes_bytes = {1000, 3000, 10000, 30000, 100000, 150000, 300000, 1000000};
     g.utilizations = {0, 0.25, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0};
     g.competing_flows = {0, 1, 2, 4, 16, 64, 128};
+    g.congestion_utilizations = {0.9, 1.0};
+    // Buffers: a shallow per-port share (100 packets, 150 KB) to a deep one (2000, 3 MB).
+    g.congestion_buffers = {100, 200, 500, 1000, 2000};
+    g.congestion_flows = {1, 2, 4, 8, 16, 64};
     return g;
 }
 
@@ -45,6 +49,11 @@ GridSpec smoke_grid() {
     g.queue_measure_below_s = 0.002;
     g.queue_warmup_saturated_s = 0.003;
     g.queue_measure_saturated_s = 0.003;
+    g.congestion_utilizations = {0.8, 1.0};
+    g.congestion_buffers = {100, 1000};
+    g.congestion_flows = {1, 4};
+    g.congestion_repetitions = 3;
+    g.congestion_measure_s = 0.003;
     return g;
 }
 

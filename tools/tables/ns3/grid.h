@@ -51,6 +51,18 @@ struct GridSpec {
     double queue_warmup_saturated_s = 0.030;  // utilisation 1: past slow start and a sawtooth
     double queue_measure_saturated_s = 0.030;
     double probe_gap_packets = 10.0;
+
+    // Congestion (issue 13): the queueing experiment with the buffer as a grid axis, recording
+    // the port's drop-tail loss and the spread of per-flow rates besides the queue. The window
+    // starts once every flow has started (they start in the first millisecond) and lasts a
+    // long flow's typical lifetime in a data centre (1.7 MB, the web-search mean, at a few
+    // Gb/s: a few ms), so it holds the slow-start overshoot a steady-state window leaves out.
+    std::vector<double> congestion_utilizations;  // > 0; includes 1
+    std::vector<double> congestion_buffers;       // packets per egress port
+    std::vector<double> congestion_flows;         // > 0
+    int congestion_repetitions = 10;
+    double congestion_warmup_s = 0.001;
+    double congestion_measure_s = 0.010;
 };
 
 /// The regeneration grid (sized to finish in about an hour on two cores for four CCs).

@@ -4,8 +4,18 @@
 //                             [--cache ns3-cache/full.tsv] [--smoke]
 //       regenerates <out>/ns3-<cc>/ for each congestion control (resumable: finished runs are
 //       kept in the cache file); --smoke runs a tiny grid in well under a minute.
+//   swarm_tables_ns3 congestion [--out data/tables] [--cc cubic] [--jobs 2]
+//                               [--cache ns3-cache/congestion.tsv] [--smoke]
+//       the congestion tables of <out>/ns3-<cc>/ (drop-tail loss, queue and rate spread at and
+//       below saturation, per buffer size; resumable like generate).
 //   swarm_tables_ns3 long|short|queue --cc C [point options] [--runs N] [--first-run R]
 //       repetitions of one point, one line per run and the median.
+//   swarm_tables_ns3 body [--out data/tables] [--cc cubic] [--cache ...] [--smoke]
+//       the short-flow body table <out>/ns3-<cc>/short_flow_body.tsv (resumable).
+//   swarm_tables_ns3 validate-short [--out FILE] [--cc cubic] [--cache ...] [--smoke]
+//       the single-link validation of the short-flow FCT model (bench/short_flow/).
+//   swarm_tables_ns3 batch --size B --drop P [--drop-reverse P] [--rtt-us R] [--flows N]
+//       one batch of independent short flows: timeout counts and FCT quantiles.
 //   swarm_tables_ns3 checks [--runs N]
 //       the rate-independence and set-sharing checks quoted in docs/tables.md (markdown).
 //
@@ -18,9 +28,12 @@
 #include <string>
 #include <vector>
 
+#include "tools/tables/common/quantiles.h"
 #include "tools/tables/common/table_writer.h"
+#include "tools/tables/ns3/congestion.h"
 #include "tools/tables/ns3/generate.h"
 #include "tools/tables/ns3/measure.h"
+#include "tools/tables/ns3/short_flows.h"
 
 namespace swarm::ns3tables {
 
@@ -49,12 +62,18 @@ struct GenerateArgs {
     bool full_bbr = false;
 };
 
-int generate(const GenerateArgs& args, const std::string& command) {
+/// The options `generate` and `congestion` share: grid, output, parallelism, provenance.
+GenerateOptions generate_options(const GenerateArgs& args, const std::string& command) {
     GenerateOptions options;
     options.grid = args.smoke ? smoke_grid() : full_grid();
     options.out_dir = args.out;
     options.parallel = args.jobs;
     options.command = command;
+    return options;
+}
+
+int generate(const GenerateArgs& args, const std::string& command) {
+    const GenerateOptions options = generate_options(args, command);
     ResultCache cache(args.cache);
     std::fprintf(stderr, "grid '%s', cache %s\n", options.grid.name.c_str(),
                  cache.file().string().c_str());
@@ -64,6 +83,15 @@ int generate(const GenerateArgs& args, const std::string& command) {
             set_options.grid = coarse_grid();  // measured last: thinned to fit the time budget
         }
         generate_table_set(cc, set_options, cache);
+    }
+    return 0;
+}
+
+int congestion(const GenerateArgs& args, const std::string& command) {
+    const GenerateOptions options = generate_options(args, command);
+    ResultCache cache(args.cache);
+    for (const CongestionControl cc : parse_cc_list(args.ccs)) {
+        generate_congestion_tables(cc, options, cache);
     }
     return 0;
 }
@@ -81,6 +109,7 @@ struct PointArgs {
     double measure_s = 1.0;
     double utilization = 0.5;
     std::uint32_t flows = 1;
+    std::uint32_t buffer = 0;  // 0: the tables' default
     int runs = 5;
     std::uint64_t first_run = 1;
     std::uint32_t seed = 1;
@@ -136,16 +165,75 @@ int run_queue_point(const PointArgs& a) {
     p.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : p.link_bps;
     p.warmup_s = a.warmup_s;
     p.measure_s = a.measure_s;
-    const auto results =
-        measure_queue(table_tcp_settings(parse_cc(a.cc)), p, a.seed, a.first_run, a.runs, a.jobs);
+    TcpSettings tcp = table_tcp_settings(parse_cc(a.cc));
+    tcp.buffer_packets = a.buffer > 0 ? a.buffer : tcp.buffer_packets;
+    const auto results = measure_queue(tcp, p, a.seed, a.first_run, a.runs, a.jobs);
     for (std::size_t i = 0; i < results.size(); ++i) {
-        std::printf("run %llu median_packets %s p90_packets %s utilization %s full %s\n",
-                    static_cast<unsigned long long>(a.first_run + i),
-                    format_number(results[i].median_packets, 4).c_str(),
-                    format_number(results[i].p90_packets, 4).c_str(),
-                    format_number(results[i].utilization, 4).c_str(),
-                    format_number(results[i].full_fraction, 3).c_str());
+        std::printf(
+            "run %llu median_packets %s p90_packets %s mean_packets %s utilization %s full %s "
+            "drop_rate %s min_share %s wall_s %.2f\n",
+            static_cast<unsigned long long>(a.first_run + i),
+            format_number(results[i].median_packets, 4).c_str(),
+            format_number(results[i].p90_packets, 4).c_str(),
+            format_number(results[i].mean_packets, 4).c_str(),
+            format_number(results[i].utilization, 4).c_str(),
+            format_number(results[i].full_fraction, 3).c_str(),
+            format_number(results[i].drop_rate, 4).c_str(),
+            format_number(results[i].min_share, 3).c_str(), results[i].wall_s);
     }
+    return 0;
+}
+
+// ---- short flows: body table, validation, one batch ---------------------------------------------
+
+struct ShortArgs {
+    std::string out;
+    std::string ccs = "cubic";
+    std::string cache = "ns3-cache/short-batches.tsv";
+    int jobs = 2;
+    bool smoke = false;
+};
+
+int short_flows(const ShortArgs& args, bool body, const std::string& command) {
+    ResultCache cache(args.cache);
+    ShortFlowOptions options;
+    options.out = args.out;
+    options.parallel = args.jobs;
+    options.command = command;
+    options.smoke = args.smoke;
+    for (const CongestionControl cc : parse_cc_list(args.ccs)) {
+        if (body) {
+            generate_body_table(cc, options, cache);
+        } else {
+            run_short_validation(cc, options, cache);
+        }
+    }
+    return 0;
+}
+
+int run_batch_point(const PointArgs& a, double drop_reverse, int flows) {
+    BatchPlan plan;
+    plan.point = {a.size, a.drop, drop_reverse, a.rtt_us};
+    plan.link_bps = a.link_gbps > 0 ? a.link_gbps * 1e9 : plan.link_bps;
+    plan.flows_per_batch = flows;
+    plan.first_run = a.first_run;
+    ResultCache cache("");
+    const auto cc = parse_cc(a.cc);
+    run_jobs(batch_jobs(cc, plan), 1, cache, "batch");
+    const auto results = batch_flows(cc, plan, cache);
+    std::vector<double> fct;
+    int handshake = 0;
+    int data = 0;
+    for (const ShortBatchFlow& f : results) {
+        fct.push_back(f.fct_s);
+        handshake += f.handshake_timeout ? 1 : 0;
+        data += f.data_timeouts > 0 ? 1 : 0;
+    }
+    const auto q = tables::empirical_quantiles(fct, {0.5, 0.99, 0.999, 1.0});
+    std::printf(
+        "flows %zu handshake_timeouts %d data_timeouts %d p50_s %s p99_s %s p999_s %s max_s %s\n",
+        results.size(), handshake, data, format_number(q[0]).c_str(), format_number(q[1]).c_str(),
+        format_number(q[2]).c_str(), format_number(q[3]).c_str());
     return 0;
 }
 
@@ -266,6 +354,16 @@ int main(int argc, char** argv) {
     g->add_flag("--smoke", gen.smoke, "tiny grid, a few seconds");
     g->add_flag("--full-bbr", gen.full_bbr, "BBR on the full grid too (default: the coarse grid)");
 
+    GenerateArgs cong;
+    cong.ccs = "cubic";
+    cong.cache = "ns3-cache/congestion.tsv";
+    auto* cg = app.add_subcommand("congestion", "congestion tables of ns3-<cc> under --out");
+    cg->add_option("--out", cong.out, "directory holding the table sets")->capture_default_str();
+    cg->add_option("--cc", cong.ccs, "congestion controls, comma-separated")->capture_default_str();
+    cg->add_option("--cache", cong.cache, "result cache file")->capture_default_str();
+    cg->add_option("--jobs", cong.jobs, "parallel worker processes")->capture_default_str();
+    cg->add_flag("--smoke", cong.smoke, "tiny grid, a few seconds");
+
     PointArgs pt;
     const auto point_options = [&pt](CLI::App* sub) {
         sub->add_option("--cc", pt.cc)->capture_default_str();
@@ -288,8 +386,33 @@ int main(int argc, char** argv) {
     point_options(que);
     que->add_option("--utilization", pt.utilization)->capture_default_str();
     que->add_option("--flows", pt.flows)->capture_default_str();
+    que->add_option("--buffer", pt.buffer, "egress buffer, packets (0: the tables' 200)");
     que->add_option("--warmup-s", pt.warmup_s)->capture_default_str();
     que->add_option("--measure-s", pt.measure_s)->capture_default_str();
+    ShortArgs body_args;
+    body_args.out = "data/tables";
+    auto* body =
+        app.add_subcommand("body", "short-flow body table <out>/ns3-<cc>/short_flow_body.tsv");
+    ShortArgs val_args;
+    val_args.out = "bench/short_flow/validation-ns3-cubic.tsv";
+    auto* val =
+        app.add_subcommand("validate-short", "single-link validation of the short-flow FCT model");
+    for (auto [sub, args] : {std::pair{body, &body_args}, std::pair{val, &val_args}}) {
+        sub->add_option("--out", args->out)->capture_default_str();
+        sub->add_option("--cc", args->ccs, "congestion controls, comma-separated")
+            ->capture_default_str();
+        sub->add_option("--cache", args->cache, "result cache file (resumes)")
+            ->capture_default_str();
+        sub->add_option("--jobs", args->jobs, "parallel worker processes")->capture_default_str();
+        sub->add_flag("--smoke", args->smoke, "tiny grid, a few seconds");
+    }
+    double drop_reverse = 0.0;
+    int batch_flows_count = 500;
+    auto* batch = app.add_subcommand("batch", "one batch of independent short flows on one link");
+    point_options(batch);
+    batch->add_option("--size", pt.size, "bytes")->capture_default_str();
+    batch->add_option("--drop-reverse", drop_reverse)->capture_default_str();
+    batch->add_option("--flows", batch_flows_count)->capture_default_str();
     int check_runs = 10;
     int check_jobs = 2;
     auto* chk = app.add_subcommand("checks", "rate-independence and sharing checks (markdown)");
@@ -301,11 +424,21 @@ int main(int argc, char** argv) {
         if (g->parsed()) {
             return generate(gen, swarm::tables::command_line_text(argc, argv));
         }
+        if (cg->parsed()) {
+            return congestion(cong, swarm::tables::command_line_text(argc, argv));
+        }
         if (lng->parsed()) {
             return run_long_point(pt);
         }
         if (shrt->parsed()) {
             return run_short_point(pt);
+        }
+        if (body->parsed() || val->parsed()) {
+            return short_flows(body->parsed() ? body_args : val_args, body->parsed(),
+                               swarm::tables::command_line_text(argc, argv));
+        }
+        if (batch->parsed()) {
+            return run_batch_point(pt, drop_reverse, batch_flows_count);
         }
         if (que->parsed()) {
             return run_queue_point(pt);

@@ -91,13 +91,37 @@ std::vector<QueueSummary> measure_queue(const TcpSettings& tcp, const QueueingPa
             throw std::runtime_error("no probe samples");
         }
         const auto q = empirical_quantiles(r.delays_packets, {0.5, 0.9});
-        return join({q[0], q[1], r.utilization_measured, r.full_fraction});
+        double mean = 0.0;
+        for (const double d : r.delays_packets) {
+            mean += d / static_cast<double>(r.delays_packets.size());
+        }
+        const auto shares = fair_shares(r.flow_bytes);
+        const double min_share =
+            shares.empty() ? 0.0 : *std::min_element(shares.begin(), shares.end());
+        return join({q[0], q[1], r.utilization_measured, r.full_fraction, mean, r.drop_rate,
+                     min_share, r.wall_s});
     });
     std::vector<QueueSummary> out;
     for (const auto& v : rows) {
-        out.push_back({v.at(0), v.at(1), v.at(2), v.at(3)});
+        out.push_back({v.at(0), v.at(1), v.at(2), v.at(3), v.at(4), v.at(5), v.at(6), v.at(7)});
     }
     return out;
+}
+
+std::vector<double> fair_shares(const std::vector<double>& flow_bytes) {
+    double total = 0.0;
+    for (const double b : flow_bytes) {
+        total += b;
+    }
+    std::vector<double> shares;
+    if (total <= 0.0) {
+        return shares;
+    }
+    const double fair = total / static_cast<double>(flow_bytes.size());
+    for (const double b : flow_bytes) {
+        shares.push_back(b / fair);
+    }
+    return shares;
 }
 
 double median(std::vector<double> values) {

@@ -17,13 +17,21 @@ std::vector<LongFlowResult> measure_long(const TcpSettings& tcp, const LongFlowP
 std::vector<ShortFlowResult> measure_short(const TcpSettings& tcp, const ShortFlowParams& params,
                                            std::uint32_t seed, std::uint64_t first_run, int count,
                                            int parallel);
-/// Per run: the probe samples' median and 0.9 quantile, measured utilisation, full fraction.
+/// Per run: the probe samples' median, 0.9 quantile and mean, measured utilisation, full
+/// fraction, the port's congestion drop rate and the smallest flow's rate / fair share.
 struct QueueSummary {
     double median_packets;
     double p90_packets;
     double utilization;
     double full_fraction;
+    double mean_packets;
+    double drop_rate;
+    double min_share;
+    double wall_s;
 };
+
+/// Each flow's rate relative to the fair share, bytes_i / (sum / n): mean 1 by construction.
+std::vector<double> fair_shares(const std::vector<double>& flow_bytes);
 std::vector<QueueSummary> measure_queue(const TcpSettings& tcp, const QueueingParams& params,
                                         std::uint32_t seed, std::uint64_t first_run, int count,
                                         int parallel);

@@ -10,6 +10,12 @@ build="${1:-build-ns3}"
 mkdir -p "$build/ns3-cache"
 nice -n 10 "$build/swarm_tables_ns3" generate --out data/tables --cc cubic,newreno,dctcp \
   --jobs 2 --cache "$build/ns3-cache/full.tsv"
+# The short-flow body tables (short_flow_body.tsv) and the single-link validation of the
+# short-flow FCT model (bench/short_flow/), from batches of independent flows.
+nice -n 10 "$build/swarm_tables_ns3" body --out data/tables --cc cubic,newreno,dctcp \
+  --jobs 2 --cache "$build/ns3-cache/short-batches.tsv"
+nice -n 10 "$build/swarm_tables_ns3" validate-short --cc cubic \
+  --out bench/short_flow/validation-ns3-cubic.tsv --jobs 2 --cache "$build/ns3-cache/short-batches.tsv"
 nice -n 10 "$build/swarm_tables_ns3" generate --out "$build/experimental-tables" --cc bbr \
   --jobs 2 --cache "$build/ns3-cache/full.tsv"
 nice -n 10 "$build/swarm_tables_ns3" checks --runs 10 --jobs 2 > "$build/ns3-checks.md"

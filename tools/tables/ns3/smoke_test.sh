@@ -18,4 +18,9 @@ start=$(date +%s)
 for table in loss_limited_throughput short_flow_rtts queueing_delay; do
   grep -q "^# simulator: ns-3" "$scratch/ns3-cubic/$table.tsv"
 done
+"$generator" body --smoke --cc cubic --jobs 2 --out "$scratch" --cache "$scratch/cache.tsv"
+grep -q "^# swarm-table: short_flow_body" "$scratch/ns3-cubic/short_flow_body.tsv"
+"$generator" validate-short --smoke --cc cubic --jobs 2 --out "$scratch/validation.tsv" \
+  --cache "$scratch/cache.tsv"
+grep -q "^10000" "$scratch/validation.tsv"
 echo "smoke regeneration took $(( $(date +%s) - start )) s"
