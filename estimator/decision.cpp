@@ -1,11 +1,10 @@
 #include "estimator/decision.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
-
-#include <boost/math/distributions/students_t.hpp>
 
 #include "estimator/comparator.h"
 
@@ -27,16 +26,18 @@ double column_mean(const std::vector<std::vector<double>>& samples, std::size_t 
 }
 
 std::size_t column_of(const std::vector<Metric>& metrics, const Metric& metric) {
-    return static_cast<std::size_t>(std::find(metrics.begin(), metrics.end(), metric) - metrics.begin());
+    return static_cast<std::size_t>(std::find(metrics.begin(), metrics.end(), metric) -
+                                    metrics.begin());
 }
 
 /// Per-sample differences on metric column m, positive when `pick` is better.
-std::vector<double> oriented_differences(const SampleValues& values, std::size_t pick, std::size_t other,
-                                         std::size_t m, bool higher_is_better) {
+std::vector<double> oriented_differences(const SampleValues& values, std::size_t pick,
+                                         std::size_t other, std::size_t m, bool higher_is_better) {
     const auto& a = values[pick + 1];
     const auto& b = values[other + 1];
     std::vector<double> d(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) d[i] = higher_is_better ? a[i][m] - b[i][m] : b[i][m] - a[i][m];
+    for (std::size_t i = 0; i < a.size(); ++i)
+        d[i] = higher_is_better ? a[i][m] - b[i][m] : b[i][m] - a[i][m];
     return d;
 }
 
@@ -52,12 +53,13 @@ Verdict judge(const PairedInterval& d, double tolerance) {
 }
 
 bool settled_priority(const PriorityComparatorSpec& spec, const std::vector<Metric>& metrics,
-                      const SampleValues& values, std::size_t pick, std::size_t other, double level) {
+                      const SampleValues& values, std::size_t pick, std::size_t other,
+                      double level) {
     for (const Metric& metric : spec.order) {
         const std::size_t m = column_of(metrics, metric);
         const double tolerance = spec.tie_tolerance * std::abs(column_mean(values[pick + 1], m));
-        const PairedInterval d =
-            paired_interval(oriented_differences(values, pick, other, m, metric.higher_is_better()), level);
+        const PairedInterval d = paired_interval(
+            oriented_differences(values, pick, other, m, metric.higher_is_better()), level);
         // The pick measured flows the other did not (or the reverse): the comparator's NaN is worst.
         const double pick_mean = column_mean(values[pick + 1], m);
         const double other_mean = column_mean(values[other + 1], m);
@@ -83,8 +85,8 @@ double sample_score(const LinearComparatorSpec& spec, const std::vector<Metric>&
     return linear_score(spec, mine, reference);
 }
 
-bool settled_linear(const LinearComparatorSpec& spec, const std::vector<Metric>& metrics, const SampleValues& values,
-                    std::size_t pick, std::size_t other, double level) {
+bool settled_linear(const LinearComparatorSpec& spec, const std::vector<Metric>& metrics,
+                    const SampleValues& values, std::size_t pick, std::size_t other, double level) {
     const std::size_t n = values[0].size();
     std::vector<double> d(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -92,7 +94,8 @@ bool settled_linear(const LinearComparatorSpec& spec, const std::vector<Metric>&
         const double theirs = sample_score(spec, metrics, values[other + 1][i], values[0][i]);
         d[i] = std::isinf(mine) || std::isinf(theirs) ? kNaN : theirs - mine;
     }
-    if (std::all_of(d.begin(), d.end(), [](double x) { return x == 0.0; })) return true;  // identical
+    if (std::all_of(d.begin(), d.end(), [](double x) { return x == 0.0; }))
+        return true;  // identical
     const PairedInterval interval = paired_interval(d, level);
     return !std::isnan(interval.low) && interval.low > 0.0;
 }
@@ -100,7 +103,8 @@ bool settled_linear(const LinearComparatorSpec& spec, const std::vector<Metric>&
 std::vector<Metric> comparator_metrics(const ComparatorSpec& comparator) {
     if (const auto* p = std::get_if<PriorityComparatorSpec>(&comparator)) return p->order;
     std::vector<Metric> out;
-    for (const auto& [metric, weight] : std::get<LinearComparatorSpec>(comparator).weights) out.push_back(metric);
+    for (const auto& [metric, weight] : std::get<LinearComparatorSpec>(comparator).weights)
+        out.push_back(metric);
     return out;
 }
 
@@ -120,15 +124,17 @@ PairedInterval paired_interval(const std::vector<double>& differences, double le
     for (double x : d) squares += (x - out.mean) * (x - out.mean);
     const double standard_error = std::sqrt(squares / (n - 1.0) / n);
     const boost::math::students_t t(n - 1.0);
-    const double half = standard_error > 0.0 ? boost::math::quantile(t, 0.5 + level / 2.0) * standard_error : 0.0;
+    const double half =
+        standard_error > 0.0 ? boost::math::quantile(t, 0.5 + level / 2.0) * standard_error : 0.0;
     out.low = out.mean - half;
     out.high = out.mean + half;
     return out;
 }
 
-Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& metrics, const SampleValues& values,
-                const std::vector<std::size_t>& order, const std::vector<char>& eligible,
-                const std::vector<std::string>& names, double confidence) {
+Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& metrics,
+                const SampleValues& values, const std::vector<std::size_t>& order,
+                const std::vector<char>& eligible, const std::vector<std::string>& names,
+                double confidence) {
     Decision decision;
     decision.confidence = confidence;
     decision.samples = values.empty() ? 0 : static_cast<int>(values[0].size());
@@ -145,10 +151,10 @@ Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& met
     for (std::size_t k = 1; k < ranked.size(); ++k) {
         const std::size_t other = ranked[k];
         const bool settled = std::holds_alternative<PriorityComparatorSpec>(comparator)
-                                 ? settled_priority(std::get<PriorityComparatorSpec>(comparator), metrics, values,
-                                                    pick, other, level)
-                                 : settled_linear(std::get<LinearComparatorSpec>(comparator), metrics, values, pick,
-                                                  other, level);
+                                 ? settled_priority(std::get<PriorityComparatorSpec>(comparator),
+                                                    metrics, values, pick, other, level)
+                                 : settled_linear(std::get<LinearComparatorSpec>(comparator),
+                                                  metrics, values, pick, other, level);
         if (!settled) decision.unsettled.push_back(names[other]);
     }
     decision.settled = decision.unsettled.empty();
@@ -157,8 +163,8 @@ Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& met
     decision.runner_up = names[runner_up];
     for (const Metric& metric : comparator_metrics(comparator)) {
         const std::size_t m = column_of(metrics, metric);
-        const PairedInterval d =
-            paired_interval(oriented_differences(values, pick, runner_up, m, metric.higher_is_better()), level);
+        const PairedInterval d = paired_interval(
+            oriented_differences(values, pick, runner_up, m, metric.higher_is_better()), level);
         decision.margins.push_back({metric, d.mean, d.low, d.high});
     }
     return decision;

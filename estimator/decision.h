@@ -45,8 +45,9 @@ PairedInterval paired_interval(const std::vector<double>& differences, double le
 /// Applies the rule above. `order` is the comparator's ranking of the candidates (best first,
 /// indices into the candidates, i.e. scenario - 1); `eligible` flags ranked candidates;
 /// `metrics` names the columns of `values`. Fills every field of Decision but `stopped_by`.
-Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& metrics, const SampleValues& values,
-                const std::vector<std::size_t>& order, const std::vector<char>& eligible,
-                const std::vector<std::string>& names, double confidence);
+Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& metrics,
+                const SampleValues& values, const std::vector<std::size_t>& order,
+                const std::vector<char>& eligible, const std::vector<std::string>& names,
+                double confidence);
 
 }  // namespace swarm

@@ -2,16 +2,16 @@
 // "Modeling traffic variability": each flow's size is drawn from the size distribution).
 #include "estimator/flow_size_cdf_library.h"
 
-#include "estimator/detail/text_tokens.h"
-
 #include <algorithm>
-#include <limits>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "estimator/detail/text_tokens.h"
 
 namespace swarm {
 namespace {
@@ -83,8 +83,6 @@ std::string describe(const CdfProblem& problem, std::size_t point_count) {
     }
     return "point " + std::to_string(problem.point + 1) + ": " + problem.what;
 }
-
-
 
 [[noreturn]] void fail(const std::filesystem::path& file, std::size_t line,
                        const std::string& what) {
@@ -219,7 +217,8 @@ double FlowSizeSampler::mean_above(double bytes) const {
         if (bytes_[i] <= bytes || prob_[i] <= prob_[i - 1]) continue;
         // The part of the uniform segment above `bytes`.
         const double low = std::max(bytes_[i - 1], bytes);
-        const double part = (prob_[i] - prob_[i - 1]) * (bytes_[i] - low) / (bytes_[i] - bytes_[i - 1]);
+        const double part =
+            (prob_[i] - prob_[i - 1]) * (bytes_[i] - low) / (bytes_[i] - bytes_[i - 1]);
         mass += part;
         total += part * 0.5 * (low + bytes_[i]);
     }

@@ -46,7 +46,7 @@ struct BugMask {
 };
 
 class NetworkState {
-public:
+   public:
     /// Every link and switch up, no loss, nominal capacities, ECMP.
     explicit NetworkState(const Topology& topology);
 
@@ -81,8 +81,12 @@ public:
     double link_capacity_bps(LinkId l) const { return link_capacity_bps_[idx(l)]; }
     /// What a packet crossing the link or switch is dropped with: 1 for a silent blackhole,
     /// which routing still uses (failures LinkBlackhole/NodeBlackhole).
-    double link_drop_rate(LinkId l) const { return link_blackholed_[idx(l)] ? 1.0 : link_drop_rate_[idx(l)]; }
-    double node_drop_rate(NodeId n) const { return node_blackholed_[idx(n)] ? 1.0 : node_drop_rate_[idx(n)]; }
+    double link_drop_rate(LinkId l) const {
+        return link_blackholed_[idx(l)] ? 1.0 : link_drop_rate_[idx(l)];
+    }
+    double node_drop_rate(NodeId n) const {
+        return node_blackholed_[idx(n)] ? 1.0 : node_drop_rate_[idx(n)];
+    }
     /// What a packet crossing the link in direction `c` is dropped with: the link's drop and
     /// the channel's own (set_channel_drop_rate) combined.
     double channel_drop_rate(ChannelId c) const {
@@ -109,7 +113,7 @@ public:
     /// demand of their own, so the partition check ignores them.
     std::vector<char> servers_without_demand() const;
 
-private:
+   private:
     static std::size_t idx(std::int32_t i) { return static_cast<std::size_t>(i); }
     void move_traffic(const MoveTraffic& move);
     std::vector<std::int32_t> servers_below(NodeId node) const;

@@ -1,15 +1,15 @@
 #include "swarm/rank.h"
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <limits>
 #include <memory>
 #include <string>
-
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include "estimator/budget.h"
 #include "estimator/clp_statistics.h"
@@ -32,7 +32,8 @@ namespace {
 SimulationSettings settings_of(const Incident& incident) {
     const auto& e = incident.estimator;
     const auto& t = incident.traffic;
-    return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value, t.window_end.value};
+    return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value,
+            t.window_end.value};
 }
 
 /// Per-sample side metrics of the models, [scenario][sample].
@@ -45,7 +46,8 @@ std::vector<std::pair<std::string, double>> mean_side_metrics(
     std::vector<int> counts;
     for (const auto& sample : samples) {
         for (const auto& [name, value] : sample) {
-            auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& e) { return e.first == name; });
+            auto it = std::find_if(sums.begin(), sums.end(),
+                                   [&](const auto& e) { return e.first == name; });
             if (it == sums.end()) {
                 sums.emplace_back(name, 0.0);
                 counts.push_back(0);
@@ -82,12 +84,22 @@ struct SampleRun {
     std::vector<std::atomic<std::size_t>> finished;
     std::atomic<std::size_t> units_done{0};
 
-    SampleRun(const Incident& incident_, const TransportMix& transport_, const DemandSampler& sampler_,
-              const std::vector<Scenario>& scenarios_, const std::vector<Metric>& metrics_, const SamplePlan& plan_,
-              std::uint64_t seed_, const RankOptions& options_)
-        : incident(incident_), transport(transport_), sampler(sampler_), scenarios(scenarios_), metrics(metrics_),
-          plan(plan_), seed(seed_), options(options_), table(scenarios_.size()), side(scenarios_.size()),
-          census(scenarios_.size()), finished(static_cast<std::size_t>(plan_.traffic)) {}
+    SampleRun(const Incident& incident_, const TransportMix& transport_,
+              const DemandSampler& sampler_, const std::vector<Scenario>& scenarios_,
+              const std::vector<Metric>& metrics_, const SamplePlan& plan_, std::uint64_t seed_,
+              const RankOptions& options_)
+        : incident(incident_),
+          transport(transport_),
+          sampler(sampler_),
+          scenarios(scenarios_),
+          metrics(metrics_),
+          plan(plan_),
+          seed(seed_),
+          options(options_),
+          table(scenarios_.size()),
+          side(scenarios_.size()),
+          census(scenarios_.size()),
+          finished(static_cast<std::size_t>(plan_.traffic)) {}
 
     std::size_t rows() const { return table[0].size(); }
     void resize(std::size_t rows) {
@@ -131,7 +143,8 @@ void run_round(SampleRun& run, int begin, int end, int round,
             const Scenario& scenario = scenarios[s];
             if (!scenario.excluded) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.binding.models);
+                EpochSimulator simulator(*scenario.routing, run.transport, settings,
+                                         &scenario.binding.models);
                 simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
                               derive_seed(seed, {kTransportStream, tt, r}), outcomes);
                 const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
@@ -144,24 +157,28 @@ void run_round(SampleRun& run, int begin, int end, int round,
             const double fraction = static_cast<double>(units) / static_cast<double>(planned);
             if (options.progress) options.progress(fraction);
             if (options.report) {
-                options.report({fraction, static_cast<int>(units / scenarios.size()), static_cast<int>(samples_planned),
-                                run.plan.max_samples(), round});
+                options.report({fraction, static_cast<int>(units / scenarios.size()),
+                                static_cast<int>(samples_planned), run.plan.max_samples(), round});
             }
         });
     });
 }
 
 /// The incident's congestion-control mix, or the default set for every flow.
-TransportMix transport_mix(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+TransportMix transport_mix(const Incident& incident, const TransportTables& tables,
+                           const RankOptions& options) {
     if (incident.transport.mix.empty()) return TransportMix(tables);
     if (!options.table_sets) {
-        throw std::invalid_argument("the incident names transport table sets but no table-set loader was given");
+        throw std::invalid_argument(
+            "the incident names transport table sets but no table-set loader was given");
     }
     std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets;
     for (const auto& [name, probability] : incident.transport.mix) {
         if (name == tables.name) {
             // The caller's default set: borrow it (it outlives this call).
-            sets.emplace_back(std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}), probability);
+            sets.emplace_back(
+                std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}),
+                probability);
             continue;
         }
         sets.emplace_back(options.table_sets(name), probability);
@@ -169,14 +186,15 @@ TransportMix transport_mix(const Incident& incident, const TransportTables& tabl
     return TransportMix(std::move(sets));
 }
 
-MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const std::vector<Metric>& metrics,
-                          double confidence) {
+MetricEstimates summarise(const std::vector<std::vector<double>>& samples,
+                          const std::vector<Metric>& metrics, double confidence) {
     MetricEstimates estimates;
     std::vector<double> column(samples.size());
     for (std::size_t m = 0; m < metrics.size(); ++m) {
         // A sample that never ran (its network is partitioned) has no row: it counts as no data.
         for (std::size_t i = 0; i < samples.size(); ++i) {
-            column[i] = m < samples[i].size() ? samples[i][m] : std::numeric_limits<double>::quiet_NaN();
+            column[i] =
+                m < samples[i].size() ? samples[i][m] : std::numeric_limits<double>::quiet_NaN();
         }
         estimates.emplace_back(metrics[m], summarise_composite(column, confidence));
     }
@@ -211,13 +229,15 @@ Standing standing_of(const SampleRun& run, double confidence) {
     std::vector<std::string> names;
     for (std::size_t s = 1; s < run.scenarios.size(); ++s) {
         const bool ranked = !run.scenarios[s].excluded;
-        standing.estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence) : MetricEstimates{});
+        standing.estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence)
+                                            : MetricEstimates{});
         standing.eligible.push_back(ranked);
         names.push_back(run.scenarios[s].name);
     }
-    standing.order = order_candidates(comparator, standing.estimates, standing.healthy, standing.eligible);
-    standing.decision =
-        decide(comparator, run.metrics, run.table, standing.order, standing.eligible, names, confidence);
+    standing.order =
+        order_candidates(comparator, standing.estimates, standing.healthy, standing.eligible);
+    standing.decision = decide(comparator, run.metrics, run.table, standing.order,
+                               standing.eligible, names, confidence);
     return standing;
 }
 
@@ -247,9 +267,8 @@ int keep_complete_samples(SampleRun& run, int begin, int end) {
 /// When the round about to start must stop: the caller's deadline and, from the second round
 /// on, the end of the time budget (a ranking needs one complete round, so the first may overrun
 /// the budget, never the deadline).
-std::optional<std::chrono::steady_clock::time_point> round_stop(const RankOptions& options,
-                                                                std::chrono::steady_clock::time_point started,
-                                                                int round) {
+std::optional<std::chrono::steady_clock::time_point> round_stop(
+    const RankOptions& options, std::chrono::steady_clock::time_point started, int round) {
     std::optional<std::chrono::steady_clock::time_point> stop = options.deadline;
     if (round == 1 || !options.time_budget_s) return stop;
     const auto budget_end =
@@ -264,7 +283,8 @@ std::optional<std::chrono::steady_clock::time_point> round_stop(const RankOption
 /// passes during a round, which then counts the samples it finished (docs/model.md, "Sample
 /// counts"). Returns the standing of the samples done. Throws RankDeadlineExceeded when the
 /// deadline passes before one sample ran for every scenario: there is no ranking to return.
-Standing sample_in_rounds(SampleRun& run, double confidence, std::chrono::steady_clock::time_point started) {
+Standing sample_in_rounds(SampleRun& run, double confidence,
+                          std::chrono::steady_clock::time_point started) {
     using clock = std::chrono::steady_clock;
     const SamplePlan& plan = run.plan;
     const RankOptions& options = run.options;
@@ -331,7 +351,8 @@ void order_results(const SampleRun& run, const Standing& standing, Ranking& resu
             measured += m_count;
         }
         entry.side_metrics = mean_side_metrics(run.side[c + 1]);
-        entry.censored_fraction = measured ? static_cast<double>(censored) / static_cast<double>(measured) : 0.0;
+        entry.censored_fraction =
+            measured ? static_cast<double>(censored) / static_cast<double>(measured) : 0.0;
         result.ranking.push_back(std::move(entry));
     }
 }
@@ -339,7 +360,9 @@ void order_results(const SampleRun& run, const Standing& standing, Ranking& resu
 }  // namespace
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
-    if (const int k = options.downscale ? (*options.downscale == 0 ? auto_downscale(incident) : *options.downscale) : 1;
+    if (const int k = options.downscale ? (*options.downscale == 0 ? auto_downscale(incident)
+                                                                   : *options.downscale)
+                                        : 1;
         k > 1) {
         RankOptions full = options;
         full.downscale.reset();
@@ -354,7 +377,8 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     check_budget(incident, options.budget, options.threads, sampling);
     const std::uint64_t seed = options.seed.value_or(spec.seed);
     const SamplePlan plan = make_sample_plan(spec, sampling, options.budget.max_samples);
-    const std::vector<Metric> metrics = metrics_to_report(incident.comparator, options.extra_metrics);
+    const std::vector<Metric> metrics =
+        metrics_to_report(incident.comparator, options.extra_metrics);
     const TransportMix transport = transport_mix(incident, tables, options);
     const DemandSampler sampler(incident.topology, incident.traffic);
 
@@ -365,8 +389,10 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     if (scenarios[0].excluded) {
         // Every candidate is measured against the healthy network; with nothing broken it cannot
         // carry the traffic, so the topology or traffic pattern is wrong, not the candidates.
-        throw IncidentError("$.topology", "the healthy network (no failures, no actions) is partitioned: " +
-                                              *scenarios[0].excluded + "; every ToR that exchanges traffic must reach every other");
+        throw IncidentError("$.topology",
+                            "the healthy network (no failures, no actions) is partitioned: " +
+                                *scenarios[0].excluded +
+                                "; every ToR that exchanges traffic must reach every other");
     }
     SampleRun run(incident, transport, sampler, scenarios, metrics, plan, seed, options);
     Standing standing;
@@ -387,7 +413,8 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     result.decision = std::move(standing.decision);
     result.decision.sampling = plan.mode == SamplingMode::Adaptive ? "adaptive" : "dkw";
     result.warnings = incident.warnings;
-    result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
 }
 

@@ -43,11 +43,13 @@ inline SamplePlan make_sample_plan(const EstimatorSpec& spec, SamplingMode mode,
     plan.mode = mode;
     plan.dkw = dkw_sample_count(spec.confidence, spec.epsilon);
     if (mode == SamplingMode::Adaptive) {
-        plan.traffic = static_cast<int>(std::clamp(std::floor(max_samples), 1.0, static_cast<double>(plan.dkw)));
+        plan.traffic = static_cast<int>(
+            std::clamp(std::floor(max_samples), 1.0, static_cast<double>(plan.dkw)));
         return plan;
     }
-    const SampleCounts counts = default_sample_counts(plan.dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
-                                                      spec.routing_samples ? &*spec.routing_samples : nullptr);
+    const SampleCounts counts =
+        default_sample_counts(plan.dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
+                              spec.routing_samples ? &*spec.routing_samples : nullptr);
     plan.traffic = counts.traffic;
     plan.routing = counts.routing;
     return plan;

@@ -1,7 +1,5 @@
 #include "service/batch_rank.h"
 
-#include "estimator/helper/table_set_cache.h"
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -13,6 +11,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "service/progress_bar.h"
@@ -48,7 +47,8 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
     FileOutcome outcome;
     const auto start = std::chrono::steady_clock::now();
     try {
-        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir, builtin_models(), args.budget);
+        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir,
+                                                     builtin_models(), args.budget);
         outcome.incident = incident.name;
         TableSetCache table_sets(data_dir / "tables");
         RankOptions options;
@@ -119,7 +119,8 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
     std::vector<std::filesystem::path> files;
     for (const std::string& input : inputs) {
         const std::filesystem::path path(input);
-        std::error_code error;  // a symbolic link loop given directly is an error to report, not to throw
+        std::error_code
+            error;  // a symbolic link loop given directly is an error to report, not to throw
         if (std::filesystem::is_directory(path, error)) {
             // Every *.json entry, whatever it is: a FIFO, a broken link or a link loop fails in
             // the batch with its reason (read_text_file) rather than vanishing or aborting it.

@@ -1,7 +1,5 @@
 #include "service/job_worker.h"
 
-#include "service/budget_options.h"
-
 #include <pthread.h>
 #include <signal.h>
 
@@ -21,6 +19,7 @@
 #include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
+#include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/ranking_analysis.h"
 #include "swarm/rank.h"
@@ -88,7 +87,8 @@ void crash_if_poisoned(const std::string& incident_name) {
 /// and hard deadline (a round under way then keeps the samples it finished).
 void apply_deadline(std::int64_t deadline_unix_ms, RankOptions& options) {
     const auto now = std::chrono::system_clock::now();
-    const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline_unix_ms));
+    const auto deadline =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline_unix_ms));
     const auto left = std::max(std::chrono::system_clock::duration::zero(), deadline - now);
     options.time_budget_s = std::chrono::duration<double>(left).count();
     options.deadline = std::chrono::steady_clock::now() +
@@ -111,7 +111,8 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
     options.budget = args.budget;
     options.table_sets = table_sets.loader();
     options.report = [&out](const RankProgress& progress) {
-        out.write("progress", std::to_string(progress.fraction) + " " + std::to_string(progress.samples_done));
+        out.write("progress",
+                  std::to_string(progress.fraction) + " " + std::to_string(progress.samples_done));
     };
     if (args.deadline_unix_ms) apply_deadline(*args.deadline_unix_ms, options);
     const service::Analysis analysis = service::analyse(incident, tables, options);
@@ -144,7 +145,9 @@ int run_job_worker(const JobWorkerArguments& args) {
         out.write("result", ranked_json(args, text, cancel, out));
         return 0;
     } catch (const RankDeadlineExceeded&) {
-        out.write("error", "deadline exceeded before one sample of every candidate was done: no ranking to return");
+        out.write("error",
+                  "deadline exceeded before one sample of every candidate was done: no ranking to "
+                  "return");
     } catch (const RankCancelled&) {
         return kWorkerExitCancelled;
     } catch (const std::bad_alloc&) {

@@ -15,12 +15,12 @@
 // Exit 3 (no line): stopped by SIGTERM.
 #pragma once
 
-#include "swarm/budget.h"
-
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "swarm/budget.h"
 
 namespace swarm::cli {
 
@@ -33,7 +33,8 @@ struct JobWorkerArguments {
     int threads = 0;
     std::optional<std::uint64_t> seed;
     std::optional<std::int64_t> deadline_unix_ms;  ///< the job's deadline, system clock
-    WorkBudget budget;  ///< the server's budget, passed on so the child checks what the server accepted
+    WorkBudget
+        budget;  ///< the server's budget, passed on so the child checks what the server accepted
 };
 
 /// Test hook (tests/service/test_job_isolation.cpp): when the incident's name equals the

@@ -7,8 +7,8 @@
 #include "service/data_paths.h"
 #include "service/job_worker.h"
 #include "service/rank_command.h"
-#include "service/strategy_command.h"
 #include "service/serve_command.h"
+#include "service/strategy_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{
@@ -54,9 +54,10 @@ int main(int argc, char** argv) {
     rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    rank->add_option("--strategy", rank_args.strategies,
-                     "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
-                     "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
+    rank->add_option(
+        "--strategy", rank_args.strategies,
+        "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
+        "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
     rank->add_option("--time-budget", rank_args.time_budget_s,
                      "Seconds of wall time per ranking: stop sampling then and report the best "
                      "ranking so far with its confidence (the first round always completes)")
@@ -65,10 +66,11 @@ int main(int argc, char** argv) {
                      "adaptive: rounds of samples until the pick is settled (default); dkw: the "
                      "paper's fixed DKW sample count (overrides the incident's estimator.sampling)")
         ->check(CLI::IsMember({"adaptive", "dkw"}));
-    rank->add_option("--downscale", rank_args.downscale,
-                     "Traffic down-scaling (SWARM §3.4): simulate one of K sub-networks of capacity "
-                     "C/K with 1/K of the flows; 'auto' picks K from the incident's warm-up and "
-                     "window (docs/model.md); default: the full network")
+    rank->add_option(
+            "--downscale", rank_args.downscale,
+            "Traffic down-scaling (SWARM §3.4): simulate one of K sub-networks of capacity "
+            "C/K with 1/K of the flows; 'auto' picks K from the incident's warm-up and "
+            "window (docs/model.md); default: the full network")
         ->check(CLI::IsMember({"auto"}) | CLI::Range(1, 1024));
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "

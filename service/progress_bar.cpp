@@ -12,10 +12,12 @@ bool is_terminal(int fd) { return isatty(fd) == 1; }
 
 std::string bar_text(double fraction, int width) {
     const int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
-    return std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '.');
+    return std::string(static_cast<std::size_t>(filled), '#') +
+           std::string(static_cast<std::size_t>(width - filled), '.');
 }
 
-RankProgressBar::RankProgressBar(std::ostream& out) : out_(out), started_(std::chrono::steady_clock::now()) {}
+RankProgressBar::RankProgressBar(std::ostream& out)
+    : out_(out), started_(std::chrono::steady_clock::now()) {}
 
 void RankProgressBar::update(const RankProgress& progress) {
     const std::lock_guard lock(mutex_);
@@ -26,11 +28,13 @@ void RankProgressBar::update(const RankProgress& progress) {
     const double elapsed = std::chrono::duration<double>(now - started_).count();
     const double fraction = std::clamp(progress.fraction, 0.0, 1.0);
     char eta[32] = "";
-    if (fraction > 0.0) std::snprintf(eta, sizeof eta, "  ETA %.0f s", elapsed * (1.0 - fraction) / fraction);
+    if (fraction > 0.0)
+        std::snprintf(eta, sizeof eta, "  ETA %.0f s", elapsed * (1.0 - fraction) / fraction);
     char line[200];
     std::snprintf(line, sizeof line, "\r\033[K[%s] %3d%%  samples %d/%d (round %d, at most %d)%s",
-                  bar_text(fraction, 30).c_str(), static_cast<int>(fraction * 100.0), progress.samples_done,
-                  progress.samples_planned, progress.round, progress.samples_max, eta);
+                  bar_text(fraction, 30).c_str(), static_cast<int>(fraction * 100.0),
+                  progress.samples_done, progress.samples_planned, progress.round,
+                  progress.samples_max, eta);
     out_ << line << std::flush;
 }
 

@@ -1,7 +1,5 @@
 #include "service/rank_command.h"
 
-#include "estimator/helper/table_set_cache.h"
-
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,7 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "service/batch_rank.h"
@@ -49,8 +48,8 @@ std::string read_text_file(const std::string& path) {
     const auto size = std::filesystem::file_size(path, error);
     if (!error && size > kMaxInputFileBytes) {
         throw std::runtime_error("cannot read " + path + ": " + std::to_string(size) +
-                                 " bytes is over the limit of " + std::to_string(kMaxInputFileBytes) +
-                                 " for an incident file");
+                                 " bytes is over the limit of " +
+                                 std::to_string(kMaxInputFileBytes) + " for an incident file");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
@@ -90,7 +89,8 @@ int run_single(const RankArguments& args, const std::string& path,
                const std::filesystem::path& data_dir) {
     Incident incident;
     try {
-        incident = read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
+        incident =
+            read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;
@@ -117,7 +117,8 @@ int run_single(const RankArguments& args, const std::string& path,
             curves = std::move(analysis.curves);
         }
         if (bar) bar->finish();
-        for (const std::string& warning : ranking.warnings) std::cerr << "warning: " << warning << "\n";
+        for (const std::string& warning : ranking.warnings)
+            std::cerr << "warning: " << warning << "\n";
         if (args.format == "json") {
             std::cout << to_json(ranking).dump(2) << "\n";
         } else {
@@ -151,7 +152,8 @@ void apply_rank_arguments(const RankArguments& args, RankOptions& options) {
     if (args.sampling == "adaptive") options.sampling = SamplingMode::Adaptive;
     if (args.sampling == "dkw") options.sampling = SamplingMode::Dkw;
     if (args.downscale == "auto") options.downscale = 0;
-    if (!args.downscale.empty() && args.downscale != "auto") options.downscale = std::stoi(args.downscale);
+    if (!args.downscale.empty() && args.downscale != "auto")
+        options.downscale = std::stoi(args.downscale);
 }
 
 int run_rank(const RankArguments& args) {
@@ -168,7 +170,8 @@ int run_rank(const RankArguments& args) {
         return 2;
     }
     std::error_code not_found;
-    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0], not_found) &&
+    const bool single = args.inputs.size() == 1 &&
+                        !std::filesystem::is_directory(args.inputs[0], not_found) &&
                         args.out_dir.empty();
     if (single) return run_single(args, args.inputs[0], data_dir);
 

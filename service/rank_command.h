@@ -21,13 +21,14 @@ struct RankArguments {
     std::optional<std::uint64_t> seed;
     std::string data_dir;
     std::string tables;
-    std::string out_dir;  ///< batch: write <stem>.json / <stem>.txt here
-    int jobs = 1;         ///< batch: files ranked at the same time
-    std::string report;   ///< write the HTML report here
+    std::string out_dir;                  ///< batch: write <stem>.json / <stem>.txt here
+    int jobs = 1;                         ///< batch: files ranked at the same time
+    std::string report;                   ///< write the HTML report here
     std::optional<double> time_budget_s;  ///< wall seconds per ranking (RankOptions::time_budget_s)
-    std::string sampling;  ///< "adaptive", "dkw" or empty (the incident's)
-    std::string downscale;  ///< "auto", a factor k >= 1, or empty (the full network)
-    std::vector<std::string> strategies;  ///< baselines to ask instead of ranking ("all" = every one)
+    std::string sampling;                 ///< "adaptive", "dkw" or empty (the incident's)
+    std::string downscale;                ///< "auto", a factor k >= 1, or empty (the full network)
+    std::vector<std::string>
+        strategies;     ///< baselines to ask instead of ranking ("all" = every one)
     WorkBudget budget;  ///< an incident over it is a bad input (exit 2)
 };
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "estimator/budget.h"
 #include "estimator/helper/incident_reader.h"
@@ -67,8 +66,9 @@ Problem invalid_incident(const IncidentError& e) {
         e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
     if (dynamic_cast<const BudgetExceeded*>(&e)) {
         // The detail names the field (json_path), the limit and both values.
-        return Problem{422, "over-budget", "The incident asks for more work than this service allows",
-                       e.what(), e.path()};
+        return Problem{422, "over-budget",
+                       "The incident asks for more work than this service allows", e.what(),
+                       e.path()};
     }
     Problem p;
     p.status = malformed ? 400 : 422;
@@ -122,7 +122,8 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     Incident incident;
     try {
-        incident = read_incident_text(request.body, config_.data_dir, builtin_models(), config_.budget);
+        incident =
+            read_incident_text(request.body, config_.data_dir, builtin_models(), config_.budget);
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
@@ -269,8 +270,10 @@ WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
     command.arguments = {"job-worker", "--data-dir", config_.data_dir.string(), "--threads",
                          std::to_string(config_.threads_per_job)};
     if (!config_.tables_dir.empty())
-        command.arguments.insert(command.arguments.end(), {"--tables", config_.tables_dir.string()});
-    if (job.seed) command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
+        command.arguments.insert(command.arguments.end(),
+                                 {"--tables", config_.tables_dir.string()});
+    if (job.seed)
+        command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
     if (job.deadline_ms) {
         command.arguments.insert(command.arguments.end(),
                                  {"--deadline-unix-ms", std::to_string(*job.deadline_ms)});
@@ -314,9 +317,9 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     // The worker stops itself at the deadline with the ranking of the samples done
     // (job_worker.h); this thread stops it only if it has not answered `kill_after` later.
     const auto deadline_at =
-        job->deadline_ms ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms) +
-                               config_.kill_after
-                         : std::chrono::steady_clock::time_point::max();
+        job->deadline_ms
+            ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms) + config_.kill_after
+            : std::chrono::steady_clock::time_point::max();
     std::uint64_t samples = 0;
     WorkerHooks hooks;
     hooks.kill_after = config_.kill_after;
@@ -402,8 +405,8 @@ void RankingJobs::record_stop(const JobRecord& job, StopReason reason, std::uint
     }
 }
 
-void RankingJobs::record_crash(const JobRecord& job, const std::string& what,
-                               std::uint64_t samples, double seconds) {
+void RankingJobs::record_crash(const JobRecord& job, const std::string& what, std::uint64_t samples,
+                               double seconds) {
     const int attempt = job.attempts + 1;
     metrics_.job_crashed();
     std::fprintf(stderr, "swarm: job %s, attempt %d of %d: %s\n", job.id.c_str(), attempt,

@@ -16,7 +16,8 @@ std::string printf_string(const char* format, double value, const char* unit) {
 
 std::string format_value(const Metric& metric, double value) {
     if (!std::isfinite(value)) return "-";
-    return metric.quantity == Metric::Quantity::Throughput ? format_rate(value) : format_duration(value);
+    return metric.quantity == Metric::Quantity::Throughput ? format_rate(value)
+                                                           : format_duration(value);
 }
 
 std::string pad(const std::string& text, std::size_t width) {
@@ -42,8 +43,9 @@ std::string signed_value(const Metric& metric, double value) {
 /// +91 Mbps [+40 Mbps, +140 Mbps], ...)".
 std::string decision_text(const Decision& d) {
     std::ostringstream out;
-    out << "decision: " << (d.settled ? "settled" : "NOT settled") << " at " << d.confidence * 100 << "% after "
-        << d.samples << " samples (" << d.rounds << (d.rounds == 1 ? " round" : " rounds") << ", " << d.sampling;
+    out << "decision: " << (d.settled ? "settled" : "NOT settled") << " at " << d.confidence * 100
+        << "% after " << d.samples << " samples (" << d.rounds
+        << (d.rounds == 1 ? " round" : " rounds") << ", " << d.sampling;
     if (d.stopped_by != "settled") out << ", stopped by " << d.stopped_by;
     out << "): " << d.pick;
     if (d.runner_up.empty()) return out.str() + "\n";
@@ -52,7 +54,8 @@ std::string decision_text(const Decision& d) {
         const DecisionMargin& m = d.margins[i];
         out << (i ? ", " : " ") << m.metric.name() << " " << signed_value(m.metric, m.margin);
         if (std::isfinite(m.ci_low)) {
-            out << " [" << signed_value(m.metric, m.ci_low) << ", " << signed_value(m.metric, m.ci_high) << "]";
+            out << " [" << signed_value(m.metric, m.ci_low) << ", "
+                << signed_value(m.metric, m.ci_high) << "]";
         }
     }
     out << "\n";
@@ -82,8 +85,9 @@ std::string format_duration(double seconds) {
 std::string render_table(const Ranking& ranking) {
     std::ostringstream out;
     out << "incident " << ranking.incident << ": " << ranking.traffic_samples << " traffic x "
-        << ranking.routing_samples << " routing samples (DKW eps " << printf_string("%.3f%s", ranking.dkw_epsilon, "")
-        << " at " << ranking.confidence * 100 << "%), tables " << ranking.tables << ", "
+        << ranking.routing_samples << " routing samples (DKW eps "
+        << printf_string("%.3f%s", ranking.dkw_epsilon, "") << " at " << ranking.confidence * 100
+        << "%), tables " << ranking.tables << ", "
         << printf_string("%.2f %s", ranking.elapsed_s, "s") << "\n\n";
     std::size_t name_width = 10;
     for (const auto& c : ranking.ranking) name_width = std::max(name_width, c.candidate.size() + 2);
@@ -102,15 +106,18 @@ std::string render_table(const Ranking& ranking) {
         if (!c.side_metrics.empty()) {
             // A mitigation model's cost, beside its CLP (docs/models/).
             out << pad("", 6) << pad("", name_width) << "costs:";
-            for (const auto& [name, value] : c.side_metrics) out << " " << name << "=" << printf_string("%.4g%s", value, "");
+            for (const auto& [name, value] : c.side_metrics)
+                out << " " << name << "=" << printf_string("%.4g%s", value, "");
             out << "\n";
         }
     }
     out << pad("", 6) << pad("(healthy)", name_width);
     for (const auto& [m, e] : metrics) out << pad(metric_cell(m, e), 22);
     out << "\n\n" << decision_text(ranking.decision);
-    out << "\n± is the half-width of the confidence interval, relative to the estimate; margins are the pick's\n"
-           "advantage over the runner-up (positive favours the pick) with the interval the decision used.\n";
+    out << "\n± is the half-width of the confidence interval, relative to the estimate; margins "
+           "are the pick's\n"
+           "advantage over the runner-up (positive favours the pick) with the interval the "
+           "decision used.\n";
     return out.str();
 }
 

@@ -1,7 +1,5 @@
 #include "service/report_html.h"
 
-#include "estimator/mitigation/mitigation_model.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -208,7 +206,8 @@ std::string describe(const Incident& incident, const Action& action) {
                 return "move " + general(100.0 * a.fraction) + "% of " +
                        node_name(incident, a.from) + "'s traffic to " + node_name(incident, a.to);
             }
-            if constexpr (std::is_same_v<T, ModelAction>) return a.model->describe(incident.topology);
+            if constexpr (std::is_same_v<T, ModelAction>)
+                return a.model->describe(incident.topology);
         },
         action);
 }

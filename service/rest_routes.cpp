@@ -126,7 +126,8 @@ void RestRoutes::report(const httplib::Request& req, httplib::Response& res) con
         throw Problem{409, "job-not-done", "The report needs a finished ranking",
                       std::string("job ") + id + " is " + to_string(view->record.status), ""};
     }
-    ReportEntry entry{"job " + id, read_incident_text(view->record.incident_json, data_dir_, builtin_models()),
+    ReportEntry entry{"job " + id,
+                      read_incident_text(view->record.incident_json, data_dir_, builtin_models()),
                       nlohmann::json::parse(view->record.result_json),
                       nlohmann::json::parse(view->record.curves_json)};
     res.set_content(render_report_html({entry}), "text/html; charset=utf-8");

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "estimator/baselines/baseline_strategy.h"
@@ -39,8 +38,9 @@ nlohmann::json picks_json(const Incident& incident, const std::vector<std::strin
     for (const std::string& name : names) {
         const baselines::BaselinePick pick = baselines::pick_with_baseline(incident, name);
         picks.push_back({{"strategy", pick.strategy},
-                         {"candidate", pick.candidate ? nlohmann::json(incident.candidates[*pick.candidate].name)
-                                                      : nlohmann::json(nullptr)},
+                         {"candidate",
+                          pick.candidate ? nlohmann::json(incident.candidates[*pick.candidate].name)
+                                         : nlohmann::json(nullptr)},
                          {"reason", pick.reason}});
     }
     return picks;
@@ -49,7 +49,8 @@ nlohmann::json picks_json(const Incident& incident, const std::vector<std::strin
 void print_table(const std::string& incident, const nlohmann::json& picks) {
     std::cout << "incident " << incident << "\n";
     for (const auto& p : picks) {
-        const std::string candidate = p["candidate"].is_null() ? "(none)" : p["candidate"].get<std::string>();
+        const std::string candidate =
+            p["candidate"].is_null() ? "(none)" : p["candidate"].get<std::string>();
         std::cout << "  " << p["strategy"].get<std::string>() << ": " << candidate << " — "
                   << p["reason"].get<std::string>() << "\n";
     }
@@ -64,10 +65,13 @@ int run_strategies(const RankArguments& args) {
     int status = 0;
     for (const std::string& path : args.inputs) {
         try {
-            const Incident incident = read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
+            const Incident incident =
+                read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
             const nlohmann::json picks = picks_json(incident, names);
             if (args.format == "json") {
-                std::cout << nlohmann::json{{"incident", incident.name}, {"strategies", picks}}.dump(2) << "\n";
+                std::cout
+                    << nlohmann::json{{"incident", incident.name}, {"strategies", picks}}.dump(2)
+                    << "\n";
             } else {
                 print_table(incident.name, picks);
             }

@@ -28,7 +28,8 @@ Topology scaled_topology(const Topology& topo, double factor) {
         for (; next_link < end; ++next_link) {
             const Link& l = topo.links()[next_link];
             if (static_cast<std::size_t>(std::max(l.a, l.b)) >= out.node_count()) {
-                throw std::logic_error("down-scaling: link " + topo.link_name(static_cast<LinkId>(next_link)) +
+                throw std::logic_error("down-scaling: link " +
+                                       topo.link_name(static_cast<LinkId>(next_link)) +
                                        " precedes its endpoints");
             }
             out.add_link(l.a, l.b, BitsPerSec{l.capacity.value * factor}, l.delay);
@@ -44,7 +45,8 @@ Topology scaled_topology(const Topology& topo, double factor) {
         add_links_before(static_cast<std::size_t>(own));
         const Link& l = topo.link(own);
         out.add_servers(node.tor, 1, BitsPerSec{l.capacity.value * factor}, l.delay);
-        if (out.nodes().back().name != node.name) throw std::logic_error("down-scaling: server " + node.name + " renamed");
+        if (out.nodes().back().name != node.name)
+            throw std::logic_error("down-scaling: server " + node.name + " renamed");
         next_link = static_cast<std::size_t>(own) + 1;
     }
     add_links_before(topo.link_count());
@@ -75,8 +77,8 @@ void upscale(Ranking& ranking, int k) {
 }
 
 int auto_downscale(const Incident& incident) {
-    const FabricTimescales scales =
-        fabric_timescales(incident.topology, incident.traffic, incident.estimator.short_flow_threshold.value);
+    const FabricTimescales scales = fabric_timescales(
+        incident.topology, incident.traffic, incident.estimator.short_flow_threshold.value);
     const DefaultHorizon needed = default_horizon(scales, incident.estimator.epoch.value);
     const TrafficSpec& t = incident.traffic;
     const double warmup_slack = t.window_start.value / needed.warmup_s;

@@ -24,7 +24,8 @@ double whole_epochs(double x, double epoch_s) { return std::ceil(x / epoch_s - 1
 
 }  // namespace
 
-FabricTimescales fabric_timescales(const Topology& topology, const TrafficSpec& traffic, double short_flow_bytes) {
+FabricTimescales fabric_timescales(const Topology& topology, const TrafficSpec& traffic,
+                                   double short_flow_bytes) {
     FabricTimescales scales;
     for (std::size_t s = 0; s < topology.servers().size(); ++s) {
         const Link& link = topology.link(topology.server_link(static_cast<std::int32_t>(s)));
@@ -36,17 +37,22 @@ FabricTimescales fabric_timescales(const Topology& topology, const TrafficSpec& 
     if (!std::isfinite(long_bytes)) long_bytes = sizes.max_bytes();
     scales.mean_long_flow_s = long_bytes * 8.0 / scales.line_rate_bps;
     scales.max_flow_s = sizes.max_bytes() * 8.0 / scales.line_rate_bps;
-    scales.long_flows_per_s = traffic.arrival_rate_per_server * static_cast<double>(topology.servers().size()) *
+    scales.long_flows_per_s = traffic.arrival_rate_per_server *
+                              static_cast<double>(topology.servers().size()) *
                               (1.0 - sizes.cdf(short_flow_bytes));
     return scales;
 }
 
-double default_epoch_s(const FabricTimescales& scales) { return nice_floor(scales.mean_long_flow_s / 2.0); }
+double default_epoch_s(const FabricTimescales& scales) {
+    return nice_floor(scales.mean_long_flow_s / 2.0);
+}
 
 DefaultHorizon default_horizon(const FabricTimescales& scales, double epoch_s) {
     DefaultHorizon h;
-    h.warmup_s = whole_epochs(std::max(20.0 * scales.mean_long_flow_s, 3.0 * scales.max_flow_s), epoch_s);
-    const double to_measure = scales.long_flows_per_s > 0.0 ? kDefaultMeasuredLongFlows / scales.long_flows_per_s : 0.0;
+    h.warmup_s =
+        whole_epochs(std::max(20.0 * scales.mean_long_flow_s, 3.0 * scales.max_flow_s), epoch_s);
+    const double to_measure =
+        scales.long_flows_per_s > 0.0 ? kDefaultMeasuredLongFlows / scales.long_flows_per_s : 0.0;
     h.window_s = whole_epochs(std::max(to_measure, 2.0 * scales.max_flow_s), epoch_s);
     h.duration_s = 2.0 * h.warmup_s + h.window_s;
     return h;
@@ -55,12 +61,14 @@ DefaultHorizon default_horizon(const FabricTimescales& scales, double epoch_s) {
 std::optional<std::string> coarse_epoch_warning(double epoch_s, const FabricTimescales& scales) {
     if (epoch_s <= scales.mean_long_flow_s) return std::nullopt;
     char text[320];
-    std::snprintf(text, sizeof text,
-                  "estimator.epoch_ms %g is longer than the mean long-flow time at line rate (%.3g ms at %.3g Gb/s): "
-                  "bandwidth freed inside an epoch waits for the next one, so long-flow throughput is "
-                  "underestimated (docs/model.md); leave epoch_ms out to use %g ms",
-                  epoch_s * 1e3, scales.mean_long_flow_s * 1e3, scales.line_rate_bps / 1e9,
-                  default_epoch_s(scales) * 1e3);
+    std::snprintf(
+        text, sizeof text,
+        "estimator.epoch_ms %g is longer than the mean long-flow time at line rate (%.3g ms at "
+        "%.3g Gb/s): "
+        "bandwidth freed inside an epoch waits for the next one, so long-flow throughput is "
+        "underestimated (docs/model.md); leave epoch_ms out to use %g ms",
+        epoch_s * 1e3, scales.mean_long_flow_s * 1e3, scales.line_rate_bps / 1e9,
+        default_epoch_s(scales) * 1e3);
     return std::string(text);
 }
 

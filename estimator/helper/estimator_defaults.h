@@ -14,14 +14,15 @@ namespace swarm {
 
 /// The time scales of an incident's traffic on its fabric, at the servers' line rate.
 struct FabricTimescales {
-    double line_rate_bps = 0.0;      ///< fastest server link: no flow can go faster
-    double mean_long_flow_s = 0.0;   ///< mean size above the short-flow threshold / line rate
-    double max_flow_s = 0.0;         ///< largest flow size / line rate
-    double long_flows_per_s = 0.0;   ///< arrivals of long flows in the whole fabric
+    double line_rate_bps = 0.0;     ///< fastest server link: no flow can go faster
+    double mean_long_flow_s = 0.0;  ///< mean size above the short-flow threshold / line rate
+    double max_flow_s = 0.0;        ///< largest flow size / line rate
+    double long_flows_per_s = 0.0;  ///< arrivals of long flows in the whole fabric
 };
 
 /// PRECONDITION: the topology has servers and the traffic a valid flow-size CDF.
-FabricTimescales fabric_timescales(const Topology& topology, const TrafficSpec& traffic, double short_flow_bytes);
+FabricTimescales fabric_timescales(const Topology& topology, const TrafficSpec& traffic,
+                                   double short_flow_bytes);
 
 /// Long flows the default window aims to measure per sample: p1 then rests on about 20 flows.
 inline constexpr double kDefaultMeasuredLongFlows = 2000.0;

@@ -157,7 +157,8 @@ TransportSpec read_transport(const json* j, const std::string& path,
         const std::string at = item(child(path, "mix"), i);
         as_object((*mix)[i], at);
         check_keys((*mix)[i], at, {"cc", "probability"});
-        const std::string set = table_set_for(required_field((*mix)[i], at, "cc"), child(at, "cc"), sets);
+        const std::string set =
+            table_set_for(required_field((*mix)[i], at, "cc"), child(at, "cc"), sets);
         for (const auto& [seen, p] : spec.mix) {
             if (seen == set) fail(child(at, "cc"), "listed twice");
         }
@@ -218,11 +219,13 @@ EstimatorSpec read_estimator(const json* j, const std::string& path) {
     if (const json* v = field("sampling")) {
         const std::string mode = as_string(*v, child(path, "sampling"));
         if (mode != "adaptive" && mode != "dkw") {
-            fail(child(path, "sampling"), "unknown sampling " + in_quotes(mode) + "; known: adaptive, dkw");
+            fail(child(path, "sampling"),
+                 "unknown sampling " + in_quotes(mode) + "; known: adaptive, dkw");
         }
         if (mode == "adaptive" && fixed_counts) {
-            fail(child(path, "sampling"), "adaptive sampling chooses the sample count; remove traffic_samples "
-                                          "and routing_samples or use \"dkw\"");
+            fail(child(path, "sampling"),
+                 "adaptive sampling chooses the sample count; remove traffic_samples "
+                 "and routing_samples or use \"dkw\"");
         }
         spec.sampling = mode == "adaptive" ? SamplingMode::Adaptive : SamplingMode::Dkw;
     }

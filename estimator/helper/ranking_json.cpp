@@ -28,16 +28,17 @@ nlohmann::json decision_json(const Decision& d) {
                                                {"ci_low", number_or_null(m.ci_low)},
                                                {"ci_high", number_or_null(m.ci_high)}};
     }
-    return {{"sampling", d.sampling},
-            {"settled", d.settled},
-            {"confidence", d.confidence},
-            {"samples", d.samples},
-            {"rounds", d.rounds},
-            {"stopped_by", d.stopped_by},
-            {"pick", d.pick},
-            {"runner_up", d.runner_up.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.runner_up)},
-            {"margins", std::move(margins)},
-            {"unsettled", d.unsettled}};
+    return {
+        {"sampling", d.sampling},
+        {"settled", d.settled},
+        {"confidence", d.confidence},
+        {"samples", d.samples},
+        {"rounds", d.rounds},
+        {"stopped_by", d.stopped_by},
+        {"pick", d.pick},
+        {"runner_up", d.runner_up.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.runner_up)},
+        {"margins", std::move(margins)},
+        {"unsettled", d.unsettled}};
 }
 
 }  // namespace
@@ -49,7 +50,8 @@ std::string metric_json_name(const Metric& metric) {
 nlohmann::json to_json(const Ranking& ranking) {
     nlohmann::json entries = nlohmann::json::array();
     for (const CandidateResult& c : ranking.ranking) {
-        nlohmann::json entry = {{"candidate", c.candidate}, {"rank", c.rank}, {"connected", c.connected}};
+        nlohmann::json entry = {
+            {"candidate", c.candidate}, {"rank", c.rank}, {"connected", c.connected}};
         if (!c.connected) entry["reason"] = c.reason;
         entry["metrics"] = c.connected ? metrics_json(c.metrics) : nlohmann::json(nullptr);
         if (c.connected) entry["censored_fraction"] = c.censored_fraction;

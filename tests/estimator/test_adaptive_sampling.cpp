@@ -5,18 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <fstream>
 #include <cmath>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "estimator/budget.h"
-
 #include "estimator/helper/incident_reader.h"
-#include "models/builtin_models.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/sample_plan.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace swarm {
@@ -56,7 +55,8 @@ TEST(SamplePlan, RoundsGrowByHalfAndStopAtTheCap) {
     const SamplePlan adaptive = make_sample_plan(spec, SamplingMode::Adaptive);
     EXPECT_EQ(adaptive.max_samples(), 47);
     std::vector<int> ends;
-    for (int done = 0; done < adaptive.traffic; done = adaptive.next_round_end(done)) ends.push_back(adaptive.next_round_end(done));
+    for (int done = 0; done < adaptive.traffic; done = adaptive.next_round_end(done))
+        ends.push_back(adaptive.next_round_end(done));
     EXPECT_EQ(ends, (std::vector<int>{4, 8, 12, 18, 27, 40, 47}));
     const SamplePlan fixed = make_sample_plan(spec, SamplingMode::Dkw);
     EXPECT_EQ(fixed.traffic, 7);
@@ -79,7 +79,8 @@ TEST(AdaptiveSampling, AClearPickSettlesEarlyWithAPositiveMargin) {
     EXPECT_GT(d.margins[0].ci_low, 0.0);
     EXPECT_LE(d.margins[0].ci_low, d.margins[0].margin);
     const nlohmann::json j = to_json(r);
-    EXPECT_EQ(j["decision"]["margins"]["p1_throughput_bps"]["margin"].get<double>(), d.margins[0].margin);
+    EXPECT_EQ(j["decision"]["margins"]["p1_throughput_bps"]["margin"].get<double>(),
+              d.margins[0].margin);
 }
 
 TEST(AdaptiveSampling, IdenticalWhateverTheThreadCount) {
@@ -112,7 +113,8 @@ TEST(AdaptiveSampling, TheCapEndsAnUnsettledRun) {
 
 TEST(AdaptiveSampling, ATimeBudgetReturnsTheFirstRoundRatherThanNothing) {
     nlohmann::json doc = clear_incident();
-    doc["comparator"] = {{"type", "priority"}, {"order", {"avg_throughput"}}, {"tie_tolerance", 0.0}};
+    doc["comparator"] = {
+        {"type", "priority"}, {"order", {"avg_throughput"}}, {"tie_tolerance", 0.0}};
     RankOptions options;
     options.time_budget_s = 1e-6;
     const Ranking r = rank_with(doc, options);
@@ -168,7 +170,9 @@ TEST(AdaptiveSampling, ADeadlineInALaterRoundKeepsTheSamplesDone) {
         std::this_thread::sleep_until(deadline + std::chrono::milliseconds(10));
     };
     const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured, options);
-    if (!round_two_in_time) GTEST_SKIP() << "round 1 took longer than the 5 s deadline on this machine " << r.decision.stopped_by << r.decision.samples;
+    if (!round_two_in_time)
+        GTEST_SKIP() << "round 1 took longer than the 5 s deadline on this machine "
+                     << r.decision.stopped_by << r.decision.samples;
     EXPECT_EQ(r.decision.stopped_by, "deadline");
     EXPECT_FALSE(r.decision.settled);
     EXPECT_EQ(r.decision.samples, 4);

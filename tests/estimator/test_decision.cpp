@@ -43,7 +43,9 @@ SampleValues table(const std::vector<std::vector<std::pair<double, double>>>& sc
 const std::vector<Metric> kMetrics = {metric("p1_throughput"), metric("p99_fct")};
 const std::vector<std::string> kNames = {"a", "b", "c"};
 
-PriorityComparatorSpec priority(double tolerance) { return {{kMetrics[0], kMetrics[1]}, tolerance}; }
+PriorityComparatorSpec priority(double tolerance) {
+    return {{kMetrics[0], kMetrics[1]}, tolerance};
+}
 
 TEST(Decision, PriorityPickBeatsBeyondTheTolerance) {
     // a's p1 is 100 +- noise shared with b, which is 20 lower (tolerance 10% of 100 = 10).
@@ -78,9 +80,8 @@ TEST(Decision, PriorityTieOnTheFirstMetricDefersToTheNext) {
 
 TEST(Decision, PriorityStraddlingTheToleranceIsOpen) {
     // b is about 10 lower: right at the tolerance, with noise across it.
-    const SampleValues v = table({{{1, 1}, {1, 1}, {1, 1}},
-                                  {{100, 1}, {100, 1}, {100, 1}},
-                                  {{85, 1}, {95, 1}, {90, 1}}});
+    const SampleValues v = table(
+        {{{1, 1}, {1, 1}, {1, 1}}, {{100, 1}, {100, 1}, {100, 1}}, {{85, 1}, {95, 1}, {90, 1}}});
     const Decision d = decide(priority(0.1), kMetrics, v, {0, 1}, {1, 1}, kNames, 0.95);
     EXPECT_FALSE(d.settled);
     EXPECT_EQ(d.unsettled, std::vector<std::string>{"b"});
@@ -103,9 +104,8 @@ TEST(Decision, IneligibleCandidatesAreNotCompared) {
 
 TEST(Decision, MoreCandidatesWidenEachComparison) {
     // Bonferroni: with three others each bound is one-sided at 5% / 3.
-    const SampleValues two = table({{{1, 1}, {1, 1}, {1, 1}},
-                                    {{100, 1}, {100, 1}, {100, 1}},
-                                    {{80, 1}, {86, 1}, {83, 1}}});
+    const SampleValues two = table(
+        {{{1, 1}, {1, 1}, {1, 1}}, {{100, 1}, {100, 1}, {100, 1}}, {{80, 1}, {86, 1}, {83, 1}}});
     const Decision d2 = decide(priority(0.1), kMetrics, two, {0, 1}, {1, 1}, kNames, 0.95);
     SampleValues four = two;
     four.push_back(four[2]);

@@ -9,8 +9,8 @@
 #include "estimator/comparator.h"
 #include "estimator/helper/downscale.h"
 #include "estimator/helper/incident_reader.h"
-#include "models/builtin_models.h"
 #include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
 #include "swarm/rank.h"
 
 namespace swarm {

@@ -31,13 +31,20 @@ json incident_at(double gbps) {
             {"name", "defaults"},
             {"topology",
              {{"clos",
-               {{"pods", 2}, {"tors_per_pod", 2}, {"aggs_per_pod", 2}, {"spines", 2}, {"servers_per_tor", 4},
-                {"link_gbps", gbps}, {"link_delay_us", 1}}}}},
+               {{"pods", 2},
+                {"tors_per_pod", 2},
+                {"aggs_per_pod", 2},
+                {"spines", 2},
+                {"servers_per_tor", 4},
+                {"link_gbps", gbps},
+                {"link_delay_us", 1}}}}},
             {"traffic", {{"arrival_rate_per_server", 100}, {"flow_size_cdf", "dctcp-websearch"}}},
             {"candidates", json::array({{{"name", "no-action"}, {"actions", json::array()}}})}};
 }
 
-Incident read(const json& doc) { return read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()); }
+Incident read(const json& doc) {
+    return read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models());
+}
 
 TEST(EstimatorDefaults, EpochIsANiceValueBelowHalfTheMeanLongFlowTime) {
     // Web-search long flows average 3.94 MB: 3.15 ms at 10 Gb/s, 31.5 ms at 1, 0.315 ms at 100.

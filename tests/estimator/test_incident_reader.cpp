@@ -187,8 +187,9 @@ TEST(IncidentReader, DefaultDurationAndWindow) {
     // Derived from the fabric (estimator_defaults.h): 36 servers x 180 flows/s, 42.9% of them
     // long (3.94 MB on average, 3.15 ms at 10 Gb/s), the largest 30 MB (24 ms).
     const Incident incident = read(doc);
-    EXPECT_NEAR(incident.traffic.window_start.value, 0.072, 1e-12);       // 3 x 24 ms > 20 x 3.15 ms
-    EXPECT_NEAR(incident.traffic.window_end.value, 0.072 + 0.720, 1e-12);  // 2000 / 2781 long flows/s, whole ms
+    EXPECT_NEAR(incident.traffic.window_start.value, 0.072, 1e-12);  // 3 x 24 ms > 20 x 3.15 ms
+    EXPECT_NEAR(incident.traffic.window_end.value, 0.072 + 0.720,
+                1e-12);  // 2000 / 2781 long flows/s, whole ms
     EXPECT_NEAR(incident.traffic.duration.value, 0.072 + 0.720 + 0.072, 1e-12);
 }
 
