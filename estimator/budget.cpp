@@ -44,10 +44,12 @@ constexpr double kLinkBytes = 150;
 constexpr double kRoutingEntryBytes = 12;
 constexpr double kSampleRowBytes = 64;
 
-/// Samples rank() will run: the DKW count split as default_sample_counts() does, in doubles.
-double sample_count(const EstimatorSpec& spec) {
+/// Samples rank() will run: the DKW count split as default_sample_counts() does, in doubles;
+/// adaptive sampling runs at most the DKW count (sample_plan.h).
+double sample_count(const EstimatorSpec& spec, SamplingMode mode) {
     const double dkw =
         std::ceil(std::log(2.0 / (1.0 - spec.confidence)) / (2.0 * spec.epsilon * spec.epsilon));
+    if (mode == SamplingMode::Adaptive) return dkw;
     const double traffic = spec.traffic_samples ? *spec.traffic_samples : std::ceil(std::sqrt(dkw));
     const double routing =
         spec.routing_samples ? *spec.routing_samples : std::max(1.0, std::ceil(dkw / traffic));
@@ -83,7 +85,8 @@ std::optional<double> number(const nlohmann::json& object, const char* key) {
 
 }  // namespace
 
-WorkEstimate estimate_work(const Incident& incident, int threads) {
+WorkEstimate estimate_work(const Incident& incident, int threads,
+                           std::optional<SamplingMode> sampling) {
     const Topology& topo = incident.topology;
     WorkEstimate e;
     e.servers = static_cast<double>(topo.servers().size());
@@ -91,7 +94,7 @@ WorkEstimate estimate_work(const Incident& incident, int threads) {
     const double duration = incident.traffic.duration.value;
     e.flows_per_sample = incident.traffic.arrival_rate_per_server * e.servers * duration;
     e.epochs_per_sample = 2.0 * duration / incident.estimator.epoch.value;
-    e.samples = sample_count(incident.estimator);
+    e.samples = sample_count(incident.estimator, sampling.value_or(incident.estimator.sampling));
 
     const double nodes = static_cast<double>(topo.node_count());
     const double switches = nodes - e.servers;
@@ -107,8 +110,9 @@ WorkEstimate estimate_work(const Incident& incident, int threads) {
     return e;
 }
 
-void check_budget(const Incident& incident, const WorkBudget& budget, int threads) {
-    const WorkEstimate e = estimate_work(incident, threads);
+void check_budget(const Incident& incident, const WorkBudget& budget, int threads,
+                  std::optional<SamplingMode> sampling) {
+    const WorkEstimate e = estimate_work(incident, threads, sampling);
     check_size("$.topology", e.servers, e.links, budget, "");
     const std::string traffic = format_number(incident.traffic.arrival_rate_per_server) +
                                 " flows/s per server x " + format_number(e.servers) +
@@ -126,8 +130,10 @@ void check_budget(const Incident& incident, const WorkBudget& budget, int thread
     const char* samples_path = spec.traffic_samples || spec.routing_samples
                                    ? "$.estimator.traffic_samples"
                                    : "$.estimator.epsilon";
-    over(samples_path, "max_samples", budget.max_samples, e.samples,
-         format_number(e.samples) + " traffic x routing samples");
+    if (sampling.value_or(spec.sampling) == SamplingMode::Dkw) {
+        over(samples_path, "max_samples", budget.max_samples, e.samples,
+             format_number(e.samples) + " traffic x routing samples");
+    }
     over("$", "max_memory_bytes", budget.max_memory_bytes, e.memory_bytes,
          "an estimated " + format_number(e.memory_bytes / 1e9) + " GB (topology, " +
              std::to_string(incident.candidates.size() + 1) + " networks' routing, " +

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "estimator/helper/json_fields.h"
@@ -33,15 +34,20 @@ struct WorkEstimate {
     double links = 0;
     double flows_per_sample = 0;
     double epochs_per_sample = 0;
-    double samples = 0;  ///< traffic x routing
+    double samples = 0;  ///< traffic x routing (adaptive sampling: its cap, the DKW count)
     double memory_bytes = 0;
 };
 
 /// `threads` as in RankOptions (0 = every core): samples in flight at once hold memory each.
-WorkEstimate estimate_work(const Incident& incident, int threads = 0);
+/// `sampling` overrides the incident's estimator.sampling (RankOptions::sampling).
+WorkEstimate estimate_work(const Incident& incident, int threads = 0,
+                           std::optional<SamplingMode> sampling = std::nullopt);
 
 /// Throws BudgetExceeded for the first limit the incident exceeds, in WorkBudget's order.
-void check_budget(const Incident& incident, const WorkBudget& budget, int threads = 0);
+/// max_samples rejects only fixed (dkw) sample counts: adaptive sampling stops there instead
+/// (make_sample_plan), so it is a cap on its rounds, not a request.
+void check_budget(const Incident& incident, const WorkBudget& budget, int threads = 0,
+                  std::optional<SamplingMode> sampling = std::nullopt);
 
 /// The topology section's size from the document itself, before the reader builds it: a
 /// 200-byte Clos can declare a million nodes. Fields that are not numbers are left to the reader.

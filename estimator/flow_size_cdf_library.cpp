@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -207,6 +208,21 @@ double FlowSizeSampler::mean() const {
         total += (prob_[i] - prob_[i - 1]) * 0.5 * (bytes_[i - 1] + bytes_[i]);
     }
     return total;
+}
+
+double FlowSizeSampler::mean_above(double bytes) const {
+    double mass = bytes_.front() > bytes ? prob_.front() : 0.0;
+    double total = mass * bytes_.front();
+    for (std::size_t i = 1; i < bytes_.size(); ++i) {
+        if (bytes_[i] <= bytes || prob_[i] <= prob_[i - 1]) continue;
+        // The part of the uniform segment above `bytes`.
+        const double low = std::max(bytes_[i - 1], bytes);
+        const double part =
+            (prob_[i] - prob_[i - 1]) * (bytes_[i] - low) / (bytes_[i] - bytes_[i - 1]);
+        mass += part;
+        total += part * 0.5 * (low + bytes_[i]);
+    }
+    return mass > 0.0 ? total / mass : std::numeric_limits<double>::quiet_NaN();
 }
 
 double FlowSizeSampler::cdf(double bytes) const {

@@ -33,6 +33,10 @@ class FlowSizeSampler {
     double mean() const;
     /// Probability that a flow is at most `bytes` long.
     double cdf(double bytes) const;
+    /// Mean size of the flows longer than `bytes` (NaN when there are none), same interpolation.
+    double mean_above(double bytes) const;
+    /// The largest size the distribution gives.
+    double max_bytes() const { return bytes_.back(); }
 
    private:
     std::vector<double> bytes_;

@@ -14,9 +14,12 @@
 #include "estimator/budget.h"
 #include "estimator/clp_statistics.h"
 #include "estimator/comparator.h"
+#include "estimator/decision.h"
 #include "estimator/demand.h"
 #include "estimator/dkw.h"
 #include "estimator/epoch_simulator.h"
+#include "estimator/helper/downscale.h"
+#include "estimator/sample_plan.h"
 #include "estimator/scenario.h"
 #include "estimator/stop_check.h"
 #include "estimator/transport_mix.h"
@@ -32,9 +35,6 @@ SimulationSettings settings_of(const Incident& incident) {
     return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value,
             t.window_end.value};
 }
-
-/// Per-sample metric values, [scenario][traffic * routing_samples + routing][metric].
-using SampleTable = std::vector<std::vector<std::vector<double>>>;
 
 /// Per-sample side metrics of the models, [scenario][sample].
 using SideMetricTable = std::vector<std::vector<std::vector<std::pair<std::string, double>>>>;
@@ -61,71 +61,81 @@ std::vector<std::pair<std::string, double>> mean_side_metrics(
     return sums;
 }
 
-struct SampleCensus {
-    std::vector<std::atomic<std::size_t>> censored;
-    std::vector<std::atomic<std::size_t>> measured;
-    explicit SampleCensus(std::size_t scenarios) : censored(scenarios), measured(scenarios) {}
-};
+/// Per-sample (censored, measured) long-flow counts, [scenario][sample].
+using CensusTable = std::vector<std::vector<std::pair<std::size_t, std::size_t>>>;
 
-/// What every sample of one rank() call reads, and where it writes its results.
+/// What every round of one rank() call reads, and where it writes its results: per-sample
+/// values go to [scenario][t * routing + r], so results are reduced in sample order whatever
+/// thread ran them.
 struct SampleRun {
     const Incident& incident;
     const TransportMix& transport;
     const DemandSampler& sampler;
     const std::vector<Scenario>& scenarios;
     const std::vector<Metric>& metrics;
-    SampleCounts counts;
+    const SamplePlan& plan;
     std::uint64_t seed;
     const RankOptions& options;
-    SampleTable table;
+    SampleValues table;
     SideMetricTable side;
-    SampleCensus census;
+    CensusTable census;
+    /// (scenario, routing) runs finished per traffic sample: a round cut short keeps the
+    /// traffic samples that ran for every scenario (keep_complete_samples).
+    std::vector<std::atomic<std::size_t>> finished;
+    std::atomic<std::size_t> units_done{0};
 
     SampleRun(const Incident& incident_, const TransportMix& transport_,
               const DemandSampler& sampler_, const std::vector<Scenario>& scenarios_,
-              const std::vector<Metric>& metrics_, SampleCounts counts_, std::uint64_t seed_,
+              const std::vector<Metric>& metrics_, const SamplePlan& plan_, std::uint64_t seed_,
               const RankOptions& options_)
         : incident(incident_),
           transport(transport_),
           sampler(sampler_),
           scenarios(scenarios_),
           metrics(metrics_),
-          counts(counts_),
+          plan(plan_),
           seed(seed_),
           options(options_),
-          table(scenarios_.size(), std::vector<std::vector<double>>(sample_count())),
-          side(scenarios_.size(),
-               std::vector<std::vector<std::pair<std::string, double>>>(sample_count())),
-          census(scenarios_.size()) {}
+          table(scenarios_.size()),
+          side(scenarios_.size()),
+          census(scenarios_.size()),
+          finished(static_cast<std::size_t>(plan_.traffic)) {}
 
-    std::size_t sample_count() const {
-        return static_cast<std::size_t>(counts.traffic) * static_cast<std::size_t>(counts.routing);
+    std::size_t rows() const { return table[0].size(); }
+    void resize(std::size_t rows) {
+        for (std::size_t s = 0; s < scenarios.size(); ++s) {
+            table[s].resize(rows);
+            side[s].resize(rows);
+            census[s].resize(rows);
+        }
     }
 };
 
-/// Every (traffic, routing) sample of every connected scenario, in parallel; fills run.table,
-/// run.side and run.census. Throws RankCancelled when options.cancel is raised and
-/// RankDeadlineExceeded once options.deadline passes (polled inside every sample, StopCheck).
-void run_samples(SampleRun& run) {
+/// Traffic samples [begin, end), each with plan.routing routing samples, of every connected
+/// scenario, in parallel; grows and fills run.table, run.side and run.census. Throws
+/// RankCancelled when options.cancel is raised and RankDeadlineExceeded once `stop_at` passes
+/// (polled inside every sample, StopCheck).
+void run_round(SampleRun& run, int begin, int end, int round,
+               std::optional<std::chrono::steady_clock::time_point> stop_at) {
     const std::uint64_t seed = run.seed;
     const RankOptions& options = run.options;
     const std::vector<Scenario>& scenarios = run.scenarios;
     SimulationSettings settings = settings_of(run.incident);
     settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
     settings.cancel = options.cancel;
-    settings.deadline = options.deadline;
-    const auto routing = static_cast<std::size_t>(run.counts.routing);
-    const std::size_t total =
-        scenarios.size() * routing * static_cast<std::size_t>(run.counts.traffic);
-    std::atomic<std::size_t> done{0};
+    settings.deadline = stop_at;
+    const auto routing = static_cast<std::size_t>(run.plan.routing);
+    const std::size_t samples_planned = static_cast<std::size_t>(end) * routing;
+    run.resize(samples_planned);
+    const std::size_t planned = scenarios.size() * samples_planned;
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
     // A throw cancels the whole parallel_for and reaches rank()'s caller.
-    auto check_stop = [&] { StopCheck(options.cancel, options.deadline).check(); };
+    auto check_stop = [&] { StopCheck(options.cancel, stop_at).check(); };
 
-    tbb::parallel_for(0, run.counts.traffic, [&](int t) {
+    tbb::parallel_for(begin, end, [&](int t) {
         check_stop();
-        const DemandSample demand =
-            run.sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
+        const auto tt = static_cast<std::uint64_t>(t);
+        const DemandSample demand = run.sampler.sample(derive_seed(seed, {kTrafficStream, tt}));
         tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
             check_stop();
             const std::size_t s = job / routing;
@@ -135,18 +145,21 @@ void run_samples(SampleRun& run) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
                 EpochSimulator simulator(*scenario.routing, run.transport, settings,
                                          &scenario.binding.models);
-                const auto tt = static_cast<std::uint64_t>(t);
                 simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
                               derive_seed(seed, {kTransportStream, tt, r}), outcomes);
-                run.census.censored[s] += outcomes.censored;
-                run.census.measured[s] += outcomes.long_throughput_bps.size();
                 const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
+                run.census[s][sample] = {outcomes.censored, outcomes.long_throughput_bps.size()};
                 run.table[s][sample] = sample_metrics(outcomes, run.metrics);
                 run.side[s][sample] = outcomes.side_metrics;
             }
-            const std::size_t finished = ++done;
-            if (options.progress)
-                options.progress(static_cast<double>(finished) / static_cast<double>(total));
+            ++run.finished[static_cast<std::size_t>(t)];
+            const std::size_t units = ++run.units_done;
+            const double fraction = static_cast<double>(units) / static_cast<double>(planned);
+            if (options.progress) options.progress(fraction);
+            if (options.report) {
+                options.report({fraction, static_cast<int>(units / scenarios.size()),
+                                static_cast<int>(samples_planned), run.plan.max_samples(), round});
+            }
         });
     });
 }
@@ -200,36 +213,146 @@ std::vector<Scenario> build_scenarios(const Incident& incident, const TransportM
     return scenarios;
 }
 
+/// The ranking of the samples run so far, and whether its pick is settled.
+struct Standing {
+    MetricEstimates healthy;
+    std::vector<MetricEstimates> estimates;  ///< per candidate
+    std::vector<char> eligible;
+    std::vector<std::size_t> order;
+    Decision decision;
+};
+
+Standing standing_of(const SampleRun& run, double confidence) {
+    const ComparatorSpec& comparator = run.incident.comparator;
+    Standing standing;
+    standing.healthy = summarise(run.table[0], run.metrics, confidence);
+    std::vector<std::string> names;
+    for (std::size_t s = 1; s < run.scenarios.size(); ++s) {
+        const bool ranked = !run.scenarios[s].excluded;
+        standing.estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence)
+                                            : MetricEstimates{});
+        standing.eligible.push_back(ranked);
+        names.push_back(run.scenarios[s].name);
+    }
+    standing.order =
+        order_candidates(comparator, standing.estimates, standing.healthy, standing.eligible);
+    standing.decision = decide(comparator, run.metrics, run.table, standing.order,
+                               standing.eligible, names, confidence);
+    return standing;
+}
+
+/// After a stop cut the round [begin, end) short: keeps its traffic samples that ran for every
+/// scenario, in order after the earlier rounds', and drops the rest. Returns the traffic samples
+/// kept in all.
+int keep_complete_samples(SampleRun& run, int begin, int end) {
+    const auto routing = static_cast<std::size_t>(run.plan.routing);
+    const std::size_t units = run.scenarios.size() * routing;
+    std::size_t kept = static_cast<std::size_t>(begin) * routing;
+    for (int t = begin; t < end; ++t) {
+        if (run.finished[static_cast<std::size_t>(t)].load() != units) continue;
+        for (std::size_t s = 0; s < run.scenarios.size(); ++s) {
+            for (std::size_t r = 0; r < routing; ++r) {
+                const std::size_t from = static_cast<std::size_t>(t) * routing + r;
+                run.table[s][kept + r] = std::move(run.table[s][from]);
+                run.side[s][kept + r] = std::move(run.side[s][from]);
+                run.census[s][kept + r] = run.census[s][from];
+            }
+        }
+        kept += routing;
+    }
+    run.resize(kept);
+    return static_cast<int>(kept / routing);
+}
+
+/// When the round about to start must stop: the caller's deadline and, from the second round
+/// on, the end of the time budget (a ranking needs one complete round, so the first may overrun
+/// the budget, never the deadline).
+std::optional<std::chrono::steady_clock::time_point> round_stop(
+    const RankOptions& options, std::chrono::steady_clock::time_point started, int round) {
+    std::optional<std::chrono::steady_clock::time_point> stop = options.deadline;
+    if (round == 1 || !options.time_budget_s) return stop;
+    const auto budget_end =
+        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(*options.time_budget_s));
+    if (!stop || budget_end < *stop) stop = budget_end;
+    return stop;
+}
+
+/// Rounds of samples until the plan says stop: the decision is settled (adaptive), every planned
+/// sample is done, the next round would overrun the time budget, or the budget or deadline
+/// passes during a round, which then counts the samples it finished (docs/model.md, "Sample
+/// counts"). Returns the standing of the samples done. Throws RankDeadlineExceeded when the
+/// deadline passes before one sample ran for every scenario: there is no ranking to return.
+Standing sample_in_rounds(SampleRun& run, double confidence,
+                          std::chrono::steady_clock::time_point started) {
+    using clock = std::chrono::steady_clock;
+    const SamplePlan& plan = run.plan;
+    const RankOptions& options = run.options;
+    Standing standing;
+    int done = 0;
+    for (int round = 1;; ++round) {
+        const int end = plan.next_round_end(done);
+        const auto round_started = clock::now();
+        try {
+            run_round(run, done, end, round, round_stop(options, started, round));
+        } catch (const RankDeadlineExceeded&) {
+            const int kept = keep_complete_samples(run, done, end);
+            if (kept == 0) throw;  // not one sample of every candidate: nothing to rank
+            const bool deadline = options.deadline && clock::now() >= *options.deadline;
+            if (kept > done) {
+                standing = standing_of(run, confidence);
+                standing.decision.rounds = round;
+            }
+            standing.decision.stopped_by = deadline ? "deadline" : "time_budget";
+            return standing;
+        }
+        const double round_s = std::chrono::duration<double>(clock::now() - round_started).count();
+        const int added = end - done;
+        done = end;
+        standing = standing_of(run, confidence);
+        Decision& decision = standing.decision;
+        decision.rounds = round;
+        if (plan.mode == SamplingMode::Adaptive && decision.settled) {
+            decision.stopped_by = "settled";
+            return standing;
+        }
+        if (done >= plan.traffic) {
+            decision.stopped_by = plan.mode == SamplingMode::Adaptive ? "sample_cap" : "fixed";
+            return standing;
+        }
+        if (const auto& budget = options.time_budget_s) {
+            const double elapsed = std::chrono::duration<double>(clock::now() - started).count();
+            const double next_round_s = round_s / added * (plan.next_round_end(done) - done);
+            if (elapsed + next_round_s > *budget) {
+                decision.stopped_by = "time_budget";
+                return standing;
+            }
+        }
+    }
+}
+
 /// The candidates in the comparator's order, with their estimates, side metrics and the
 /// reason any of them is not ranked.
-void order_results(const SampleRun& run, double confidence, Ranking& result) {
-    const std::vector<Scenario>& scenarios = run.scenarios;
-    result.healthy = summarise(run.table[0], run.metrics, confidence);
-    std::vector<MetricEstimates> estimates;
-    std::vector<char> eligible;
-    for (std::size_t s = 1; s < scenarios.size(); ++s) {
-        const bool ranked = !scenarios[s].excluded;
-        estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence)
-                                   : MetricEstimates{});
-        eligible.push_back(ranked);
-    }
-    const std::vector<std::size_t> order =
-        order_candidates(run.incident.comparator, estimates, result.healthy, eligible);
-    for (std::size_t position = 0; position < order.size(); ++position) {
-        const std::size_t c = order[position];
-        const Scenario& scenario = scenarios[c + 1];
+void order_results(const SampleRun& run, const Standing& standing, Ranking& result) {
+    result.healthy = standing.healthy;
+    for (std::size_t position = 0; position < standing.order.size(); ++position) {
+        const std::size_t c = standing.order[position];
+        const Scenario& scenario = run.scenarios[c + 1];
         CandidateResult entry;
         entry.candidate = scenario.name;
         entry.rank = static_cast<int>(position) + 1;
         entry.connected = !scenario.excluded;
         entry.reason = scenario.excluded.value_or("");
-        entry.metrics = estimates[c];
-        const std::size_t measured = run.census.measured[c + 1].load();
+        entry.metrics = standing.estimates[c];
+        std::size_t censored = 0;
+        std::size_t measured = 0;
+        for (const auto& [c_count, m_count] : run.census[c + 1]) {
+            censored += c_count;
+            measured += m_count;
+        }
         entry.side_metrics = mean_side_metrics(run.side[c + 1]);
-        entry.censored_fraction = measured
-                                      ? static_cast<double>(run.census.censored[c + 1].load()) /
-                                            static_cast<double>(measured)
-                                      : 0.0;
+        entry.censored_fraction =
+            measured ? static_cast<double>(censored) / static_cast<double>(measured) : 0.0;
         result.ranking.push_back(std::move(entry));
     }
 }
@@ -237,14 +360,23 @@ void order_results(const SampleRun& run, double confidence, Ranking& result) {
 }  // namespace
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+    if (const int k = options.downscale ? (*options.downscale == 0 ? auto_downscale(incident)
+                                                                   : *options.downscale)
+                                        : 1;
+        k > 1) {
+        RankOptions full = options;
+        full.downscale.reset();
+        Ranking ranking = rank(downscaled(incident, k), tables, full);
+        upscale(ranking, k);
+        ranking.downscale = k;
+        return ranking;
+    }
     const auto started = std::chrono::steady_clock::now();
-    check_budget(incident, options.budget, options.threads);
     const EstimatorSpec& spec = incident.estimator;
+    const SamplingMode sampling = options.sampling.value_or(spec.sampling);
+    check_budget(incident, options.budget, options.threads, sampling);
     const std::uint64_t seed = options.seed.value_or(spec.seed);
-    const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
-    const SampleCounts counts =
-        default_sample_counts(dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
-                              spec.routing_samples ? &*spec.routing_samples : nullptr);
+    const SamplePlan plan = make_sample_plan(spec, sampling, options.budget.max_samples);
     const std::vector<Metric> metrics =
         metrics_to_report(incident.comparator, options.extra_metrics);
     const TransportMix transport = transport_mix(incident, tables, options);
@@ -262,20 +394,25 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
                                 *scenarios[0].excluded +
                                 "; every ToR that exchanges traffic must reach every other");
     }
-    SampleRun run(incident, transport, sampler, scenarios, metrics, counts, seed, options);
-    arena.execute([&] { run_samples(run); });
+    SampleRun run(incident, transport, sampler, scenarios, metrics, plan, seed, options);
+    Standing standing;
+    arena.execute([&] { standing = sample_in_rounds(run, spec.confidence, started); });
 
     Ranking result;
     result.incident = incident.name;
-    order_results(run, spec.confidence, result);
-    result.traffic_samples = counts.traffic;
-    result.routing_samples = counts.routing;
-    result.dkw_samples = dkw;
-    result.dkw_epsilon = dkw_epsilon(spec.confidence, counts.traffic * counts.routing);
+    order_results(run, standing, result);
+    const int samples = static_cast<int>(run.table[0].size());
+    result.traffic_samples = samples / plan.routing;
+    result.routing_samples = plan.routing;
+    result.dkw_samples = plan.dkw;
+    result.dkw_epsilon = dkw_epsilon(spec.confidence, samples);
     result.confidence = spec.confidence;
     result.seed = seed;
     result.tables = transport.describe();
     result.version = SWARM_VERSION;
+    result.decision = std::move(standing.decision);
+    result.decision.sampling = plan.mode == SamplingMode::Adaptive ? "adaptive" : "dkw";
+    result.warnings = incident.warnings;
     result.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;

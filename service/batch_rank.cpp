@@ -52,9 +52,7 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
         outcome.incident = incident.name;
         TableSetCache table_sets(data_dir / "tables");
         RankOptions options;
-        options.threads = args.threads;
-        options.seed = args.seed;
-        options.budget = args.budget;
+        apply_rank_arguments(args, options);
         options.table_sets = table_sets.loader();
         options.progress = [&progress, index](double fraction) {
             progress.update(index, fraction);

@@ -31,6 +31,7 @@ nlohmann::json job_json(const JobView& view) {
                           {"status", to_string(job.status)},
                           {"incident", job.incident_name},
                           {"progress", view.progress},
+                          {"samples_done", view.samples_done},
                           {"created_at", rfc3339(job.created_ms)},
                           {"started_at", time_or_null(job.started_ms)},
                           {"finished_at", time_or_null(job.finished_ms)},
@@ -41,6 +42,7 @@ nlohmann::json job_json(const JobView& view) {
                           {"links", {{"self", self}}}};
     if (job.status == JobStatus::Done) {
         out["result"] = nlohmann::json::parse(job.result_json);
+        out["samples_done"] = out["result"]["decision"].value("samples", view.samples_done);
         out["links"]["report"] = self + "/report";
     }
     if (job.status == JobStatus::Failed || job.status == JobStatus::Cancelled)

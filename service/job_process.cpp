@@ -78,7 +78,7 @@ Fd input_file(const std::string& input) {
 /// Reads the worker's lines as they come.
 class Protocol {
    public:
-    explicit Protocol(const std::function<void(double)>& progress) : progress_(progress) {}
+    explicit Protocol(const std::function<void(double, int)>& progress) : progress_(progress) {}
     void feed(const char* data, std::size_t size) {
         buffer_.append(data, size);
         std::size_t start = 0;
@@ -96,14 +96,16 @@ class Protocol {
         const std::string kind = text.substr(0, space);
         const std::string payload = space == std::string::npos ? "" : text.substr(space + 1);
         if (kind == "progress" && progress_) {
-            progress_(std::strtod(payload.c_str(), nullptr));
+            char* rest = nullptr;
+            const double fraction = std::strtod(payload.c_str(), &rest);
+            progress_(fraction, static_cast<int>(std::strtol(rest, nullptr, 10)));
         } else if (kind == "result") {
             result = payload;
         } else if (kind == "error") {
             error = payload;
         }
     }
-    const std::function<void(double)>& progress_;
+    const std::function<void(double, int)>& progress_;
     std::string buffer_;
 };
 

@@ -33,7 +33,9 @@ struct WorkerOutcome {
 };
 
 struct WorkerHooks {
-    std::function<void(double fraction)> progress;  ///< from the supervising thread
+    /// From the supervising thread: the fraction of the work planned so far and the samples
+    /// done per candidate.
+    std::function<void(double fraction, int samples_done)> progress;
     /// Polled about every 100 ms; once true, the worker gets SIGTERM (it stops at the estimator's
     /// next cancellation check) and, `kill_after` later, SIGKILL.
     std::function<bool()> should_stop;

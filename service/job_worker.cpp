@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -81,6 +83,18 @@ void crash_if_poisoned(const std::string& incident_name) {
     *nowhere = 1;  // SIGSEGV
 }
 
+/// The job's deadline as the ranking's time budget (no round started that would end after it)
+/// and hard deadline (a round under way then keeps the samples it finished).
+void apply_deadline(std::int64_t deadline_unix_ms, RankOptions& options) {
+    const auto now = std::chrono::system_clock::now();
+    const auto deadline =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline_unix_ms));
+    const auto left = std::max(std::chrono::system_clock::duration::zero(), deadline - now);
+    options.time_budget_s = std::chrono::duration<double>(left).count();
+    options.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+}
+
 std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
                         std::atomic<bool>& cancel, LineWriter& out) {
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
@@ -96,7 +110,11 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
     options.cancel = &cancel;
     options.budget = args.budget;
     options.table_sets = table_sets.loader();
-    options.progress = [&out](double fraction) { out.write("progress", std::to_string(fraction)); };
+    options.report = [&out](const RankProgress& progress) {
+        out.write("progress",
+                  std::to_string(progress.fraction) + " " + std::to_string(progress.samples_done));
+    };
+    if (args.deadline_unix_ms) apply_deadline(*args.deadline_unix_ms, options);
     const service::Analysis analysis = service::analyse(incident, tables, options);
     const nlohmann::json result = {{"ranking", to_json(analysis.ranking)},
                                    {"curves", analysis.curves}};
@@ -112,6 +130,7 @@ CLI::App* add_job_worker_command(CLI::App& app, JobWorkerArguments& args) {
     worker->add_option("--tables", args.tables);
     worker->add_option("--threads", args.threads);
     worker->add_option("--seed", args.seed);
+    worker->add_option("--deadline-unix-ms", args.deadline_unix_ms);
     add_budget_options(*worker, args.budget);
     return worker;
 }
@@ -125,6 +144,10 @@ int run_job_worker(const JobWorkerArguments& args) {
                                std::istreambuf_iterator<char>()};
         out.write("result", ranked_json(args, text, cancel, out));
         return 0;
+    } catch (const RankDeadlineExceeded&) {
+        out.write("error",
+                  "deadline exceeded before one sample of every candidate was done: no ranking to "
+                  "return");
     } catch (const RankCancelled&) {
         return kWorkerExitCancelled;
     } catch (const IncidentError& e) {

@@ -2,10 +2,14 @@
 // a crash, a runaway allocation or a hang in the estimator costs the job, never the server
 // (docs/api.md, "Jobs run in child processes"). The parent (job_process.h) writes the incident
 // to stdin, reads the protocol below from stdout and stops the job with SIGTERM (cooperative:
-// RankOptions::cancel), then SIGKILL.
+// RankOptions::cancel), then SIGKILL. A job's deadline (--deadline-unix-ms) is the ranking's time
+// budget and deadline: the worker stops itself then and returns the ranking of the samples done
+// with its decision (RankOptions::time_budget_s, RankOptions::deadline); it reports an error only
+// when not one sample of every candidate was done.
 //
 // Protocol, one line each on stdout:
-//   progress <fraction>                 after every (candidate x sample) unit
+//   progress <fraction> <samples>       after every (candidate x sample) unit; samples done
+//                                       per candidate
 //   result {"ranking": ..., "curves": ...}   the finished job; exit 0
 //   error <sentence>                    the job cannot be done (bad input, out of memory); exit 4
 // Exit 3 (no line): stopped by SIGTERM.
@@ -28,6 +32,7 @@ struct JobWorkerArguments {
     std::string tables;
     int threads = 0;
     std::optional<std::uint64_t> seed;
+    std::optional<std::int64_t> deadline_unix_ms;  ///< the job's deadline, system clock
     WorkBudget
         budget;  ///< the server's budget, passed on so the child checks what the server accepted
 };

@@ -58,6 +58,20 @@ int main(int argc, char** argv) {
         "--strategy", rank_args.strategies,
         "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
         "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
+    rank->add_option("--time-budget", rank_args.time_budget_s,
+                     "Seconds of wall time per ranking: stop sampling then and report the best "
+                     "ranking so far with its confidence (the first round always completes)")
+        ->check(CLI::PositiveNumber);
+    rank->add_option("--sampling", rank_args.sampling,
+                     "adaptive: rounds of samples until the pick is settled (default); dkw: the "
+                     "paper's fixed DKW sample count (overrides the incident's estimator.sampling)")
+        ->check(CLI::IsMember({"adaptive", "dkw"}));
+    rank->add_option(
+            "--downscale", rank_args.downscale,
+            "Traffic down-scaling (SWARM §3.4): simulate one of K sub-networks of capacity "
+            "C/K with 1/K of the flows; 'auto' picks K from the incident's warm-up and "
+            "window (docs/model.md); default: the full network")
+        ->check(CLI::IsMember({"auto"}) | CLI::Range(1, 1024));
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");

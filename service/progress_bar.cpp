@@ -10,6 +10,40 @@ namespace swarm::cli {
 
 bool is_terminal(int fd) { return isatty(fd) == 1; }
 
+std::string bar_text(double fraction, int width) {
+    const int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
+    return std::string(static_cast<std::size_t>(filled), '#') +
+           std::string(static_cast<std::size_t>(width - filled), '.');
+}
+
+RankProgressBar::RankProgressBar(std::ostream& out)
+    : out_(out), started_(std::chrono::steady_clock::now()) {}
+
+void RankProgressBar::update(const RankProgress& progress) {
+    const std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+    last_draw_ = now;
+    drawn_ = true;
+    const double elapsed = std::chrono::duration<double>(now - started_).count();
+    const double fraction = std::clamp(progress.fraction, 0.0, 1.0);
+    char eta[32] = "";
+    if (fraction > 0.0)
+        std::snprintf(eta, sizeof eta, "  ETA %.0f s", elapsed * (1.0 - fraction) / fraction);
+    char line[200];
+    std::snprintf(line, sizeof line, "\r\033[K[%s] %3d%%  samples %d/%d (round %d, at most %d)%s",
+                  bar_text(fraction, 30).c_str(), static_cast<int>(fraction * 100.0),
+                  progress.samples_done, progress.samples_planned, progress.round,
+                  progress.samples_max, eta);
+    out_ << line << std::flush;
+}
+
+void RankProgressBar::finish() {
+    const std::lock_guard lock(mutex_);
+    if (drawn_) out_ << "\r\033[K" << std::flush;
+    drawn_ = false;
+}
+
 BatchProgress::BatchProgress(std::size_t files, bool terminal, std::ostream& out)
     : out_(out), terminal_(terminal), fractions_(files, 0.0) {}
 
@@ -51,10 +85,7 @@ void BatchProgress::draw_locked(bool force) {
     last_draw_ = now;
     const double total = std::accumulate(fractions_.begin(), fractions_.end(), 0.0) /
                          static_cast<double>(fractions_.size());
-    constexpr int width = 30;
-    const int filled = static_cast<int>(total * width);
-    std::string bar(static_cast<std::size_t>(filled), '#');
-    bar += std::string(static_cast<std::size_t>(width - filled), '.');
+    const std::string bar = bar_text(total, 30);
     char line[160];
     std::snprintf(line, sizeof line, "\r\033[K[%s] %3d%%  %zu/%zu files done%s", bar.c_str(),
                   static_cast<int>(total * 100.0), finished_, fractions_.size(),

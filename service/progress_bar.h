@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "swarm/rank.h"
+
 namespace swarm::cli {
 
 class BatchProgress {
@@ -33,6 +35,29 @@ class BatchProgress {
     std::size_t failed_ = 0;
     std::chrono::steady_clock::time_point last_draw_{};
 };
+
+/// One ranking's progress on a terminal (`swarm rank FILE`): a bar over the samples planned
+/// through the current round, the samples done, the round and the cap, and the time left for
+/// the planned work (adaptive sampling may stop sooner, when the decision is settled, or plan
+/// another round).
+class RankProgressBar {
+   public:
+    explicit RankProgressBar(std::ostream& out);
+    /// Thread-safe; redraws at most every 100 ms.
+    void update(const RankProgress& progress);
+    /// Clears the bar.
+    void finish();
+
+   private:
+    std::mutex mutex_;
+    std::ostream& out_;
+    const std::chrono::steady_clock::time_point started_;
+    std::chrono::steady_clock::time_point last_draw_{};
+    bool drawn_ = false;
+};
+
+/// "[#####.........] " of `width` characters for a fraction in [0, 1].
+std::string bar_text(double fraction, int width);
 
 /// True when the file descriptor is a terminal.
 bool is_terminal(int fd);

@@ -13,6 +13,7 @@
 #include "models/builtin_models.h"
 #include "service/batch_rank.h"
 #include "service/data_paths.h"
+#include "service/progress_bar.h"
 #include "service/ranking_analysis.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
@@ -98,10 +99,13 @@ int run_single(const RankArguments& args, const std::string& path,
     if (!tables) return 2;
     TableSetCache table_sets(data_dir / "tables");
     RankOptions options;
-    options.threads = args.threads;
-    options.seed = args.seed;
-    options.budget = args.budget;
+    apply_rank_arguments(args, options);
     options.table_sets = table_sets.loader();
+    std::optional<RankProgressBar> bar;
+    if (is_terminal(2)) {
+        bar.emplace(std::cerr);
+        options.report = [&bar](const RankProgress& progress) { bar->update(progress); };
+    }
     try {
         Ranking ranking;
         nlohmann::json curves;
@@ -112,6 +116,9 @@ int run_single(const RankArguments& args, const std::string& path,
             ranking = std::move(analysis.ranking);
             curves = std::move(analysis.curves);
         }
+        if (bar) bar->finish();
+        for (const std::string& warning : ranking.warnings)
+            std::cerr << "warning: " << warning << "\n";
         if (args.format == "json") {
             std::cout << to_json(ranking).dump(2) << "\n";
         } else {
@@ -128,6 +135,7 @@ int run_single(const RankArguments& args, const std::string& path,
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {
+        if (bar) bar->finish();
         std::cerr << "error: ranking " << path << " failed: " << e.what() << "\n";
         return 1;
     }
@@ -135,6 +143,18 @@ int run_single(const RankArguments& args, const std::string& path,
 }
 
 }  // namespace
+
+void apply_rank_arguments(const RankArguments& args, RankOptions& options) {
+    options.threads = args.threads;
+    options.seed = args.seed;
+    options.budget = args.budget;
+    options.time_budget_s = args.time_budget_s;
+    if (args.sampling == "adaptive") options.sampling = SamplingMode::Adaptive;
+    if (args.sampling == "dkw") options.sampling = SamplingMode::Dkw;
+    if (args.downscale == "auto") options.downscale = 0;
+    if (!args.downscale.empty() && args.downscale != "auto")
+        options.downscale = std::stoi(args.downscale);
+}
 
 int run_rank(const RankArguments& args) {
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "swarm/budget.h"
+#include "swarm/rank.h"
 
 namespace swarm::cli {
 
@@ -20,9 +21,12 @@ struct RankArguments {
     std::optional<std::uint64_t> seed;
     std::string data_dir;
     std::string tables;
-    std::string out_dir;  ///< batch: write <stem>.json / <stem>.txt here
-    int jobs = 1;         ///< batch: files ranked at the same time
-    std::string report;   ///< write the HTML report here
+    std::string out_dir;                  ///< batch: write <stem>.json / <stem>.txt here
+    int jobs = 1;                         ///< batch: files ranked at the same time
+    std::string report;                   ///< write the HTML report here
+    std::optional<double> time_budget_s;  ///< wall seconds per ranking (RankOptions::time_budget_s)
+    std::string sampling;                 ///< "adaptive", "dkw" or empty (the incident's)
+    std::string downscale;                ///< "auto", a factor k >= 1, or empty (the full network)
     std::vector<std::string>
         strategies;     ///< baselines to ask instead of ranking ("all" = every one)
     WorkBudget budget;  ///< an incident over it is a bad input (exit 2)
@@ -36,6 +40,9 @@ inline constexpr std::uintmax_t kMaxInputFileBytes = 64u << 20;
 /// Why `path` is not a regular file ("a FIFO", "a broken symbolic link", "a symbolic link
 /// loop", ...), or empty when it is one. Never throws.
 std::string not_a_regular_file(const std::filesystem::path& path);
+
+/// The options every ranking of a `swarm rank` run shares (threads, seed, budget, sampling).
+void apply_rank_arguments(const RankArguments& args, RankOptions& options);
 
 /// Reads a whole regular file of at most kMaxInputFileBytes; throws std::runtime_error naming it
 /// and what is wrong (a FIFO would otherwise block forever).

@@ -190,6 +190,7 @@ std::optional<JobView> RankingJobs::get(const std::string& id) const {
         view.progress = 1.0;
     } else if (view.record.status == JobStatus::Running) {
         view.progress = pool_->progress(id).value_or(0.0);
+        view.samples_done = pool_->samples_done(id).value_or(0);
     }
     return view;
 }
@@ -284,6 +285,10 @@ WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
                                  {"--tables", config_.tables_dir.string()});
     if (job.seed)
         command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
+    if (job.deadline_ms) {
+        command.arguments.insert(command.arguments.end(),
+                                 {"--deadline-unix-ms", std::to_string(*job.deadline_ms)});
+    }
     const WorkBudget& b = config_.budget;
     const auto flag = [&command](const char* name, double value) {
         char text[64];
@@ -316,18 +321,22 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     if (!store_.mark_running(id, start_ms)) return;
     notify_changed();
 
-    // Deadlines and the time limit are checked by this thread while the job's process runs
-    // (about every 100 ms), whatever the estimator is doing; the process is then stopped.
+    // The time limit is checked by this thread while the job's process runs (about every
+    // 100 ms), whatever the estimator is doing; the process is then stopped.
     const auto started = std::chrono::steady_clock::now();
     const auto limit_at = started + config_.job_time_limit;
-    const auto deadline_at = job->deadline_ms
-                                 ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms)
-                                 : std::chrono::steady_clock::time_point::max();
+    // The worker stops itself at the deadline with the ranking of the samples done
+    // (job_worker.h); this thread stops it only if it has not answered `kill_after` later.
+    const auto deadline_at =
+        job->deadline_ms
+            ? started + std::chrono::milliseconds(*job->deadline_ms - start_ms) + config_.kill_after
+            : std::chrono::steady_clock::time_point::max();
     std::uint64_t samples = 0;
     WorkerHooks hooks;
     hooks.kill_after = config_.kill_after;
-    hooks.progress = [&](double fraction) {
+    hooks.progress = [&](double fraction, int samples_done) {
         control.progress = std::max(control.progress.load(), fraction);
+        control.samples_done = samples_done;
         ++samples;
         metrics_.add_samples(1);
     };

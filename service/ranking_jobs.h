@@ -58,6 +58,8 @@ struct SubmitRequest {
 struct JobView {
     JobRecord record;
     double progress = 0.0;
+    int samples_done =
+        0;  ///< per candidate, while running (a done job's result has decision.samples)
 };
 
 struct SubmitOutcome {

@@ -34,6 +34,39 @@ std::string metric_cell(const Metric& metric, const MetricEstimate& e) {
     return cell;
 }
 
+std::string signed_value(const Metric& metric, double value) {
+    if (!std::isfinite(value)) return "-";
+    return (value < 0 ? "-" : "+") + format_value(metric, std::abs(value));
+}
+
+/// "decision: settled at 95% after 8 samples (2 rounds): no-action over wcmp (p1_throughput
+/// +91 Mbps [+40 Mbps, +140 Mbps], ...)".
+std::string decision_text(const Decision& d) {
+    std::ostringstream out;
+    out << "decision: " << (d.settled ? "settled" : "NOT settled") << " at " << d.confidence * 100
+        << "% after " << d.samples << " samples (" << d.rounds
+        << (d.rounds == 1 ? " round" : " rounds") << ", " << d.sampling;
+    if (d.stopped_by != "settled") out << ", stopped by " << d.stopped_by;
+    out << "): " << d.pick;
+    if (d.runner_up.empty()) return out.str() + "\n";
+    out << " over " << d.runner_up << " by";
+    for (std::size_t i = 0; i < d.margins.size(); ++i) {
+        const DecisionMargin& m = d.margins[i];
+        out << (i ? ", " : " ") << m.metric.name() << " " << signed_value(m.metric, m.margin);
+        if (std::isfinite(m.ci_low)) {
+            out << " [" << signed_value(m.metric, m.ci_low) << ", "
+                << signed_value(m.metric, m.ci_high) << "]";
+        }
+    }
+    out << "\n";
+    if (!d.unsettled.empty()) {
+        out << "          open against:";
+        for (const std::string& name : d.unsettled) out << " " << name;
+        out << "\n";
+    }
+    return out.str();
+}
+
 }  // namespace
 
 std::string format_rate(double bps) {
@@ -80,7 +113,11 @@ std::string render_table(const Ranking& ranking) {
     }
     out << pad("", 6) << pad("(healthy)", name_width);
     for (const auto& [m, e] : metrics) out << pad(metric_cell(m, e), 22);
-    out << "\n\n± is the half-width of the confidence interval, relative to the estimate.\n";
+    out << "\n\n" << decision_text(ranking.decision);
+    out << "\n± is the half-width of the confidence interval, relative to the estimate; margins "
+           "are the pick's\n"
+           "advantage over the runner-up (positive favours the pick) with the interval the "
+           "decision used.\n";
     return out.str();
 }
 

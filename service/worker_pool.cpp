@@ -44,6 +44,13 @@ std::optional<double> WorkerPool::progress(const std::string& id) const {
     return it->second->progress.load();
 }
 
+std::optional<int> WorkerPool::samples_done(const std::string& id) const {
+    const std::lock_guard lock(mutex_);
+    const auto it = running_.find(id);
+    if (it == running_.end()) return std::nullopt;
+    return it->second->samples_done.load();
+}
+
 std::size_t WorkerPool::running() const {
     const std::lock_guard lock(mutex_);
     return running_.size();

@@ -26,6 +26,7 @@ enum class StopReason { None, Cancelled, Deadline, TimeLimit, Shutdown };
 struct JobControl {
     std::atomic<bool> cancel{false};    ///< polled by the thread supervising the job's process
     std::atomic<double> progress{0.0};  ///< fraction of samples done
+    std::atomic<int> samples_done{0};   ///< per candidate (RankProgress::samples_done)
     std::atomic<StopReason> reason{StopReason::None};
 
     /// The first reason wins (a job past its deadline and then cancelled reports the deadline).
@@ -50,6 +51,7 @@ class WorkerPool {
     /// Asks a running job to stop; false when it is not running.
     bool request_stop(const std::string& id, StopReason why);
     std::optional<double> progress(const std::string& id) const;
+    std::optional<int> samples_done(const std::string& id) const;
     std::size_t running() const;
 
     /// Closes the queue, lets running jobs finish for up to `grace`, then asks the rest to

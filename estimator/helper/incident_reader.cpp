@@ -13,6 +13,7 @@
 
 #include "estimator/budget.h"
 #include "estimator/helper/incident_buffers.h"
+#include "estimator/helper/estimator_defaults.h"
 #include "estimator/helper/incident_sections.h"
 #include "estimator/helper/json_document.h"
 #include "estimator/helper/routing_bug_reader.h"
@@ -55,8 +56,6 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir,
         read_failures(optional_field(doc, "failures"), child(root, "failures"), topo);
     incident.traffic =
         read_traffic(required_field(doc, root, "traffic"), child(root, "traffic"), topo, data_dir);
-    check_routing_bug_episodes(incident.failures, incident.traffic.duration.value,
-                               child(root, "failures"));
     incident.candidates = read_candidates(required_field(doc, root, "candidates"),
                                           child(root, "candidates"), topo, models);
     incident.comparator =
@@ -64,6 +63,14 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir,
     incident.estimator = read_estimator(optional_field(doc, "estimator"), child(root, "estimator"));
     incident.transport =
         read_transport(optional_field(doc, "transport"), child(root, "transport"), data_dir);
+    const json* estimator = optional_field(doc, "estimator");
+    const json& traffic = required_field(doc, root, "traffic");
+    fill_derived_defaults(incident, {estimator && optional_field(*estimator, "epoch_ms"),
+                                     optional_field(traffic, "duration_s") != nullptr,
+                                     optional_field(traffic, "measure_window_s") != nullptr});
+    // After the defaults: episodes are checked against the duration the ranking will use.
+    check_routing_bug_episodes(incident.failures, incident.traffic.duration.value,
+                               child(root, "failures"));
     return incident;
 }
 

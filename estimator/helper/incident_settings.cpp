@@ -183,7 +183,7 @@ EstimatorSpec read_estimator(const json* j, const std::string& path) {
     as_object(*j, path);
     check_keys(*j, path,
                {"confidence", "epsilon", "epoch_ms", "short_flow_bytes", "seed", "traffic_samples",
-                "routing_samples"});
+                "routing_samples", "sampling"});
     const auto field = [&](std::string_view key) { return optional_field(*j, key); };
     if (const json* v = field("confidence")) {
         spec.confidence = number_in(*v, child(path, "confidence"), kOpenUnit);
@@ -213,6 +213,21 @@ EstimatorSpec read_estimator(const json* j, const std::string& path) {
     }
     if (const json* v = field("routing_samples")) {
         spec.routing_samples = int_in(*v, child(path, "routing_samples"), 1, kMaxSamples);
+    }
+    const bool fixed_counts = spec.traffic_samples || spec.routing_samples;
+    if (fixed_counts) spec.sampling = SamplingMode::Dkw;
+    if (const json* v = field("sampling")) {
+        const std::string mode = as_string(*v, child(path, "sampling"));
+        if (mode != "adaptive" && mode != "dkw") {
+            fail(child(path, "sampling"),
+                 "unknown sampling " + in_quotes(mode) + "; known: adaptive, dkw");
+        }
+        if (mode == "adaptive" && fixed_counts) {
+            fail(child(path, "sampling"),
+                 "adaptive sampling chooses the sample count; remove traffic_samples "
+                 "and routing_samples or use \"dkw\"");
+        }
+        spec.sampling = mode == "adaptive" ? SamplingMode::Adaptive : SamplingMode::Dkw;
     }
     return spec;
 }

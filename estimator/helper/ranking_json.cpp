@@ -21,6 +21,26 @@ nlohmann::json metrics_json(const MetricEstimates& estimates) {
     return out;
 }
 
+nlohmann::json decision_json(const Decision& d) {
+    nlohmann::json margins = nlohmann::json::object();
+    for (const DecisionMargin& m : d.margins) {
+        margins[metric_json_name(m.metric)] = {{"margin", number_or_null(m.margin)},
+                                               {"ci_low", number_or_null(m.ci_low)},
+                                               {"ci_high", number_or_null(m.ci_high)}};
+    }
+    return {
+        {"sampling", d.sampling},
+        {"settled", d.settled},
+        {"confidence", d.confidence},
+        {"samples", d.samples},
+        {"rounds", d.rounds},
+        {"stopped_by", d.stopped_by},
+        {"pick", d.pick},
+        {"runner_up", d.runner_up.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.runner_up)},
+        {"margins", std::move(margins)},
+        {"unsettled", d.unsettled}};
+}
+
 }  // namespace
 
 std::string metric_json_name(const Metric& metric) {
@@ -54,7 +74,10 @@ nlohmann::json to_json(const Ranking& ranking) {
             {"seed", ranking.seed},
             {"tables", ranking.tables},
             {"swarm_version", ranking.version},
-            {"elapsed_s", ranking.elapsed_s}};
+            {"elapsed_s", ranking.elapsed_s},
+            {"decision", decision_json(ranking.decision)},
+            {"warnings", ranking.warnings},
+            {"downscale", ranking.downscale}};
 }
 
 }  // namespace swarm

@@ -174,6 +174,10 @@ struct TransportSpec {
 };
 
 // ---- estimator settings ---------------------------------------------------------------------
+/// How many samples: in rounds until the comparator's pick is settled (adaptive, capped at the
+/// DKW count), or the DKW count (or the explicit counts) up front, the paper's mode (dkw).
+enum class SamplingMode { Adaptive, Dkw };
+
 struct EstimatorSpec {
     double confidence = 0.95;
     double epsilon = 0.05;
@@ -182,6 +186,7 @@ struct EstimatorSpec {
     std::uint64_t seed = 1;
     std::optional<int> traffic_samples;
     std::optional<int> routing_samples;
+    SamplingMode sampling = SamplingMode::Adaptive;  ///< explicit sample counts imply Dkw
 };
 
 struct Incident {
@@ -197,6 +202,8 @@ struct Incident {
     ComparatorSpec comparator = PriorityComparatorSpec{};
     EstimatorSpec estimator;
     TransportSpec transport;
+    /// What the reader noticed but accepted (an epoch too coarse for the link rates, ...).
+    std::vector<std::string> warnings;
 };
 
 }  // namespace swarm

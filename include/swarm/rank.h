@@ -21,15 +21,41 @@ namespace swarm {
 
 struct TransportTables;
 
+/// Where a ranking stands, for progress displays (RankOptions::report).
+struct RankProgress {
+    double fraction = 0.0;    ///< of the work planned so far (through the current round)
+    int samples_done = 0;     ///< per candidate, in whole samples
+    int samples_planned = 0;  ///< per candidate, through the current round
+    int samples_max = 0;      ///< per candidate: the cap (adaptive) or the fixed count
+    int round = 0;
+};
+
 struct RankOptions {
     int threads = 0;                    ///< 0 = every core
     std::optional<std::uint64_t> seed;  ///< overrides the incident's estimator.seed
     /// Called with the fraction of (candidate x sample) work done, from worker threads.
     std::function<void(double)> progress;
+    /// Same moments as `progress`, with the sample counts (progress bars, job status).
+    std::function<void(const RankProgress&)> report;
+    /// Adaptive sampling: return the ranking of the samples done, with its decision (unsettled if
+    /// it is), rather than start a round that would end after this much wall time; a later round
+    /// still under way when it runs out keeps only the samples it finished for every candidate.
+    /// The first round always completes, so the result is never empty. Wall time depends on the
+    /// machine, so with a budget the number of samples, and the result, can differ between runs;
+    /// without one they do not.
+    std::optional<double> time_budget_s;
+    /// Overrides the incident's estimator.sampling ("adaptive" or "dkw").
+    std::optional<SamplingMode> sampling;
+    /// Traffic down-scaling (SWARM §3.4, estimator/helper/downscale.h): simulate one of k
+    /// sub-networks of capacity C/k carrying 1/k of the flows; 0 = choose k (auto_downscale).
+    /// Unset or 1: the full network.
+    std::optional<int> downscale;
     /// When it becomes true, rank() stops early and throws RankCancelled. Polled inside the
     /// epoch loop: a stop takes effect within about one epoch's work, not at the next sample.
     const std::atomic<bool>* cancel = nullptr;
-    /// When it passes, rank() stops the same way and throws RankDeadlineExceeded.
+    /// A hard stop, the first round included: rank() returns the ranking of the samples finished
+    /// for every candidate by then (decision.stopped_by "deadline"), or throws
+    /// RankDeadlineExceeded when there is not one.
     std::optional<std::chrono::steady_clock::time_point> deadline;
     /// rank() first checks the incident against it and throws BudgetExceeded (an
     /// IncidentError, estimator/budget.h) when the incident asks for more.

@@ -33,6 +33,35 @@ struct CandidateResult {
     std::vector<std::pair<std::string, double>> side_metrics;
 };
 
+/// The pick's margin to the runner-up on one metric: the mean over samples of the paired
+/// difference, oriented so that a positive margin favours the pick, with the bounds the decision
+/// rule used (estimator/decision.h). NaN bounds with fewer than two samples.
+struct DecisionMargin {
+    Metric metric;
+    double margin = 0.0;
+    double ci_low = 0.0;
+    double ci_high = 0.0;
+};
+
+/// Whether the ranking's pick is settled at the requested confidence (docs/model.md, "Adaptive
+/// sampling"): it beats every other ranked candidate beyond the tie tolerance or is tied with it
+/// within the tolerance, on paired intervals of the per-sample differences.
+struct Decision {
+    std::string sampling;  ///< "adaptive" (rounds until settled) or "dkw" (the paper's fixed count)
+    bool settled = false;
+    double confidence = 0.95;
+    int samples = 0;  ///< per candidate
+    int rounds = 0;
+    /// "settled", "sample_cap" (the DKW count, or the work budget's max_samples, reached first),
+    /// "time_budget", "deadline" (RankOptions::deadline passed after the first round), "fixed"
+    /// (dkw mode)
+    std::string stopped_by;
+    std::string pick;
+    std::string runner_up;                ///< empty with a single ranked candidate
+    std::vector<DecisionMargin> margins;  ///< per comparator metric, pick against runner-up
+    std::vector<std::string> unsettled;   ///< candidates the pick is not settled against yet
+};
+
 struct Ranking {
     std::string incident;
     std::vector<CandidateResult> ranking;  ///< best first
@@ -46,6 +75,9 @@ struct Ranking {
     std::string tables;   ///< the transport table set used
     std::string version;  ///< swarm version
     double elapsed_s = 0.0;
+    Decision decision;
+    std::vector<std::string> warnings;  ///< the incident's (Incident::warnings)
+    int downscale = 1;  ///< traffic down-scaling factor k (1: the full network was simulated)
 };
 
 }  // namespace swarm

@@ -183,7 +183,9 @@ TEST(WorkBudget, EveryLimitIsConfigurable) {
     EXPECT_EQ(limit_hit(b), "max_epochs_per_sample");
     b = {};
     b.max_samples = below(need.samples);
-    EXPECT_EQ(limit_hit(b), "max_samples");
+    // Adaptive sampling (the incident's) stops at the limit instead; fixed counts are refused.
+    EXPECT_EQ(limit_hit(b), "none");
+    EXPECT_THROW(check_budget(incident, b, 1, SamplingMode::Dkw), BudgetExceeded);
     b = {};
     b.max_memory_bytes = below(need.memory_bytes);
     EXPECT_EQ(limit_hit(b), "max_memory_bytes");
@@ -199,7 +201,14 @@ TEST(WorkBudget, RankChecksItsOptionsBudget) {
     const TransportTables tables = TransportTables::load(kData / "tables" / "analytic-reno");
     RankOptions options;
     options.budget.max_samples = 1;
+    options.sampling = SamplingMode::Dkw;
     EXPECT_THROW(rank(incident, tables, options), BudgetExceeded);
+    // Adaptive sampling stops at the limit instead (this incident never settles: the cap ends it).
+    options.budget.max_samples = 2;
+    options.sampling = SamplingMode::Adaptive;
+    const Ranking r = rank(incident, tables, options);
+    EXPECT_EQ(r.decision.samples, 2);
+    EXPECT_EQ(r.decision.stopped_by, "sample_cap");
 }
 
 TEST(WorkBudget, EveryShippedIncidentFitsTheDefaults) {

@@ -155,9 +155,15 @@ TEST_F(ZooRoutePlan, ServersOutsideHostsAreNotGoverned) {
 
 // ---- behaviour on the shipped incident ------------------------------------------------------------
 
+/// In the paper's fixed-count mode (7 traffic x 7 routing samples), which these behaviours were
+/// characterised with. Adaptive sampling draws 47 traffic samples instead, and in one of them
+/// zooroute-10ms leaves short flows blackholed for long: its p99 FCT estimate is then 6.9 ms
+/// +-111%, no longer tied with disable-link's 2.7 ms (a heavy tail, not a model change).
 Ranking rank_doc(const nlohmann::json& doc) {
     const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models());
-    return rank(incident, testing::tables("ns3-cubic"), RankOptions{});
+    RankOptions options;
+    options.sampling = SamplingMode::Dkw;
+    return rank(incident, testing::tables("ns3-cubic"), options);
 }
 
 TEST(ZooRouteBehaviour, ShortProbingRescuesASilentBlackholeAndTheDefaultIsTooSlow) {

@@ -45,9 +45,17 @@ TEST(CliRobustness, BudgetOptionsChangeTheLimits) {
     const std::string file =
         (std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json")
             .string();
-    const CommandResult run = run_command(kSwarm + " rank --max-samples 3 " + file, dir.path());
+    const CommandResult run =
+        run_command(kSwarm + " rank --sampling dkw --max-samples 3 " + file, dir.path());
     EXPECT_EQ(run.exit_code, 2) << run.err;
     EXPECT_NE(run.err.find("max_samples of 3"), std::string::npos) << run.err;
+    // Adaptive sampling (the default) stops there instead.
+    const CommandResult capped =
+        run_command(kSwarm + " rank --format json --max-samples 3 " + file, dir.path());
+    ASSERT_EQ(capped.exit_code, 0) << capped.err;
+    const json decision = json::parse(capped.out)["decision"];
+    EXPECT_EQ(decision["samples"], 3);
+    EXPECT_EQ(decision["stopped_by"], "sample_cap");
 }
 
 TEST(CliRobustness, DeeplyNestedFileIsRejectedAtTheDepthLimit) {

@@ -1,0 +1,225 @@
+// Adaptive sampling end to end (estimator/sample_plan.h, estimator/decision.h): a clear pick
+// settles in few rounds and reports its margin; the output is identical at any thread count;
+// the cap and the time budget stop it with the ranking so far; dkw mode keeps the paper's
+// fixed count; progress reports count samples.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "estimator/budget.h"
+#include "estimator/helper/incident_reader.h"
+#include "estimator/helper/ranking_json.h"
+#include "estimator/sample_plan.h"
+#include "estimator/transport_tables.h"
+#include "models/builtin_models.h"
+#include "swarm/rank.h"
+
+namespace swarm {
+namespace {
+
+const std::filesystem::path kData = SWARM_SOURCE_DATA_DIR;
+
+const TransportTables& tables() {
+    static const TransportTables t = TransportTables::load(kData / "tables" / "analytic-reno");
+    return t;
+}
+
+/// The testbed Clos with a badly lossy T0-T1 link: disabling it wins by far.
+nlohmann::json clear_incident() {
+    return nlohmann::json::parse(R"({
+      "version": 1, "name": "clear",
+      "topology": {"clos": {"pods": 2, "tors_per_pod": 3, "aggs_per_pod": 2, "spines": 2,
+                            "servers_per_tor": 6, "link_gbps": 10, "link_delay_us": 1}},
+      "failures": [{"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.05}],
+      "traffic": {"arrival_rate_per_server": 120, "flow_size_cdf": "dctcp-websearch",
+                  "duration_s": 0.6, "measure_window_s": [0.2, 0.4]},
+      "candidates": [
+        {"name": "no-action", "actions": []},
+        {"name": "disable-link", "actions": [{"type": "disable_link", "link": ["t0-0-0", "t1-0-0"]}]}
+      ],
+      "estimator": {"epsilon": 0.2, "seed": 3}
+    })");
+}
+
+Ranking rank_with(const nlohmann::json& doc, RankOptions options = {}) {
+    return rank(read_incident(doc, kData, builtin_models()), tables(), options);
+}
+
+TEST(SamplePlan, RoundsGrowByHalfAndStopAtTheCap) {
+    EstimatorSpec spec;
+    spec.epsilon = 0.2;  // DKW: 47
+    const SamplePlan adaptive = make_sample_plan(spec, SamplingMode::Adaptive);
+    EXPECT_EQ(adaptive.max_samples(), 47);
+    std::vector<int> ends;
+    for (int done = 0; done < adaptive.traffic; done = adaptive.next_round_end(done))
+        ends.push_back(adaptive.next_round_end(done));
+    EXPECT_EQ(ends, (std::vector<int>{4, 8, 12, 18, 27, 40, 47}));
+    const SamplePlan fixed = make_sample_plan(spec, SamplingMode::Dkw);
+    EXPECT_EQ(fixed.traffic, 7);
+    EXPECT_EQ(fixed.routing, 7);
+}
+
+TEST(AdaptiveSampling, AClearPickSettlesEarlyWithAPositiveMargin) {
+    const Ranking r = rank_with(clear_incident());
+    EXPECT_EQ(r.ranking[0].candidate, "disable-link");
+    const Decision& d = r.decision;
+    EXPECT_EQ(d.sampling, "adaptive");
+    EXPECT_TRUE(d.settled);
+    EXPECT_EQ(d.stopped_by, "settled");
+    EXPECT_EQ(d.pick, "disable-link");
+    EXPECT_EQ(d.runner_up, "no-action");
+    EXPECT_LT(d.samples, 47);
+    EXPECT_EQ(d.samples, r.traffic_samples);
+    ASSERT_FALSE(d.margins.empty());
+    EXPECT_EQ(d.margins[0].metric.name(), "p1_throughput");
+    EXPECT_GT(d.margins[0].ci_low, 0.0);
+    EXPECT_LE(d.margins[0].ci_low, d.margins[0].margin);
+    const nlohmann::json j = to_json(r);
+    EXPECT_EQ(j["decision"]["margins"]["p1_throughput_bps"]["margin"].get<double>(),
+              d.margins[0].margin);
+}
+
+TEST(AdaptiveSampling, IdenticalWhateverTheThreadCount) {
+    RankOptions one;
+    one.threads = 1;
+    RankOptions two;
+    two.threads = 2;
+    nlohmann::json a = to_json(rank_with(clear_incident(), one));
+    nlohmann::json b = to_json(rank_with(clear_incident(), two));
+    a.erase("elapsed_s");
+    b.erase("elapsed_s");
+    EXPECT_EQ(a.dump(), b.dump());
+}
+
+TEST(AdaptiveSampling, TheCapEndsAnUnsettledRun) {
+    // The README's example: no-action's p1 lead over WCMP (about 140 Mb/s on 1.34 Gb/s) sits at
+    // the 10% tie tolerance, so its interval straddles it whatever the samples: the DKW count
+    // of the incident (epsilon 0.2: 47) ends the run, unsettled.
+    std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
+    const nlohmann::json doc = nlohmann::json::parse(in);
+    static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
+    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured);
+    EXPECT_EQ(r.ranking[0].candidate, "no-action");
+    EXPECT_FALSE(r.decision.settled);
+    EXPECT_EQ(r.decision.stopped_by, "sample_cap");
+    EXPECT_EQ(r.decision.samples, 47);
+    EXPECT_EQ(r.decision.rounds, 7);
+    EXPECT_EQ(r.decision.unsettled, std::vector<std::string>{"wcmp-deprioritise"});
+}
+
+TEST(AdaptiveSampling, ATimeBudgetReturnsTheFirstRoundRatherThanNothing) {
+    nlohmann::json doc = clear_incident();
+    doc["comparator"] = {
+        {"type", "priority"}, {"order", {"avg_throughput"}}, {"tie_tolerance", 0.0}};
+    RankOptions options;
+    options.time_budget_s = 1e-6;
+    const Ranking r = rank_with(doc, options);
+    EXPECT_EQ(r.decision.rounds, 1);
+    EXPECT_EQ(r.decision.samples, 4);
+    EXPECT_EQ(r.ranking.size(), 2u);
+    if (!r.decision.settled) {
+        EXPECT_EQ(r.decision.stopped_by, "time_budget");
+    }
+}
+
+TEST(AdaptiveSampling, TheWorkBudgetsSampleLimitCapsAdaptiveRoundsButRefusesAFixedCount) {
+    // avg_throughput with no tolerance: disable-link and no-action differ a little on every
+    // sample, so the limit (8, two rounds) comes before a settled decision or not; either way
+    // never more than 8 samples.
+    nlohmann::json doc = clear_incident();
+    RankOptions options;
+    options.budget.max_samples = 8;
+    const Ranking r = rank_with(doc, options);
+    EXPECT_LE(r.decision.samples, 8);
+    if (!r.decision.settled) {
+        EXPECT_EQ(r.decision.stopped_by, "sample_cap");
+        EXPECT_EQ(r.decision.samples, 8);
+    }
+    options.sampling = SamplingMode::Dkw;  // 7 x 7 = 49 fixed samples: over the limit
+    EXPECT_THROW(rank_with(doc, options), BudgetExceeded);
+}
+
+TEST(AdaptiveSampling, ADeadlineAlreadyPassedLeavesNothingToRank) {
+    RankOptions options;
+    options.deadline = std::chrono::steady_clock::now();
+    EXPECT_THROW(rank_with(clear_incident(), options), RankDeadlineExceeded);
+}
+
+TEST(AdaptiveSampling, ADeadlineInALaterRoundKeepsTheSamplesDone) {
+    // The README's example never settles (TheCapEndsAnUnsettledRun), so round 2 runs. On one
+    // thread, the progress callback holds round 2's first unit until the deadline has passed:
+    // the round stops there with no sample done for every scenario, and round 1's 4 samples
+    // are the ranking.
+    std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
+    const nlohmann::json doc = nlohmann::json::parse(in);
+    static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    bool round_two_in_time = false;
+    bool held = false;
+    RankOptions options;
+    options.threads = 1;
+    options.deadline = deadline;
+    options.report = [&](const RankProgress& p) {
+        if (p.round != 2 || held) return;
+        held = true;
+        round_two_in_time = std::chrono::steady_clock::now() < deadline;
+        std::this_thread::sleep_until(deadline + std::chrono::milliseconds(10));
+    };
+    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured, options);
+    if (!round_two_in_time)
+        GTEST_SKIP() << "round 1 took longer than the 5 s deadline on this machine "
+                     << r.decision.stopped_by << r.decision.samples;
+    EXPECT_EQ(r.decision.stopped_by, "deadline");
+    EXPECT_FALSE(r.decision.settled);
+    EXPECT_EQ(r.decision.samples, 4);
+    EXPECT_EQ(r.traffic_samples, 4);
+    EXPECT_EQ(r.decision.rounds, 1);
+    EXPECT_EQ(r.ranking.size(), 3u);
+}
+
+TEST(AdaptiveSampling, DkwModeRunsThePapersCountInOneGo) {
+    RankOptions options;
+    options.sampling = SamplingMode::Dkw;
+    const Ranking r = rank_with(clear_incident(), options);
+    EXPECT_EQ(r.decision.sampling, "dkw");
+    EXPECT_EQ(r.decision.stopped_by, "fixed");
+    EXPECT_EQ(r.traffic_samples * r.routing_samples, 49);
+    EXPECT_EQ(r.decision.samples, 49);
+}
+
+TEST(AdaptiveSampling, ProgressCountsSamplesPerCandidate) {
+    std::mutex mutex;
+    std::vector<RankProgress> seen;
+    RankOptions options;
+    options.report = [&](const RankProgress& p) {
+        const std::lock_guard lock(mutex);
+        seen.push_back(p);
+    };
+    const Ranking r = rank_with(clear_incident(), options);
+    ASSERT_FALSE(seen.empty());
+    int most = 0;
+    for (const RankProgress& p : seen) {
+        EXPECT_LE(p.samples_done, p.samples_planned);
+        EXPECT_EQ(p.samples_max, 47);
+        most = std::max(most, p.samples_done);
+    }
+    EXPECT_EQ(most, r.decision.samples);
+}
+
+TEST(AdaptiveSampling, ExplicitCountsMeanDkwAndContradictingThemIsAnError) {
+    nlohmann::json doc = clear_incident();
+    doc["estimator"]["traffic_samples"] = 2;
+    EXPECT_EQ(read_incident(doc, kData, builtin_models()).estimator.sampling, SamplingMode::Dkw);
+    doc["estimator"]["sampling"] = "adaptive";
+    EXPECT_THROW(read_incident(doc, kData, builtin_models()), IncidentError);
+    doc["estimator"].erase("traffic_samples");
+    doc["estimator"]["sampling"] = "sometimes";
+    EXPECT_THROW(read_incident(doc, kData, builtin_models()), IncidentError);
+}
+
+}  // namespace
+}  // namespace swarm
