@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "estimator/budget.h"
-#include "estimator/helper/incident_buffers.h"
 #include "estimator/helper/estimator_defaults.h"
+#include "estimator/helper/incident_buffers.h"
 #include "estimator/helper/incident_sections.h"
 #include "estimator/helper/json_document.h"
 #include "estimator/helper/routing_bug_reader.h"
