@@ -21,6 +21,7 @@
 #include "models/builtin_models.h"
 #include "service/data_paths.h"
 #include "service/ranking_analysis.h"
+#include "service/ranking_explanation.h"
 #include "swarm/rank.h"
 
 namespace swarm::cli {
@@ -99,8 +100,10 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
     options.table_sets = table_sets.loader();
     options.progress = [&out](double fraction) { out.write("progress", std::to_string(fraction)); };
     const service::Analysis analysis = service::analyse(incident, tables, options);
-    const nlohmann::json result = {{"ranking", to_json(analysis.ranking)},
-                                   {"curves", analysis.curves}};
+    // The CLI's JSON, explanations included (ranking_explanation.h).
+    const nlohmann::json result = {
+        {"ranking", service::explained_json(incident, analysis.ranking, diagnose(incident, tables, options))},
+        {"curves", analysis.curves}};
     return result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

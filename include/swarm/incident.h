@@ -17,7 +17,9 @@
 namespace swarm {
 
 // ---- failures (what is broken) -------------------------------------------------------------
-struct LinkLoss { LinkId link; double drop_rate; };
+/// Packet loss on a link; with `from` set, only in the direction leaving that end (a one-way
+/// fault: a bad transceiver or a dirty fibre on one side), else in both directions.
+struct LinkLoss { LinkId link; double drop_rate; std::optional<NodeId> from = std::nullopt; };
 struct LinkDown { LinkId link; };
 struct LinkCapacity { LinkId link; double fraction; };  ///< fraction of capacity left, in (0, 1]
 struct NodeLoss { NodeId node; double drop_rate; };
