@@ -88,7 +88,7 @@ std::vector<double> ticks(const Scale& scale) {
     if (scale.log) {
         const double decades = std::log10(scale.hi / scale.lo);
         for (double d = scale.lo; d <= scale.hi * 1.0001; d *= 10.0) {
-            for (double m : decades < 2.0 ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
+            for (double m : decades <= 2.0 + 1e-9 ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
                 if (m * d <= scale.hi * 1.0001) out.push_back(m * d);
             }
         }
