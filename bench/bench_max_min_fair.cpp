@@ -20,7 +20,7 @@ struct ClosShape {
 };
 
 class ClosInstance {
-public:
+   public:
     ClosInstance(int flows, std::uint64_t seed) {
         build_channels();
         std::mt19937_64 rng(seed);
@@ -36,7 +36,7 @@ public:
     swarm::MaxMinProblem problem() const { return {capacity_, offsets_, links_, caps_}; }
     std::size_t flows() const { return caps_.size(); }
 
-private:
+   private:
     int host_count() const { return s_.pods * s_.tors * s_.hosts; }
     int tor_count() const { return s_.pods * s_.tors; }
     int agg_count() const { return s_.pods * s_.aggs; }

@@ -16,11 +16,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "estimator/demand.h"
 #include "estimator/epoch_simulator.h"
@@ -55,10 +54,17 @@ nlohmann::json scenario1(const Size& size) {
         {"name", "bench-scenario1-" + size.label},
         {"topology",
          {{"clos",
-           {{"pods", size.pods}, {"tors_per_pod", size.tors_per_pod}, {"aggs_per_pod", 8}, {"spines", 32},
-            {"servers_per_tor", 32}, {"link_gbps", 10}, {"link_delay_us", 1}}}}},
+           {{"pods", size.pods},
+            {"tors_per_pod", size.tors_per_pod},
+            {"aggs_per_pod", 8},
+            {"spines", 32},
+            {"servers_per_tor", 32},
+            {"link_gbps", 10},
+            {"link_delay_us", 1}}}}},
         {"routing", {{"mode", "ecmp"}}},
-        {"failures", json::array({{{"type", "link_loss"}, {"link", {"t0-0-0", "t1-0-0"}}, {"drop_rate", 0.001}}})},
+        {"failures",
+         json::array(
+             {{{"type", "link_loss"}, {"link", {"t0-0-0", "t1-0-0"}}, {"drop_rate", 0.001}}})},
         // Window [0.1, 0.2] s: the 100 ms warm-up is ~70x the mean long-flow duration (1.4 ms at
         // 10 Gbps) and 4x the largest web-search flow's (30 MB, 24 ms), so the measured flows
         // see a network in steady state; 100 ms of arrivals hold thousands of long flows per
@@ -72,22 +78,32 @@ nlohmann::json scenario1(const Size& size) {
         {"candidates",
          json::array({{{"name", "no-action"}, {"actions", json::array()}},
                       {{"name", "disable-link"},
-                       {"actions", json::array({{{"type", "disable_link"}, {"link", {"t0-0-0", "t1-0-0"}}}})}},
+                       {"actions",
+                        json::array({{{"type", "disable_link"}, {"link", {"t0-0-0", "t1-0-0"}}}})}},
                       {{"name", "wcmp-deprioritise"},
                        {"actions", json::array({{{"type", "set_wcmp"},
                                                  {"node", "t0-0-0"},
                                                  {"weights", {{"t1-0-0", 1}, {"t1-0-1", 3}}}}})}},
                       {{"name", "disable-other-link"},
-                       {"actions", json::array({{{"type", "disable_link"}, {"link", {"t0-0-1", "t1-0-1"}}}})}}})},
+                       {"actions", json::array({{{"type", "disable_link"},
+                                                 {"link", {"t0-0-1", "t1-0-1"}}}})}}})},
         {"comparator",
-         {{"type", "priority"}, {"order", {"p1_throughput", "avg_throughput", "p99_fct"}}, {"tie_tolerance", 0.1}}},
+         {{"type", "priority"},
+          {"order", {"p1_throughput", "avg_throughput", "p99_fct"}},
+          {"tie_tolerance", 0.1}}},
         {"estimator",
-         {{"epoch_ms", 1}, {"short_flow_bytes", 150000}, {"seed", 1}, {"traffic_samples", 2}, {"routing_samples", 2}}}};
+         {{"epoch_ms", 1},
+          {"short_flow_bytes", 150000},
+          {"seed", 1},
+          {"traffic_samples", 2},
+          {"routing_samples", 2}}}};
     return incident;
 }
 
 double cpu_seconds(const rusage& usage) {
-    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+    };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -107,9 +123,12 @@ struct SampleBreakdown {
     double simulate_s = 0.0;
 };
 
-SampleBreakdown time_one_sample(const swarm::Incident& incident, const swarm::TransportTables& tables) {
+SampleBreakdown time_one_sample(const swarm::Incident& incident,
+                                const swarm::TransportTables& tables) {
     using clock = std::chrono::steady_clock;
-    auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
+    auto since = [](clock::time_point t) {
+        return std::chrono::duration<double>(clock::now() - t).count();
+    };
     SampleBreakdown b;
     const swarm::DemandSampler sampler(incident.topology, incident.traffic);
     auto t = clock::now();
@@ -125,9 +144,9 @@ SampleBreakdown time_one_sample(const swarm::Incident& incident, const swarm::Tr
     b.routing_build_s = since(t);
     const swarm::DemandEditor editor({}, incident.topology.servers().size(), 0);
     const auto& traffic = incident.traffic;
-    const swarm::SimulationSettings settings{incident.estimator.epoch.value, incident.estimator.short_flow_threshold.value,
-                                             traffic.duration.value, traffic.window_start.value,
-                                             traffic.window_end.value};
+    const swarm::SimulationSettings settings{
+        incident.estimator.epoch.value, incident.estimator.short_flow_threshold.value,
+        traffic.duration.value, traffic.window_start.value, traffic.window_end.value};
     const swarm::TransportMix transport(tables);
     swarm::EpochSimulator simulator(routing, transport, settings);
     swarm::FlowOutcomes outcomes;
@@ -141,7 +160,8 @@ SampleBreakdown time_one_sample(const swarm::Incident& incident, const swarm::Tr
 int run_configuration(const Size& size, int threads) {
     const swarm::TransportTables tables =
         swarm::TransportTables::load(std::string(SWARM_SOURCE_DATA_DIR) + "/tables/analytic-reno");
-    const swarm::Incident incident = swarm::read_incident(scenario1(size), SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
+    const swarm::Incident incident =
+        swarm::read_incident(scenario1(size), SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
 
     rusage before{};
     getrusage(RUSAGE_SELF, &before);
@@ -149,7 +169,8 @@ int run_configuration(const Size& size, int threads) {
     swarm::RankOptions options;
     options.threads = threads;
     const swarm::Ranking ranking = swarm::rank(incident, tables, options);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     rusage after{};
     getrusage(RUSAGE_SELF, &after);
     const double cpu = cpu_seconds(after) - cpu_seconds(before);
@@ -159,15 +180,20 @@ int run_configuration(const Size& size, int threads) {
     std::string order;
     for (const auto& entry : ranking.ranking) {
         char item[160];
-        std::snprintf(item, sizeof item, "%s%s(p1 %.3g avg %.3g Gbps, p99fct %.0f us)", order.empty() ? "" : " > ",
-                      entry.candidate.c_str(), metric_of(entry.metrics, "p1_throughput") * 1e-9,
-                      metric_of(entry.metrics, "avg_throughput") * 1e-9, metric_of(entry.metrics, "p99_fct") * 1e6);
+        std::snprintf(item, sizeof item, "%s%s(p1 %.3g avg %.3g Gbps, p99fct %.0f us)",
+                      order.empty() ? "" : " > ", entry.candidate.c_str(),
+                      metric_of(entry.metrics, "p1_throughput") * 1e-9,
+                      metric_of(entry.metrics, "avg_throughput") * 1e-9,
+                      metric_of(entry.metrics, "p99_fct") * 1e6);
         order += item;
     }
-    std::printf("%-4s %7zu %6zu %9zu %7zu %3dx%d %7d %8.2f %8.2f %8.1f   | demand %.3f s, routing %.3f s, sample %.3f s\n",
-                size.label.c_str(), incident.topology.servers().size(), incident.topology.link_count(), b.flows, b.epochs,
-                static_cast<int>(incident.candidates.size()) + 1, ranking.traffic_samples * ranking.routing_samples,
-                threads, wall, cpu, peak_mb, b.demand_s, b.routing_build_s, b.simulate_s);
+    std::printf(
+        "%-4s %7zu %6zu %9zu %7zu %3dx%d %7d %8.2f %8.2f %8.1f   | demand %.3f s, routing %.3f s, "
+        "sample %.3f s\n",
+        size.label.c_str(), incident.topology.servers().size(), incident.topology.link_count(),
+        b.flows, b.epochs, static_cast<int>(incident.candidates.size()) + 1,
+        ranking.traffic_samples * ranking.routing_samples, threads, wall, cpu, peak_mb, b.demand_s,
+        b.routing_build_s, b.simulate_s);
     std::printf("     ranking: %s\n", order.c_str());
     std::fflush(stdout);
     return 0;
@@ -186,7 +212,8 @@ std::vector<std::string> split(std::string_view list) {
 }
 
 int usage() {
-    std::fprintf(stderr, "usage: bench_scaling [--full] [--sizes 1k,4k,16k] [--threads 1,2] [--repeat N]\n");
+    std::fprintf(
+        stderr, "usage: bench_scaling [--full] [--sizes 1k,4k,16k] [--threads 1,2] [--repeat N]\n");
     return 2;
 }
 
@@ -213,9 +240,12 @@ int main(int argc, char** argv) {
             return usage();
         }
     }
-    std::printf("Scenario 1 (lossy T0-T1 link), web-search CDF, 120 flows/s/server, epoch 1 ms, 0.3 s, window [0.1, 0.2] s\n");
-    std::printf("%-4s %7s %6s %9s %7s %5s %7s %8s %8s %8s   | one no-action sample\n", "size", "servers", "links",
-                "flows/smp", "epochs", "cxs", "threads", "wall s", "cpu s", "rss MB");
+    std::printf(
+        "Scenario 1 (lossy T0-T1 link), web-search CDF, 120 flows/s/server, epoch 1 ms, 0.3 s, "
+        "window [0.1, 0.2] s\n");
+    std::printf("%-4s %7s %6s %9s %7s %5s %7s %8s %8s %8s   | one no-action sample\n", "size",
+                "servers", "links", "flows/smp", "epochs", "cxs", "threads", "wall s", "cpu s",
+                "rss MB");
     std::fflush(stdout);
     int status_all = 0;
     for (const std::string& label : sizes) {

@@ -22,10 +22,10 @@ namespace swarm {
 /// debug and give 0 in release, repeated channel ids count per occurrence).
 /// POSTCONDITION: no channel over capacity (up to rounding) and no flow over its cap.
 class ApproximateMaxMinFairAllocator {
-public:
+   public:
     void allocate(const MaxMinProblem& problem, std::span<double> rates);
 
-private:
+   private:
     void order_bottlenecks(const MaxMinProblem& problem);
     void freeze_capped(const MaxMinProblem& problem, std::int32_t flow, std::span<double> rates);
     void freeze_channel(const MaxMinProblem& problem, std::int32_t link, std::span<double> rates);

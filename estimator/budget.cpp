@@ -21,8 +21,8 @@ std::string format_number(double value) {
 
 }  // namespace
 
-BudgetExceeded::BudgetExceeded(std::string path, std::string limit, double limit_value, double requested,
-                               const std::string& message)
+BudgetExceeded::BudgetExceeded(std::string path, std::string limit, double limit_value,
+                               double requested, const std::string& message)
     : IncidentError(std::move(path), message + " is over the work budget's " + limit + " of " +
                                          format_number(limit_value)),
       limit_(std::move(limit)),
@@ -46,9 +46,11 @@ constexpr double kSampleRowBytes = 64;
 
 /// Samples rank() will run: the DKW count split as default_sample_counts() does, in doubles.
 double sample_count(const EstimatorSpec& spec) {
-    const double dkw = std::ceil(std::log(2.0 / (1.0 - spec.confidence)) / (2.0 * spec.epsilon * spec.epsilon));
+    const double dkw =
+        std::ceil(std::log(2.0 / (1.0 - spec.confidence)) / (2.0 * spec.epsilon * spec.epsilon));
     const double traffic = spec.traffic_samples ? *spec.traffic_samples : std::ceil(std::sqrt(dkw));
-    const double routing = spec.routing_samples ? *spec.routing_samples : std::max(1.0, std::ceil(dkw / traffic));
+    const double routing =
+        spec.routing_samples ? *spec.routing_samples : std::max(1.0, std::ceil(dkw / traffic));
     return traffic * routing;
 }
 
@@ -57,7 +59,8 @@ double concurrency(int threads) {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-void over(const std::string& path, const char* limit, double limit_value, double requested, const std::string& what) {
+void over(const std::string& path, const char* limit, double limit_value, double requested,
+          const std::string& what) {
     if (requested > limit_value || std::isnan(requested)) {
         throw BudgetExceeded(path, limit, limit_value, requested, what);
     }
@@ -65,7 +68,8 @@ void over(const std::string& path, const char* limit, double limit_value, double
 
 void check_size(const std::string& path, double servers, double links, const WorkBudget& budget,
                 const std::string& how) {
-    over(path, "max_servers", budget.max_servers, servers, format_number(servers) + " servers" + how);
+    over(path, "max_servers", budget.max_servers, servers,
+         format_number(servers) + " servers" + how);
     over(path, "max_links", budget.max_links, links, format_number(links) + " links" + how);
 }
 
@@ -95,28 +99,33 @@ WorkEstimate estimate_work(const Incident& incident, int threads) {
     const double scenarios = static_cast<double>(incident.candidates.size()) + 1.0;
     const double in_flight = std::min(concurrency(threads), e.samples * scenarios);
     const double metrics = static_cast<double>(metrics_to_report(incident.comparator).size());
-    e.memory_bytes = nodes * kNodeBytes + e.links * kLinkBytes +
-                     scenarios * (switches * tors * kRoutingEntryBytes + (nodes + e.links) * kLinkBytes) +
-                     in_flight * e.flows_per_sample * (kDemandFlowBytes + kActiveFlowBytes + kOutcomeBytes) +
-                     e.samples * scenarios * (kSampleRowBytes + metrics * 8.0);
+    e.memory_bytes =
+        nodes * kNodeBytes + e.links * kLinkBytes +
+        scenarios * (switches * tors * kRoutingEntryBytes + (nodes + e.links) * kLinkBytes) +
+        in_flight * e.flows_per_sample * (kDemandFlowBytes + kActiveFlowBytes + kOutcomeBytes) +
+        e.samples * scenarios * (kSampleRowBytes + metrics * 8.0);
     return e;
 }
 
 void check_budget(const Incident& incident, const WorkBudget& budget, int threads) {
     const WorkEstimate e = estimate_work(incident, threads);
     check_size("$.topology", e.servers, e.links, budget, "");
-    const std::string traffic = format_number(incident.traffic.arrival_rate_per_server) + " flows/s per server x " +
-                                format_number(e.servers) + " servers x " +
-                                format_number(incident.traffic.duration.value) + " s";
-    over("$.traffic.arrival_rate_per_server", "max_flows_per_sample", budget.max_flows_per_sample, e.flows_per_sample,
+    const std::string traffic = format_number(incident.traffic.arrival_rate_per_server) +
+                                " flows/s per server x " + format_number(e.servers) +
+                                " servers x " + format_number(incident.traffic.duration.value) +
+                                " s";
+    over("$.traffic.arrival_rate_per_server", "max_flows_per_sample", budget.max_flows_per_sample,
+         e.flows_per_sample,
          traffic + " = " + format_number(e.flows_per_sample) + " flows per sample");
-    over("$.estimator.epoch_ms", "max_epochs_per_sample", budget.max_epochs_per_sample, e.epochs_per_sample,
+    over("$.estimator.epoch_ms", "max_epochs_per_sample", budget.max_epochs_per_sample,
+         e.epochs_per_sample,
          "2 x " + format_number(incident.traffic.duration.value) + " s / " +
-             format_number(incident.estimator.epoch.value * 1e3) + " ms = " + format_number(e.epochs_per_sample) +
-             " epochs per sample");
+             format_number(incident.estimator.epoch.value * 1e3) +
+             " ms = " + format_number(e.epochs_per_sample) + " epochs per sample");
     const EstimatorSpec& spec = incident.estimator;
-    const char* samples_path = spec.traffic_samples || spec.routing_samples ? "$.estimator.traffic_samples"
-                                                                             : "$.estimator.epsilon";
+    const char* samples_path = spec.traffic_samples || spec.routing_samples
+                                   ? "$.estimator.traffic_samples"
+                                   : "$.estimator.epsilon";
     over(samples_path, "max_samples", budget.max_samples, e.samples,
          format_number(e.samples) + " traffic x routing samples");
     over("$", "max_memory_bytes", budget.max_memory_bytes, e.memory_bytes,

@@ -2,9 +2,8 @@
 // estimated from the incident alone in O(size of the input), before anything large is built.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "estimator/helper/json_fields.h"
 #include "swarm/budget.h"
@@ -15,14 +14,14 @@ namespace swarm {
 /// An incident over one of the budget's limits: an IncidentError at the JSON path of the field
 /// that drives the cost, which also names the limit and both values (the service's 422).
 class BudgetExceeded : public IncidentError {
-public:
+   public:
     BudgetExceeded(std::string path, std::string limit, double limit_value, double requested,
                    const std::string& message);
     const std::string& limit() const { return limit_; }  ///< "max_servers", ...
     double limit_value() const { return limit_value_; }
     double requested() const { return requested_; }
 
-private:
+   private:
     std::string limit_;
     double limit_value_;
     double requested_;

@@ -1,11 +1,10 @@
 #include "estimator/clp_statistics.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
-
-#include <boost/math/distributions/students_t.hpp>
 
 namespace swarm {
 
@@ -27,9 +26,10 @@ double mean_of(const std::vector<double>& values) {
 
 }  // namespace
 
-std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const std::vector<Metric>& extra) {
-    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"), *Metric::parse("avg_throughput"),
-                                   *Metric::parse("p99_fct")};
+std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator,
+                                      const std::vector<Metric>& extra) {
+    std::vector<Metric> metrics = {*Metric::parse("p1_throughput"),
+                                   *Metric::parse("avg_throughput"), *Metric::parse("p99_fct")};
     auto add = [&](const Metric& m) {
         if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
     };
@@ -48,9 +48,11 @@ std::vector<double> sample_metrics(FlowOutcomes& outcomes, const std::vector<Met
     std::vector<double> values;
     values.reserve(metrics.size());
     for (const Metric& metric : metrics) {
-        const auto& data = metric.quantity == Metric::Quantity::Throughput ? outcomes.long_throughput_bps
-                                                                            : outcomes.short_fct_s;
-        values.push_back(metric.percentile ? percentile_of_sorted(data, *metric.percentile) : mean_of(data));
+        const auto& data = metric.quantity == Metric::Quantity::Throughput
+                               ? outcomes.long_throughput_bps
+                               : outcomes.short_fct_s;
+        values.push_back(metric.percentile ? percentile_of_sorted(data, *metric.percentile)
+                                           : mean_of(data));
     }
     return values;
 }

@@ -17,7 +17,8 @@ double percentile_of_sorted(const std::vector<double>& sorted, double percentile
 
 /// The metrics a ranking reports: p1 and average throughput and p99 FCT, then the comparator's
 /// own, then `extra`, each once, in that order.
-std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator, const std::vector<Metric>& extra = {});
+std::vector<Metric> metrics_to_report(const ComparatorSpec& comparator,
+                                      const std::vector<Metric>& extra = {});
 
 /// Sorts the outcome vectors in place, then evaluates every metric; NaN where a metric has no
 /// flows (for example no short flow started in the window).

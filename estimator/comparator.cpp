@@ -31,7 +31,8 @@ bool tied_with_best(const Metric& metric, double value, double best, double tole
     return value <= best + tolerance * std::abs(best);
 }
 
-std::size_t pick_priority_best(const PriorityComparatorSpec& spec, const std::vector<MetricEstimates>& estimates,
+std::size_t pick_priority_best(const PriorityComparatorSpec& spec,
+                               const std::vector<MetricEstimates>& estimates,
                                std::vector<std::size_t> pool) {
     for (const Metric& metric : spec.order) {
         double best = std::numeric_limits<double>::quiet_NaN();
@@ -40,7 +41,8 @@ std::size_t pick_priority_best(const PriorityComparatorSpec& spec, const std::ve
             if (better(metric, v, best)) best = v;
         }
         std::erase_if(pool, [&](std::size_t c) {
-            return !tied_with_best(metric, estimate_of(estimates[c], metric), best, spec.tie_tolerance);
+            return !tied_with_best(metric, estimate_of(estimates[c], metric), best,
+                                   spec.tie_tolerance);
         });
     }
     // Tied on every metric within tolerance: the exact values decide, in priority order,
@@ -56,7 +58,8 @@ std::size_t pick_priority_best(const PriorityComparatorSpec& spec, const std::ve
     });
 }
 
-std::vector<std::size_t> order_priority(const PriorityComparatorSpec& spec, const std::vector<MetricEstimates>& estimates,
+std::vector<std::size_t> order_priority(const PriorityComparatorSpec& spec,
+                                        const std::vector<MetricEstimates>& estimates,
                                         std::vector<std::size_t> pool) {
     // Tolerance-based ties are not transitive, so no sort: pick the best of the rest, repeatedly.
     std::vector<std::size_t> order;
@@ -70,21 +73,25 @@ std::vector<std::size_t> order_priority(const PriorityComparatorSpec& spec, cons
 
 }  // namespace
 
-double linear_score(const LinearComparatorSpec& spec, const MetricEstimates& estimates, const MetricEstimates& healthy) {
+double linear_score(const LinearComparatorSpec& spec, const MetricEstimates& estimates,
+                    const MetricEstimates& healthy) {
     double score = 0.0;
     for (const auto& [metric, weight] : spec.weights) {
         if (weight == 0.0) continue;
         const double value = estimate_of(estimates, metric);
         const double reference = estimate_of(healthy, metric);
-        if (std::isnan(value) || std::isnan(reference)) return std::numeric_limits<double>::infinity();
+        if (std::isnan(value) || std::isnan(reference))
+            return std::numeric_limits<double>::infinity();
         const double ratio = metric.higher_is_better() ? reference / value : value / reference;
         score += weight * ratio;
     }
     return score;
 }
 
-std::vector<std::size_t> order_candidates(const ComparatorSpec& comparator, const std::vector<MetricEstimates>& estimates,
-                                          const MetricEstimates& healthy, const std::vector<char>& eligible) {
+std::vector<std::size_t> order_candidates(const ComparatorSpec& comparator,
+                                          const std::vector<MetricEstimates>& estimates,
+                                          const MetricEstimates& healthy,
+                                          const std::vector<char>& eligible) {
     std::vector<std::size_t> pool;
     std::vector<std::size_t> excluded;
     for (std::size_t c = 0; c < estimates.size(); ++c) (eligible[c] ? pool : excluded).push_back(c);
@@ -97,21 +104,24 @@ std::vector<std::size_t> order_candidates(const ComparatorSpec& comparator, cons
         std::vector<double> scores(estimates.size());
         for (std::size_t c : pool) scores[c] = linear_score(linear, estimates[c], healthy);
         order = pool;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
     }
     order.insert(order.end(), excluded.begin(), excluded.end());
     return order;
 }
 
-PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimates& a, const MetricEstimates& b,
-                           const MetricEstimates& healthy) {
+PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimates& a,
+                           const MetricEstimates& b, const MetricEstimates& healthy) {
     if (const auto* linear = std::get_if<LinearComparatorSpec>(&comparator)) {
-        return {std::nullopt, linear_score(*linear, a, healthy), linear_score(*linear, b, healthy), false, true};
+        return {std::nullopt, linear_score(*linear, a, healthy), linear_score(*linear, b, healthy),
+                false, true};
     }
     const auto& priority = std::get<PriorityComparatorSpec>(comparator);
     for (const Metric& metric : priority.order) {
         const double va = estimate_of(a, metric), vb = estimate_of(b, metric);
-        if (!tied_with_best(metric, vb, va, priority.tie_tolerance)) return {metric, va, vb, false, false};
+        if (!tied_with_best(metric, vb, va, priority.tie_tolerance))
+            return {metric, va, vb, false, false};
     }
     for (const Metric& metric : priority.order) {
         const double va = estimate_of(a, metric), vb = estimate_of(b, metric);
@@ -123,4 +133,3 @@ PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimat
 }
 
 }  // namespace swarm
-

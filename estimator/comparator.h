@@ -17,11 +17,13 @@ namespace swarm {
 /// (partitioned networks) come last, in input order. A NaN estimate is worse than any number.
 std::vector<std::size_t> order_candidates(const ComparatorSpec& comparator,
                                           const std::vector<MetricEstimates>& estimates,
-                                          const MetricEstimates& healthy, const std::vector<char>& eligible);
+                                          const MetricEstimates& healthy,
+                                          const std::vector<char>& eligible);
 
 /// The linear comparator's score of one candidate (lower is better; exposed for tests and
 /// for reports).
-double linear_score(const LinearComparatorSpec& spec, const MetricEstimates& estimates, const MetricEstimates& healthy);
+double linear_score(const LinearComparatorSpec& spec, const MetricEstimates& estimates,
+                    const MetricEstimates& healthy);
 
 /// Looks a metric up in a list of estimates; NaN when absent.
 double estimate_of(const MetricEstimates& estimates, const Metric& metric);
@@ -37,7 +39,7 @@ struct PairDecision {
     bool all_tied = false;
     bool linear = false;
 };
-PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimates& a, const MetricEstimates& b,
-                           const MetricEstimates& healthy);
+PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimates& a,
+                           const MetricEstimates& b, const MetricEstimates& healthy);
 
 }  // namespace swarm

@@ -9,7 +9,8 @@ DemandSampler::DemandSampler(const Topology& topology, const TrafficSpec& traffi
     : topology_(&topology), traffic_(&traffic), sizes_(traffic.flow_size) {
     const auto& tors = topology.tors();
     std::vector<std::int32_t> tor_of_node(topology.node_count(), -1);
-    for (std::size_t i = 0; i < tors.size(); ++i) tor_of_node[static_cast<std::size_t>(tors[i])] = static_cast<std::int32_t>(i);
+    for (std::size_t i = 0; i < tors.size(); ++i)
+        tor_of_node[static_cast<std::size_t>(tors[i])] = static_cast<std::int32_t>(i);
     tor_servers_.resize(tors.size());
     tor_pod_.resize(tors.size());
     int pods = 0;
@@ -24,7 +25,8 @@ DemandSampler::DemandSampler(const Topology& topology, const TrafficSpec& traffi
         const auto t = tor_of_node[static_cast<std::size_t>(topology.node(servers[s]).tor)];
         server_tor_[s] = t;
         tor_servers_[static_cast<std::size_t>(t)].push_back(static_cast<std::int32_t>(s));
-        pod_servers_[static_cast<std::size_t>(tor_pod_[static_cast<std::size_t>(t)])].push_back(static_cast<std::int32_t>(s));
+        pod_servers_[static_cast<std::size_t>(tor_pod_[static_cast<std::size_t>(t)])].push_back(
+            static_cast<std::int32_t>(s));
     }
     if (const auto* matrix = std::get_if<MatrixPattern>(&traffic.pattern)) {
         for (const auto& row : matrix->tor_probability) {
@@ -60,8 +62,8 @@ DemandSample DemandSampler::sample(std::uint64_t seed) const {
     return demand;
 }
 
-std::int32_t DemandSampler::pick_in_group(const std::vector<std::int32_t>& servers, std::int32_t avoid,
-                                          Rng& rng) const {
+std::int32_t DemandSampler::pick_in_group(const std::vector<std::int32_t>& servers,
+                                          std::int32_t avoid, Rng& rng) const {
     const auto n = static_cast<std::uint32_t>(servers.size());
     const bool contains_avoid = std::find(servers.begin(), servers.end(), avoid) != servers.end();
     if (n == 0 || (n == 1 && contains_avoid)) return -1;
@@ -87,7 +89,8 @@ std::int32_t DemandSampler::pick_destination(std::int32_t src, Rng& rng) const {
         const auto& row = cumulative_rows_[src_tor];
         const double u = rng.uniform() * row.back();
         const auto it = std::upper_bound(row.begin(), row.end(), u);
-        const auto dst_tor = static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - row.begin(), static_cast<std::ptrdiff_t>(row.size()) - 1));
+        const auto dst_tor = static_cast<std::size_t>(std::min<std::ptrdiff_t>(
+            it - row.begin(), static_cast<std::ptrdiff_t>(row.size()) - 1));
         return pick_in_tor(dst_tor, src, rng);
     }
     const auto& locality = std::get<LocalityPattern>(traffic_->pattern);
@@ -100,13 +103,16 @@ std::int32_t DemandSampler::pick_destination(std::int32_t src, Rng& rng) const {
         if (in_pod.size() == tor_servers_[src_tor].size()) return -1;
         for (;;) {
             const std::int32_t s = in_pod[rng.below(static_cast<std::uint32_t>(in_pod.size()))];
-            if (server_tor_[static_cast<std::size_t>(s)] != static_cast<std::int32_t>(src_tor)) return s;
+            if (server_tor_[static_cast<std::size_t>(s)] != static_cast<std::int32_t>(src_tor))
+                return s;
         }
     }
     if (pod_servers_.size() <= 1) return -1;
     for (;;) {
         const auto s = static_cast<std::int32_t>(rng.below(server_count));
-        if (tor_pod_[static_cast<std::size_t>(server_tor_[static_cast<std::size_t>(s)])] != static_cast<std::int32_t>(pod)) return s;
+        if (tor_pod_[static_cast<std::size_t>(server_tor_[static_cast<std::size_t>(s)])] !=
+            static_cast<std::int32_t>(pod))
+            return s;
     }
 }
 

@@ -23,7 +23,7 @@ struct DemandSample {
 
 /// Draws DemandSamples for one incident; cheap to share between threads (const after build).
 class DemandSampler {
-public:
+   public:
     DemandSampler(const Topology& topology, const TrafficSpec& traffic);
 
     /// PRECONDITION: the topology has at least two servers.
@@ -33,19 +33,20 @@ public:
     /// (indices into Topology::tors()); the partition check uses it.
     double tor_probability(std::size_t src_tor_index, std::size_t dst_tor_index) const;
 
-private:
+   private:
     std::int32_t pick_destination(std::int32_t src, Rng& rng) const;
     std::int32_t pick_in_tor(std::size_t tor_index, std::int32_t avoid, Rng& rng) const;
-    std::int32_t pick_in_group(const std::vector<std::int32_t>& servers, std::int32_t avoid, Rng& rng) const;
+    std::int32_t pick_in_group(const std::vector<std::int32_t>& servers, std::int32_t avoid,
+                               Rng& rng) const;
 
     const Topology* topology_;
     const TrafficSpec* traffic_;
     FlowSizeSampler sizes_;
-    std::vector<std::int32_t> server_tor_;                 ///< server -> tor index
-    std::vector<std::vector<std::int32_t>> tor_servers_;   ///< tor index -> servers
-    std::vector<std::vector<std::int32_t>> pod_servers_;   ///< pod -> servers (locality)
-    std::vector<std::int32_t> tor_pod_;                    ///< tor index -> pod
-    std::vector<std::vector<double>> cumulative_rows_;     ///< matrix pattern, per source ToR
+    std::vector<std::int32_t> server_tor_;                ///< server -> tor index
+    std::vector<std::vector<std::int32_t>> tor_servers_;  ///< tor index -> servers
+    std::vector<std::vector<std::int32_t>> pod_servers_;  ///< pod -> servers (locality)
+    std::vector<std::int32_t> tor_pod_;                   ///< tor index -> pod
+    std::vector<std::vector<double>> cumulative_rows_;    ///< matrix pattern, per source ToR
 };
 
 }  // namespace swarm

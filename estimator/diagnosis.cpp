@@ -31,7 +31,8 @@ std::vector<FailedElementUse> failed_elements(const Incident& incident) {
                 using F = std::decay_t<decltype(f)>;
                 if constexpr (std::is_same_v<F, LinkLoss>) {
                     link(f.link, f.from);
-                } else if constexpr (std::is_same_v<F, LinkDown> || std::is_same_v<F, LinkCapacity> ||
+                } else if constexpr (std::is_same_v<F, LinkDown> ||
+                                     std::is_same_v<F, LinkCapacity> ||
                                      std::is_same_v<F, LinkBlackhole>) {
                     link(f.link);
                 } else {
@@ -53,8 +54,8 @@ struct FlowTally {
     std::size_t crossing = 0;
     std::size_t loss_limited = 0;
 
-    void add(const std::vector<ChannelId>& path, const PathProperties& props, double bytes, bool is_long,
-             const TransportTables& tables) {
+    void add(const std::vector<ChannelId>& path, const PathProperties& props, double bytes,
+             bool is_long, const TransportTables& tables) {
         total_bytes += bytes;
         bool crosses = false;
         double narrowest = std::numeric_limits<double>::infinity();
@@ -63,7 +64,8 @@ struct FlowTally {
             narrowest = std::min(narrowest, routing.state().link_capacity_bps(c / 2));
             for (std::size_t e = 0; e < d.failed.size(); ++e) {
                 const FailedElementUse& element = d.failed[e];
-                const bool hit = element.channel ? *element.channel == c : *element.node == routing.channel_head(c);
+                const bool hit = element.channel ? *element.channel == c
+                                                 : *element.node == routing.channel_head(c);
                 if (!hit) continue;
                 failed_bytes[e] += bytes;
                 crosses = true;
@@ -77,8 +79,9 @@ struct FlowTally {
     }
 };
 
-CandidateDiagnosis diagnose_scenario(const Incident& incident, const Scenario& scenario, const DemandSample& demand,
-                                     const TransportMix& transport, std::uint64_t seed, std::size_t top) {
+CandidateDiagnosis diagnose_scenario(const Incident& incident, const Scenario& scenario,
+                                     const DemandSample& demand, const TransportMix& transport,
+                                     std::uint64_t seed, std::size_t top) {
     CandidateDiagnosis d;
     d.failed = failed_elements(incident);
     if (scenario.excluded) return d;
@@ -104,8 +107,10 @@ CandidateDiagnosis diagnose_scenario(const Incident& incident, const Scenario& s
         Rng rng(derive_seed(routing_seed, {flow}));
         path.clear();
         const PathProperties props = routing.sample_path(src, dst, rng, path);
-        const bool is_long = demand.size_bytes[flow] > incident.estimator.short_flow_threshold.value;
-        tally.add(path, props, demand.size_bytes[flow], is_long, transport.for_flow(mix_seed, flow));
+        const bool is_long =
+            demand.size_bytes[flow] > incident.estimator.short_flow_threshold.value;
+        tally.add(path, props, demand.size_bytes[flow], is_long,
+                  transport.for_flow(mix_seed, flow));
         ++d.flows;
         d.long_flows += is_long;
     }
@@ -114,22 +119,28 @@ CandidateDiagnosis diagnose_scenario(const Incident& incident, const Scenario& s
         const auto channel = static_cast<ChannelId>(c);
         const Link& link = topo.link(channel / 2);
         // Switch-to-switch channels: a server's own link says nothing about the fabric.
-        if (topo.node(link.a).kind == NodeKind::Server || topo.node(link.b).kind == NodeKind::Server) continue;
+        if (topo.node(link.a).kind == NodeKind::Server ||
+            topo.node(link.b).kind == NodeKind::Server)
+            continue;
         const double capacity = state.link_capacity_bps(channel / 2);
         if (channel_bytes[c] <= 0.0 || capacity <= 0.0) continue;
         const double bps = 8.0 * channel_bytes[c] / duration;
         d.busiest.push_back({channel, bps, bps / capacity, state.channel_drop_rate(channel)});
     }
     std::sort(d.busiest.begin(), d.busiest.end(), [](const ChannelLoad& a, const ChannelLoad& b) {
-        return a.utilisation != b.utilisation ? a.utilisation > b.utilisation : a.channel < b.channel;
+        return a.utilisation != b.utilisation ? a.utilisation > b.utilisation
+                                              : a.channel < b.channel;
     });
     if (d.busiest.size() > top) d.busiest.resize(top);
     for (std::size_t e = 0; e < d.failed.size(); ++e) {
-        d.failed[e].traffic_fraction = tally.total_bytes > 0.0 ? failed_bytes[e] / tally.total_bytes : 0.0;
+        d.failed[e].traffic_fraction =
+            tally.total_bytes > 0.0 ? failed_bytes[e] / tally.total_bytes : 0.0;
     }
-    d.crossing_failed_fraction = d.flows ? static_cast<double>(tally.crossing) / static_cast<double>(d.flows) : 0.0;
+    d.crossing_failed_fraction =
+        d.flows ? static_cast<double>(tally.crossing) / static_cast<double>(d.flows) : 0.0;
     d.loss_limited_fraction =
-        d.long_flows ? static_cast<double>(tally.loss_limited) / static_cast<double>(d.long_flows) : 0.0;
+        d.long_flows ? static_cast<double>(tally.loss_limited) / static_cast<double>(d.long_flows)
+                     : 0.0;
     return d;
 }
 

@@ -38,9 +38,9 @@ struct FailedElementUse {
 };
 
 struct CandidateDiagnosis {
-    std::string candidate;  ///< empty for the healthy network
+    std::string candidate;   ///< empty for the healthy network
     bool diagnosed = false;  ///< false: the scenario is not ranked (partitioned, infeasible)
-    std::size_t flows = 0;  ///< routed flows of the sample
+    std::size_t flows = 0;   ///< routed flows of the sample
     std::size_t long_flows = 0;
     std::vector<ChannelLoad> busiest;  ///< the most utilised switch channels, most first
     /// Long flows whose path drop rate caps them (median loss-limited rate, at their base RTT)

@@ -9,7 +9,8 @@ namespace swarm {
 
 /// Smallest n with 2 exp(-2 n eps^2) <= 1 - confidence. PRECONDITION: both in (0, 1).
 inline int dkw_sample_count(double confidence, double epsilon) {
-    return static_cast<int>(std::ceil(std::log(2.0 / (1.0 - confidence)) / (2.0 * epsilon * epsilon)));
+    return static_cast<int>(
+        std::ceil(std::log(2.0 / (1.0 - confidence)) / (2.0 * epsilon * epsilon)));
 }
 
 /// The eps that n samples guarantee at this confidence (what a run actually achieved).
@@ -24,12 +25,16 @@ struct SampleCounts {
     int traffic = 1;
     int routing = 1;
 };
-inline SampleCounts default_sample_counts(int dkw_count, const int* traffic_override, const int* routing_override) {
+inline SampleCounts default_sample_counts(int dkw_count, const int* traffic_override,
+                                          const int* routing_override) {
     SampleCounts counts;
-    counts.traffic = traffic_override ? *traffic_override
-                                      : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(dkw_count))));
-    counts.routing = routing_override ? *routing_override
-                                      : static_cast<int>(std::ceil(static_cast<double>(dkw_count) / counts.traffic));
+    counts.traffic = traffic_override
+                         ? *traffic_override
+                         : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(dkw_count))));
+    counts.routing =
+        routing_override
+            ? *routing_override
+            : static_cast<int>(std::ceil(static_cast<double>(dkw_count) / counts.traffic));
     if (counts.routing < 1) counts.routing = 1;
     return counts;
 }

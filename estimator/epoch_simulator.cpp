@@ -1,12 +1,12 @@
 #include "estimator/epoch_simulator.h"
 
-#include "swarm/rank.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <span>
 #include <stdexcept>
+
+#include "swarm/rank.h"
 
 namespace swarm {
 
@@ -29,7 +29,8 @@ void FlowOutcomes::clear() {
     epochs = 0;
 }
 
-DemandEditor::DemandEditor(const std::vector<DemandMove>& moves, std::size_t server_count, std::uint64_t seed)
+DemandEditor::DemandEditor(const std::vector<DemandMove>& moves, std::size_t server_count,
+                           std::uint64_t seed)
     : moves_list_(&moves), seed_(seed) {
     for (const DemandMove& move : moves) {
         std::vector<char> from(server_count, 0);
@@ -42,7 +43,8 @@ std::int32_t DemandEditor::apply(std::int32_t server, std::size_t flow, int side
     for (std::size_t m = 0; m < moves_.size(); ++m) {
         if (!moves_[m][static_cast<std::size_t>(server)]) continue;
         const DemandMove& move = (*moves_list_)[m];
-        if (hashed_uniform(seed_, flow, static_cast<std::uint64_t>(side), 2 * m) >= move.fraction) continue;
+        if (hashed_uniform(seed_, flow, static_cast<std::uint64_t>(side), 2 * m) >= move.fraction)
+            continue;
         const double u = hashed_uniform(seed_, flow, static_cast<std::uint64_t>(side), 2 * m + 1);
         const auto pick = static_cast<std::size_t>(u * static_cast<double>(move.to_servers.size()));
         server = move.to_servers[std::min(pick, move.to_servers.size() - 1)];
@@ -77,15 +79,18 @@ void EpochSimulator::start_runs(std::uint64_t routing_seed) {
     runs_.clear();
     if (!models_) return;
     for (std::size_t p = 0; p < models_->policies.size(); ++p) {
-        runs_.push_back(models_->policies[p]->start_run(derive_seed(routing_seed, {kModelStream, p})));
+        runs_.push_back(
+            models_->policies[p]->start_run(derive_seed(routing_seed, {kModelStream, p})));
     }
 }
 
-bool EpochSimulator::plan_flow(const FlowRequest& request, FlowPlan& plan, const FlowTransport*& transport) {
+bool EpochSimulator::plan_flow(const FlowRequest& request, FlowPlan& plan,
+                               const FlowTransport*& transport) {
     for (const auto& run : runs_) {
         plan.clear();
         if (!run->plan(request, plan)) continue;
-        if (plan.empty()) throw std::logic_error("a flow policy took a flow without giving it a route");
+        if (plan.empty())
+            throw std::logic_error("a flow policy took a flow without giving it a route");
         transport = run->transport();
         return true;
     }
@@ -126,20 +131,25 @@ void EpochSimulator::admit(const DemandSample& demand, const DemandEditor& edito
     const FlowTransport* transport = nullptr;
     const bool planned = !runs_.empty() && plan_flow(request, plan_scratch_, transport);
     if (request.is_short) {
-        admit_short(request, planned ? &plan_scratch_ : nullptr, transport, tables, 2.0 * settings_.duration_s);
+        admit_short(request, planned ? &plan_scratch_ : nullptr, transport, tables,
+                    2.0 * settings_.duration_s);
         return;
     }
-    admit_long(request, planned ? &plan_scratch_ : nullptr, transport, tables, transport_rng.uniform());
+    admit_long(request, planned ? &plan_scratch_ : nullptr, transport, tables,
+               transport_rng.uniform());
 }
 
-void EpochSimulator::admit_short(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
-                                 const TransportTables& tables, double horizon) {
+void EpochSimulator::admit_short(const FlowRequest& request, const FlowPlan* plan,
+                                 const FlowTransport* transport, const TransportTables& tables,
+                                 double horizon) {
     const auto begin = static_cast<std::int32_t>(short_links_.size());
-    ShortFlow flow{begin, begin, request.size_bytes, request.arrival_s, 0.0, {}, measured(request.arrival_s),
-                   false, &tables, transport};
+    ShortFlow flow{begin,   begin,    request.size_bytes,          request.arrival_s,
+                   0.0,     {},       measured(request.arrival_s), false,
+                   &tables, transport};
     if (!plan) {
         Rng rng(request.path_seed);
-        const PathProperties path = routing_->sample_path(request.src_server, request.dst_server, rng, short_links_);
+        const PathProperties path =
+            routing_->sample_path(request.src_server, request.dst_server, rng, short_links_);
         flow.leg.drop_rate = path.drop_rate;
         flow.leg.base_rtt_s = path.base_rtt_s;
     } else {
@@ -157,7 +167,8 @@ void EpochSimulator::admit_short(const FlowRequest& request, const FlowPlan* pla
             flow.leg.subflows = through->subflows;
             flow.leg.drop_rate = through->drop_rate;
             flow.leg.base_rtt_s = through->base_rtt_s;
-            short_links_.insert(short_links_.end(), through->channels.begin(), through->channels.end());
+            short_links_.insert(short_links_.end(), through->channels.begin(),
+                                through->channels.end());
         }
     }
     flow.path_end = static_cast<std::int32_t>(short_links_.size());
@@ -177,14 +188,16 @@ void EpochSimulator::push_long(const RouteLeg& leg, double cap_bps, std::int32_t
     plan_slot_.push_back(plan_slot);
 }
 
-void EpochSimulator::admit_long(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
-                                const TransportTables& tables, double u) {
+void EpochSimulator::admit_long(const FlowRequest& request, const FlowPlan* plan,
+                                const FlowTransport* transport, const TransportTables& tables,
+                                double u) {
     if (!plan) {
         Rng rng(request.path_seed);
         RouteLeg& leg = leg_scratch_;
         leg.channels.clear();
         leg.subflows = 1;
-        const PathProperties path = routing_->sample_path(request.src_server, request.dst_server, rng, leg.channels);
+        const PathProperties path =
+            routing_->sample_path(request.src_server, request.dst_server, rng, leg.channels);
         leg.drop_rate = path.drop_rate;
         leg.base_rtt_s = path.base_rtt_s;
         push_long(leg, leg_cap_bps(leg, nullptr, tables, u), -1);
@@ -193,7 +206,8 @@ void EpochSimulator::admit_long(const FlowRequest& request, const FlowPlan* plan
         // The leg in force at arrival; later ones wait in a plan slot until their epoch.
         const auto legs = plan->legs();
         std::size_t current = 0;
-        while (current + 1 < legs.size() && legs[current + 1].start_s <= request.arrival_s) ++current;
+        while (current + 1 < legs.size() && legs[current + 1].start_s <= request.arrival_s)
+            ++current;
         std::int32_t slot = -1;
         {
             if (free_slots_.empty()) {
@@ -213,7 +227,8 @@ void EpochSimulator::admit_long(const FlowRequest& request, const FlowPlan* plan
             }
             stored.next_leg = current + 1;
             stored.transport = transport;
-            if (stored.next_leg < legs.size()) next_switch_s_ = std::min(next_switch_s_, legs[stored.next_leg].start_s);
+            if (stored.next_leg < legs.size())
+                next_switch_s_ = std::min(next_switch_s_, legs[stored.next_leg].start_s);
         }
         push_long(legs[current], leg_cap_bps(legs[current], transport, tables, u), slot);
         // The handshake and last-byte delivery are charged at the RTT of the leg that
@@ -241,7 +256,8 @@ double EpochSimulator::next_switch_s() const {
     for (std::size_t f = 0; f < plan_slot_.size(); ++f) {
         if (plan_slot_[f] < 0) continue;
         const PlanSlot& slot = plan_slots_[static_cast<std::size_t>(plan_slot_[f])];
-        if (slot.next_leg < slot.plan.legs().size()) next = std::min(next, slot.plan.legs()[slot.next_leg].start_s);
+        if (slot.next_leg < slot.plan.legs().size())
+            next = std::min(next, slot.plan.legs()[slot.next_leg].start_s);
     }
     return next;
 }
@@ -277,7 +293,8 @@ void EpochSimulator::switch_routes(double t0) {
             fresh.subflows = 1;
             Rng rng(path_seed_[f]);
             if (routing_->reachable(src_[f], dst_[f])) {
-                const PathProperties path = routing_->sample_path(src_[f], dst_[f], rng, fresh.channels);
+                const PathProperties path =
+                    routing_->sample_path(src_[f], dst_[f], rng, fresh.channels);
                 fresh.drop_rate = path.drop_rate;
                 fresh.base_rtt_s = path.base_rtt_s;
             } else {
@@ -341,10 +358,11 @@ void EpochSimulator::finish_short_flows(Rng& transport_rng, FlowOutcomes& out) {
         const double u = transport_rng.uniform();
         double fct = 0.0;
         if (flow.transport) {
-            fct = flow.transport->short_flow_fct_s(flow.size_bytes, flow.leg, queueing_s, *flow.tables, u);
+            fct = flow.transport->short_flow_fct_s(flow.size_bytes, flow.leg, queueing_s,
+                                                   *flow.tables, u);
         } else {
-            const double rtts = flow.tables->short_flow_rtts.sample_rtts(flow.size_bytes, flow.leg.drop_rate,
-                                                                         flow.leg.base_rtt_s, u);
+            const double rtts = flow.tables->short_flow_rtts.sample_rtts(
+                flow.size_bytes, flow.leg.drop_rate, flow.leg.base_rtt_s, u);
             fct = rtts * (flow.leg.base_rtt_s + queueing_s);
         }
         if (flow.measured) out.short_fct_s.push_back(flow.wait_s + fct);
@@ -377,7 +395,9 @@ void EpochSimulator::advance(double t0, double t1, FlowOutcomes& out) {
         }
         const std::int32_t begin = path_offsets_[f];
         const std::int32_t end = path_offsets_[f + 1];
-        for (std::int32_t i = begin; i < end; ++i) path_links_[static_cast<std::size_t>(write_link++)] = path_links_[static_cast<std::size_t>(i)];
+        for (std::int32_t i = begin; i < end; ++i)
+            path_links_[static_cast<std::size_t>(write_link++)] =
+                path_links_[static_cast<std::size_t>(i)];
         remaining_bits_[f] -= sent;
         // The rate moves too, though the next allocate_rates() recomputes every rate once a
         // flow has left (long_flows_changed_), and nothing reads one before it.
@@ -397,18 +417,21 @@ void EpochSimulator::censor(double horizon, FlowOutcomes& out) {
     for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
         if (!measured_[f]) continue;
         const double elapsed = horizon - arrival_s_[f];
-        const double sent_bits = size_bytes_[f] * 8.0 - remaining_bits_[f];  // includes every subflow
+        const double sent_bits =
+            size_bytes_[f] * 8.0 - remaining_bits_[f];  // includes every subflow
         out.long_throughput_bps.push_back(elapsed > 0.0 ? sent_bits / elapsed : 0.0);
         ++out.censored;
     }
 }
 
-void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor, std::uint64_t routing_seed,
-                         std::uint64_t transport_seed, FlowOutcomes& out) {
+void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
+                         std::uint64_t routing_seed, std::uint64_t transport_seed,
+                         FlowOutcomes& out) {
     out.clear();
     for_each_flow_column([](auto& column) { column.clear(); });
     free_slots_.clear();
-    for (std::size_t i = plan_slots_.size(); i-- > 0;) free_slots_.push_back(static_cast<std::int32_t>(i));
+    for (std::size_t i = plan_slots_.size(); i-- > 0;)
+        free_slots_.push_back(static_cast<std::int32_t>(i));
     enter_phase(0);
     start_runs(routing_seed);
     next_switch_s_ = next_switch_s();
@@ -431,7 +454,8 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
         // A long sample must not hold up a cancelled job, or one past its deadline, for its whole run.
         stop_.poll();
         double t0 = static_cast<double>(k) * epoch;
-        const bool measuring_ahead = next < flows && demand.arrival_s[next] < settings_.window_end_s;
+        const bool measuring_ahead =
+            next < flows && demand.arrival_s[next] < settings_.window_end_s;
         if (!measuring_ahead && measured_active_ == 0) break;
         if (t0 >= horizon) {
             censor(t0, out);
@@ -457,7 +481,8 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
         out.epochs += static_cast<std::size_t>(until - k);
         k = until - 1;
     }
-    for (const auto& run : runs_) run->side_metrics(settings_.window_end_s - settings_.window_start_s, out.side_metrics);
+    for (const auto& run : runs_)
+        run->side_metrics(settings_.window_end_s - settings_.window_start_s, out.side_metrics);
 }
 
 // Epochs k+1 .. m-1 change nothing but the flows' remaining bytes when no flow arrives, no
@@ -465,8 +490,8 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
 // throughout, so one advance() over [t0(k), t0(m)) is the same computation as m - k single
 // ones (up to rounding). Returns m (k + 1 when nothing can be skipped). This is the drain
 // tail of a lossy incident: loss-limited flows running for seconds after arrivals stop.
-std::int64_t EpochSimulator::quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next,
-                                         double horizon) const {
+std::int64_t EpochSimulator::quiet_until(std::int64_t k, const DemandSample& demand,
+                                         std::size_t next, double horizon) const {
     const double epoch = settings_.epoch_s;
     const auto t1_of = [&](std::int64_t j) { return static_cast<double>(j) * epoch + epoch; };
     // The next arrival joins in its epoch: only epochs ending at or before it can be skipped.

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "estimator/demand.h"
-#include "estimator/mitigation/flow_policy.h"
 #include "estimator/max_min_fair.h"
+#include "estimator/mitigation/flow_policy.h"
 #include "estimator/network_state.h"
 #include "estimator/routing.h"
 #include "estimator/stop_check.h"
@@ -40,9 +40,9 @@ struct SimulationSettings {
 struct FlowOutcomes {
     std::vector<double> long_throughput_bps;  ///< long flows that started in the window
     std::vector<double> short_fct_s;          ///< short flows that started in the window
-    std::size_t censored = 0;    ///< long flows still running at the horizon (rate so far used)
+    std::size_t censored = 0;        ///< long flows still running at the horizon (rate so far used)
     std::size_t censored_short = 0;  ///< short flows that never got through (horizon used as FCT)
-    std::size_t unroutable = 0;  ///< flows with no usable path (only on partitioned networks)
+    std::size_t unroutable = 0;      ///< flows with no usable path (only on partitioned networks)
     std::size_t epochs = 0;
     /// What the candidate's mitigation models report beside the CLP (FlowPolicyRun::side_metrics).
     std::vector<std::pair<std::string, double>> side_metrics;
@@ -67,15 +67,16 @@ struct ScenarioModels {
 
 /// A candidate's demand edits compiled for per-flow lookup.
 class DemandEditor {
-public:
-    DemandEditor(const std::vector<DemandMove>& moves, std::size_t server_count, std::uint64_t seed);
+   public:
+    DemandEditor(const std::vector<DemandMove>& moves, std::size_t server_count,
+                 std::uint64_t seed);
     /// The endpoint after every move, for flow `flow` and side 0 (source) or 1 (destination).
     /// Common random numbers: the draw depends only on (seed, flow, side, move), not on the
     /// candidate, so two candidates moving the same VMs move the same flows.
     std::int32_t apply(std::int32_t server, std::size_t flow, int side) const;
     bool empty() const { return moves_.empty(); }
 
-private:
+   private:
     const std::vector<DemandMove>* moves_list_;
     std::vector<std::vector<char>> moves_;  ///< per move: is server s in from_servers
     std::uint64_t seed_;
@@ -84,15 +85,15 @@ private:
 /// Runs Algorithm 1. One instance per worker thread: it keeps scratch buffers between runs so
 /// that the epoch loop itself does not allocate once warm.
 class EpochSimulator {
-public:
+   public:
     /// `models` (may be null) must outlive the simulator.
-    EpochSimulator(const Routing& routing, const TransportMix& transport, const SimulationSettings& settings,
-                   const ScenarioModels* models = nullptr);
+    EpochSimulator(const Routing& routing, const TransportMix& transport,
+                   const SimulationSettings& settings, const ScenarioModels* models = nullptr);
 
     void run(const DemandSample& demand, const DemandEditor& editor, std::uint64_t routing_seed,
              std::uint64_t transport_seed, FlowOutcomes& out);
 
-private:
+   private:
     struct ShortFlow {
         std::int32_t path_begin;
         std::int32_t path_end;
@@ -101,7 +102,7 @@ private:
         double wait_s;  ///< stalled time before the leg it completes on (0 on the default path)
         RouteLeg leg;   ///< properties only; its channels are in short_links_
         bool measured;
-        bool never;     ///< no leg gets through: censored at the horizon
+        bool never;  ///< no leg gets through: censored at the horizon
         const TransportTables* tables;
         const FlowTransport* transport;
     };
@@ -112,15 +113,16 @@ private:
         const FlowTransport* transport = nullptr;
     };
     void start_runs(std::uint64_t routing_seed);
-    void admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow, std::uint64_t routing_seed,
-               Rng& transport_rng, FlowOutcomes& out);
+    void admit(const DemandSample& demand, const DemandEditor& editor, std::size_t flow,
+               std::uint64_t routing_seed, Rng& transport_rng, FlowOutcomes& out);
     bool plan_flow(const FlowRequest& request, FlowPlan& plan, const FlowTransport*& transport);
-    void admit_short(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
-                     const TransportTables& tables, double horizon);
-    void admit_long(const FlowRequest& request, const FlowPlan* plan, const FlowTransport* transport,
-                    const TransportTables& tables, double u);
+    void admit_short(const FlowRequest& request, const FlowPlan* plan,
+                     const FlowTransport* transport, const TransportTables& tables, double horizon);
+    void admit_long(const FlowRequest& request, const FlowPlan* plan,
+                    const FlowTransport* transport, const TransportTables& tables, double u);
     void push_long(const RouteLeg& leg, double cap_bps, std::int32_t plan_slot);
-    double leg_cap_bps(const RouteLeg& leg, const FlowTransport* transport, const TransportTables& tables, double u) const;
+    double leg_cap_bps(const RouteLeg& leg, const FlowTransport* transport,
+                       const TransportTables& tables, double u) const;
     void switch_routes(double t0);
     void enter_phase(std::size_t phase);
     double next_switch_s() const;
@@ -128,7 +130,8 @@ private:
     void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
     void advance(double t0, double t1, FlowOutcomes& out);
     void censor(double horizon, FlowOutcomes& out);
-    std::int64_t quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next, double horizon) const;
+    std::int64_t quiet_until(std::int64_t k, const DemandSample& demand, std::size_t next,
+                             double horizon) const;
     bool measured(double arrival) const {
         return arrival >= settings_.window_start_s && arrival < settings_.window_end_s;
     }
@@ -184,7 +187,7 @@ private:
     }
     std::vector<PlanSlot> plan_slots_;
     std::vector<std::int32_t> free_slots_;
-    double next_switch_s_;  ///< earliest pending leg or phase start
+    double next_switch_s_;                     ///< earliest pending leg or phase start
     std::vector<std::int32_t> reroute_links_;  ///< scratch for rebuilding path_links_
     FlowPlan plan_scratch_;
     RouteLeg leg_scratch_;

@@ -2,8 +2,6 @@
 // "Modeling traffic variability": each flow's size is drawn from the size distribution).
 #include "estimator/flow_size_cdf_library.h"
 
-#include "estimator/detail/text_tokens.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -11,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "estimator/detail/text_tokens.h"
 
 namespace swarm {
 namespace {
@@ -82,8 +82,6 @@ std::string describe(const CdfProblem& problem, std::size_t point_count) {
     }
     return "point " + std::to_string(problem.point + 1) + ": " + problem.what;
 }
-
-
 
 [[noreturn]] void fail(const std::filesystem::path& file, std::size_t line,
                        const std::string& what) {

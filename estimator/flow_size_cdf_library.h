@@ -19,12 +19,13 @@ std::optional<FlowSizeCdf> load_named_flow_size_cdf(const std::filesystem::path&
 std::vector<std::string> named_flow_size_cdfs(const std::filesystem::path& data_dir);
 
 /// Empty when the points form a valid CDF, else what is wrong (e.g. "point 3: bytes must increase").
-std::optional<std::string> check_flow_size_cdf(const std::vector<std::pair<double, double>>& points);
+std::optional<std::string> check_flow_size_cdf(
+    const std::vector<std::pair<double, double>>& points);
 
 /// Inverse-CDF sampling with linear interpolation between points (the convention of the
 /// DCTCP/pFabric simulators). Precomputes nothing but a copy; sample() is O(log n).
 class FlowSizeSampler {
-public:
+   public:
     explicit FlowSizeSampler(const FlowSizeCdf& cdf);
     /// Flow size in bytes (at least 1) for a uniform draw u in [0, 1).
     double sample(double u) const;
@@ -33,7 +34,7 @@ public:
     /// Probability that a flow is at most `bytes` long.
     double cdf(double bytes) const;
 
-private:
+   private:
     std::vector<double> bytes_;
     std::vector<double> prob_;
 };

@@ -15,10 +15,10 @@ namespace swarm {
 /// The input of one allocation, in flat arrays (the epoch loop's layout).
 /// Flow f crosses channels path_links[path_offsets[f] .. path_offsets[f+1]).
 struct MaxMinProblem {
-    std::span<const double> capacity_bps;          ///< per channel; >= 0
-    std::span<const std::int32_t> path_offsets;    ///< flow_count + 1 entries
-    std::span<const std::int32_t> path_links;      ///< channel ids
-    std::span<const double> cap_bps;               ///< per flow; +inf for no cap
+    std::span<const double> capacity_bps;        ///< per channel; >= 0
+    std::span<const std::int32_t> path_offsets;  ///< flow_count + 1 entries
+    std::span<const std::int32_t> path_links;    ///< channel ids
+    std::span<const double> cap_bps;             ///< per flow; +inf for no cap
     std::size_t flow_count() const { return path_offsets.empty() ? 0 : path_offsets.size() - 1; }
 };
 
@@ -71,7 +71,7 @@ struct ChannelIncidence {
 /// cheaper than a binary heap here: a push is O(1) and an entry moves down at most 64 buckets
 /// over its life, instead of O(log C) sifts per pop.
 class MonotoneShareQueue {
-public:
+   public:
     struct Entry {
         double key;
         std::int32_t link;
@@ -87,7 +87,7 @@ public:
     /// Removes the entry top() returned. PRECONDITION: top() was called since the last change.
     void pop();
 
-private:
+   private:
     static constexpr int kBuckets = 65;
     int bucket_of(std::uint64_t bits) const;
     std::uint64_t last_ = 0;  ///< bits of the current minimum; bucket 0 holds keys equal to it
@@ -113,7 +113,7 @@ private:
 ///    on that channel once for each time its path crosses it.
 /// One allocator per thread: allocate() mutates the scratch buffers.
 class MaxMinFairAllocator {
-public:
+   public:
     /// Writes each flow's rate to `rates` (size flow_count()).
     /// POSTCONDITION: no channel over capacity (up to rounding), no flow over its cap, and every
     /// flow is either at its cap or crosses a saturated channel on which no flow gets more.
@@ -135,7 +135,7 @@ public:
         return {local.load, local.capacity, local.occurrences};
     }
 
-private:
+   private:
     /// Per-channel state, packed: freeze() and the queue touch all of it together.
     struct LocalChannel {
         double remaining;          ///< capacity minus the rates of frozen flows
@@ -164,10 +164,10 @@ private:
     // array is as long as the channels this problem uses, not the whole network: at 16K
     // servers an epoch touches a fraction of the 90K channels, and clearing whole-network
     // arrays every epoch cost as much as the allocation itself.
-    std::vector<std::int32_t> local_of_;   ///< global channel -> local id, -1 if unused
-    std::vector<std::int32_t> global_of_;  ///< local id -> global channel
-    std::vector<LocalChannel> channels_;   ///< by local id
-    std::vector<std::int32_t> local_links_;    ///< path_links in local ids, from path_offsets[0]
+    std::vector<std::int32_t> local_of_;     ///< global channel -> local id, -1 if unused
+    std::vector<std::int32_t> global_of_;    ///< local id -> global channel
+    std::vector<LocalChannel> channels_;     ///< by local id
+    std::vector<std::int32_t> local_links_;  ///< path_links in local ids, from path_offsets[0]
     // CSR channel -> flows, for shared channels only (one entry per path occurrence).
     std::vector<std::int32_t> link_offsets_;
     std::vector<std::int32_t> link_flows_;

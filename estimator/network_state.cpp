@@ -1,9 +1,9 @@
 #include "estimator/network_state.h"
 
-#include "estimator/mitigation/mitigation_model.h"
-
 #include <algorithm>
 #include <type_traits>
+
+#include "estimator/mitigation/mitigation_model.h"
 
 namespace swarm {
 
@@ -55,7 +55,8 @@ void NetworkState::apply(const Failure& failure) {
             } else if constexpr (std::is_same_v<T, LinkDown>) {
                 link_failed_[idx(f.link)] = 1;
             } else if constexpr (std::is_same_v<T, LinkCapacity>) {
-                link_capacity_bps_[idx(f.link)] = topology_->link(f.link).capacity.value * f.fraction;
+                link_capacity_bps_[idx(f.link)] =
+                    topology_->link(f.link).capacity.value * f.fraction;
             } else if constexpr (std::is_same_v<T, NodeLoss>) {
                 node_drop_rate_[idx(f.node)] = f.drop_rate;
             } else if constexpr (std::is_same_v<T, NodeDown>) {
@@ -67,7 +68,6 @@ void NetworkState::apply(const Failure& failure) {
             }
             // RoutingBug: its episodes are phases, built with the candidate's bug masks
             // (estimator/routing_bug.h), not a permanent edit.
-
         },
         failure);
 }
@@ -102,13 +102,25 @@ void NetworkState::set_link_drop_rate(LinkId l, double drop_rate) {
     one_way_drop_rate_[idx(2 * l)] = 0.0;
     one_way_drop_rate_[idx(2 * l + 1)] = 0.0;
 }
-void NetworkState::set_node_drop_rate(NodeId n, double drop_rate) { node_drop_rate_[idx(n)] = drop_rate; }
-void NetworkState::set_link_capacity_bps(LinkId l, double capacity_bps) { link_capacity_bps_[idx(l)] = capacity_bps; }
-void NetworkState::set_link_blackholed(LinkId l, bool blackholed) { link_blackholed_[idx(l)] = blackholed ? 1 : 0; }
-void NetworkState::set_channel_drop_rate(ChannelId c, double drop_rate) { channel_drop_rate_[idx(c)] = drop_rate; }
-void NetworkState::set_node_blackholed(NodeId n, bool blackholed) { node_blackholed_[idx(n)] = blackholed ? 1 : 0; }
+void NetworkState::set_node_drop_rate(NodeId n, double drop_rate) {
+    node_drop_rate_[idx(n)] = drop_rate;
+}
+void NetworkState::set_link_capacity_bps(LinkId l, double capacity_bps) {
+    link_capacity_bps_[idx(l)] = capacity_bps;
+}
+void NetworkState::set_link_blackholed(LinkId l, bool blackholed) {
+    link_blackholed_[idx(l)] = blackholed ? 1 : 0;
+}
+void NetworkState::set_channel_drop_rate(ChannelId c, double drop_rate) {
+    channel_drop_rate_[idx(c)] = drop_rate;
+}
+void NetworkState::set_node_blackholed(NodeId n, bool blackholed) {
+    node_blackholed_[idx(n)] = blackholed ? 1 : 0;
+}
 
-void NetworkState::add_route_override(const RouteOverride& entry) { route_overrides_.push_back(entry); }
+void NetworkState::add_route_override(const RouteOverride& entry) {
+    route_overrides_.push_back(entry);
+}
 
 void NetworkState::remove_route_overrides(int owner) {
     std::erase_if(route_overrides_, [owner](const RouteOverride& r) { return r.owner == owner; });

@@ -47,7 +47,7 @@ struct BugMask {
 };
 
 class NetworkState {
-public:
+   public:
     /// Every link and switch up, no loss, nominal capacities, ECMP.
     explicit NetworkState(const Topology& topology);
 
@@ -83,18 +83,24 @@ public:
     double link_capacity_bps(LinkId l) const { return link_capacity_bps_[idx(l)]; }
     /// What a packet crossing the link or switch is dropped with: 1 for a silent blackhole,
     /// which routing still uses (failures LinkBlackhole/NodeBlackhole).
-    double link_drop_rate(LinkId l) const { return link_blackholed_[idx(l)] ? 1.0 : link_drop_rate_[idx(l)]; }
-    double node_drop_rate(NodeId n) const { return node_blackholed_[idx(n)] ? 1.0 : node_drop_rate_[idx(n)]; }
+    double link_drop_rate(LinkId l) const {
+        return link_blackholed_[idx(l)] ? 1.0 : link_drop_rate_[idx(l)];
+    }
+    double node_drop_rate(NodeId n) const {
+        return node_blackholed_[idx(n)] ? 1.0 : node_drop_rate_[idx(n)];
+    }
     /// What a packet crossing the link in direction `c` is dropped with: the link's drop and
     /// the channel's own (set_channel_drop_rate) combined.
     double channel_drop_rate(ChannelId c) const {
         const double link = link_drop_rate(c / 2);
-        return 1.0 - (1.0 - link) * (1.0 - channel_drop_rate_[idx(c)]) * (1.0 - one_way_drop_rate_[idx(c)]);
+        return 1.0 - (1.0 - link) * (1.0 - channel_drop_rate_[idx(c)]) *
+                         (1.0 - one_way_drop_rate_[idx(c)]);
     }
     /// The failures' drop on the link's lossier direction: link_drop_rate, or a one-direction
     /// LinkLoss where that is higher (what fault-handling rules such as CorrOpt's look at).
     double worst_drop_rate(LinkId l) const {
-        return std::max({link_drop_rate(l), one_way_drop_rate_[idx(2 * l)], one_way_drop_rate_[idx(2 * l + 1)]});
+        return std::max({link_drop_rate(l), one_way_drop_rate_[idx(2 * l)],
+                         one_way_drop_rate_[idx(2 * l + 1)]});
     }
     bool link_blackholed(LinkId l) const { return link_blackholed_[idx(l)] != 0; }
     bool node_blackholed(NodeId n) const { return node_blackholed_[idx(n)] != 0; }
@@ -116,7 +122,7 @@ public:
     /// demand of their own, so the partition check ignores them.
     std::vector<char> servers_without_demand() const;
 
-private:
+   private:
     static std::size_t idx(std::int32_t i) { return static_cast<std::size_t>(i); }
     void move_traffic(const MoveTraffic& move);
     std::vector<std::int32_t> servers_below(NodeId node) const;

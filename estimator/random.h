@@ -31,7 +31,7 @@ constexpr std::uint64_t derive_seed(std::uint64_t base, std::initializer_list<st
 
 /// xoshiro256** (Blackman and Vigna): fast, small state, good statistical quality.
 class Rng {
-public:
+   public:
     explicit Rng(std::uint64_t seed) {
         for (auto& word : s_) word = splitmix64(seed);
     }
@@ -59,17 +59,19 @@ public:
         return static_cast<std::uint32_t>(((next() >> 32) * static_cast<std::uint64_t>(n)) >> 32);
     }
 
-private:
-    static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+   private:
+    static constexpr std::uint64_t rotl(std::uint64_t x, int k) {
+        return (x << k) | (x >> (64 - k));
+    }
     std::uint64_t s_[4];
 };
 
 /// Names of the independent random streams of one rank() call.
 enum StreamId : std::uint64_t {
-    kTrafficStream = 1,    ///< demand sample t: arrivals, endpoints, sizes
-    kRoutingStream = 2,    ///< routing sample r of traffic sample t: ECMP/WCMP choices
-    kTransportStream = 3,  ///< draws from the empirical tables
-    kDemandEditStream = 4,   ///< VM moves and drains: which flows move where
+    kTrafficStream = 1,       ///< demand sample t: arrivals, endpoints, sizes
+    kRoutingStream = 2,       ///< routing sample r of traffic sample t: ECMP/WCMP choices
+    kTransportStream = 3,     ///< draws from the empirical tables
+    kDemandEditStream = 4,    ///< VM moves and drains: which flows move where
     kTransportMixStream = 5,  ///< which congestion control each flow uses
     kModelStream = 6          ///< mitigation models' own draws (per policy, per sample)
 };

@@ -1,15 +1,15 @@
 #include "swarm/rank.h"
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <limits>
 #include <memory>
 #include <string>
-
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include "estimator/budget.h"
 #include "estimator/clp_statistics.h"
@@ -29,7 +29,8 @@ namespace {
 SimulationSettings settings_of(const Incident& incident) {
     const auto& e = incident.estimator;
     const auto& t = incident.traffic;
-    return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value, t.window_end.value};
+    return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value,
+            t.window_end.value};
 }
 
 /// Per-sample metric values, [scenario][traffic * routing_samples + routing][metric].
@@ -45,7 +46,8 @@ std::vector<std::pair<std::string, double>> mean_side_metrics(
     std::vector<int> counts;
     for (const auto& sample : samples) {
         for (const auto& [name, value] : sample) {
-            auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& e) { return e.first == name; });
+            auto it = std::find_if(sums.begin(), sums.end(),
+                                   [&](const auto& e) { return e.first == name; });
             if (it == sums.end()) {
                 sums.emplace_back(name, 0.0);
                 counts.push_back(0);
@@ -79,13 +81,21 @@ struct SampleRun {
     SideMetricTable side;
     SampleCensus census;
 
-    SampleRun(const Incident& incident_, const TransportMix& transport_, const DemandSampler& sampler_,
-              const std::vector<Scenario>& scenarios_, const std::vector<Metric>& metrics_, SampleCounts counts_,
-              std::uint64_t seed_, const RankOptions& options_)
-        : incident(incident_), transport(transport_), sampler(sampler_), scenarios(scenarios_), metrics(metrics_),
-          counts(counts_), seed(seed_), options(options_),
+    SampleRun(const Incident& incident_, const TransportMix& transport_,
+              const DemandSampler& sampler_, const std::vector<Scenario>& scenarios_,
+              const std::vector<Metric>& metrics_, SampleCounts counts_, std::uint64_t seed_,
+              const RankOptions& options_)
+        : incident(incident_),
+          transport(transport_),
+          sampler(sampler_),
+          scenarios(scenarios_),
+          metrics(metrics_),
+          counts(counts_),
+          seed(seed_),
+          options(options_),
           table(scenarios_.size(), std::vector<std::vector<double>>(sample_count())),
-          side(scenarios_.size(), std::vector<std::vector<std::pair<std::string, double>>>(sample_count())),
+          side(scenarios_.size(),
+               std::vector<std::vector<std::pair<std::string, double>>>(sample_count())),
           census(scenarios_.size()) {}
 
     std::size_t sample_count() const {
@@ -105,7 +115,8 @@ void run_samples(SampleRun& run) {
     settings.cancel = options.cancel;
     settings.deadline = options.deadline;
     const auto routing = static_cast<std::size_t>(run.counts.routing);
-    const std::size_t total = scenarios.size() * routing * static_cast<std::size_t>(run.counts.traffic);
+    const std::size_t total =
+        scenarios.size() * routing * static_cast<std::size_t>(run.counts.traffic);
     std::atomic<std::size_t> done{0};
     tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
     // A throw cancels the whole parallel_for and reaches rank()'s caller.
@@ -113,7 +124,8 @@ void run_samples(SampleRun& run) {
 
     tbb::parallel_for(0, run.counts.traffic, [&](int t) {
         check_stop();
-        const DemandSample demand = run.sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
+        const DemandSample demand =
+            run.sampler.sample(derive_seed(seed, {kTrafficStream, static_cast<std::uint64_t>(t)}));
         tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
             check_stop();
             const std::size_t s = job / routing;
@@ -121,7 +133,8 @@ void run_samples(SampleRun& run) {
             const Scenario& scenario = scenarios[s];
             if (!scenario.excluded) {
                 FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, run.transport, settings, &scenario.binding.models);
+                EpochSimulator simulator(*scenario.routing, run.transport, settings,
+                                         &scenario.binding.models);
                 const auto tt = static_cast<std::uint64_t>(t);
                 simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
                               derive_seed(seed, {kTransportStream, tt, r}), outcomes);
@@ -132,19 +145,21 @@ void run_samples(SampleRun& run) {
                 run.side[s][sample] = outcomes.side_metrics;
             }
             const std::size_t finished = ++done;
-            if (options.progress) options.progress(static_cast<double>(finished) / static_cast<double>(total));
+            if (options.progress)
+                options.progress(static_cast<double>(finished) / static_cast<double>(total));
         });
     });
 }
 
-MetricEstimates summarise(const std::vector<std::vector<double>>& samples, const std::vector<Metric>& metrics,
-                          double confidence) {
+MetricEstimates summarise(const std::vector<std::vector<double>>& samples,
+                          const std::vector<Metric>& metrics, double confidence) {
     MetricEstimates estimates;
     std::vector<double> column(samples.size());
     for (std::size_t m = 0; m < metrics.size(); ++m) {
         // A sample that never ran (its network is partitioned) has no row: it counts as no data.
         for (std::size_t i = 0; i < samples.size(); ++i) {
-            column[i] = m < samples[i].size() ? samples[i][m] : std::numeric_limits<double>::quiet_NaN();
+            column[i] =
+                m < samples[i].size() ? samples[i][m] : std::numeric_limits<double>::quiet_NaN();
         }
         estimates.emplace_back(metrics[m], summarise_composite(column, confidence));
     }
@@ -172,10 +187,12 @@ void order_results(const SampleRun& run, double confidence, Ranking& result) {
     std::vector<char> eligible;
     for (std::size_t s = 1; s < scenarios.size(); ++s) {
         const bool ranked = !scenarios[s].excluded;
-        estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence) : MetricEstimates{});
+        estimates.push_back(ranked ? summarise(run.table[s], run.metrics, confidence)
+                                   : MetricEstimates{});
         eligible.push_back(ranked);
     }
-    const std::vector<std::size_t> order = order_candidates(run.incident.comparator, estimates, result.healthy, eligible);
+    const std::vector<std::size_t> order =
+        order_candidates(run.incident.comparator, estimates, result.healthy, eligible);
     for (std::size_t position = 0; position < order.size(); ++position) {
         const std::size_t c = order[position];
         const Scenario& scenario = scenarios[c + 1];
@@ -187,7 +204,10 @@ void order_results(const SampleRun& run, double confidence, Ranking& result) {
         entry.metrics = estimates[c];
         const std::size_t measured = run.census.measured[c + 1].load();
         entry.side_metrics = mean_side_metrics(run.side[c + 1]);
-        entry.censored_fraction = measured ? static_cast<double>(run.census.censored[c + 1].load()) / static_cast<double>(measured) : 0.0;
+        entry.censored_fraction = measured
+                                      ? static_cast<double>(run.census.censored[c + 1].load()) /
+                                            static_cast<double>(measured)
+                                      : 0.0;
         result.ranking.push_back(std::move(entry));
     }
 }
@@ -200,9 +220,11 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     const EstimatorSpec& spec = incident.estimator;
     const std::uint64_t seed = options.seed.value_or(spec.seed);
     const int dkw = dkw_sample_count(spec.confidence, spec.epsilon);
-    const SampleCounts counts = default_sample_counts(dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
-                                                      spec.routing_samples ? &*spec.routing_samples : nullptr);
-    const std::vector<Metric> metrics = metrics_to_report(incident.comparator, options.extra_metrics);
+    const SampleCounts counts =
+        default_sample_counts(dkw, spec.traffic_samples ? &*spec.traffic_samples : nullptr,
+                              spec.routing_samples ? &*spec.routing_samples : nullptr);
+    const std::vector<Metric> metrics =
+        metrics_to_report(incident.comparator, options.extra_metrics);
     const TransportMix transport = incident_transport_mix(incident, tables, options);
     const DemandSampler sampler(incident.topology, incident.traffic);
 
@@ -213,8 +235,10 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     if (scenarios[0].excluded) {
         // Every candidate is measured against the healthy network; with nothing broken it cannot
         // carry the traffic, so the topology or traffic pattern is wrong, not the candidates.
-        throw IncidentError("$.topology", "the healthy network (no failures, no actions) is partitioned: " +
-                                              *scenarios[0].excluded + "; every ToR that exchanges traffic must reach every other");
+        throw IncidentError("$.topology",
+                            "the healthy network (no failures, no actions) is partitioned: " +
+                                *scenarios[0].excluded +
+                                "; every ToR that exchanges traffic must reach every other");
     }
     SampleRun run(incident, transport, sampler, scenarios, metrics, counts, seed, options);
     arena.execute([&] { run_samples(run); });
@@ -230,7 +254,8 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     result.seed = seed;
     result.tables = transport.describe();
     result.version = SWARM_VERSION;
-    result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
 }
 

@@ -11,12 +11,14 @@ namespace swarm {
 namespace {
 
 /// Content hash of a next-hop list, to find an identical list of the same switch quickly.
-std::uint64_t list_hash(const std::vector<std::pair<ChannelId, double>>& entries, std::uint64_t kind) {
+std::uint64_t list_hash(const std::vector<std::pair<ChannelId, double>>& entries,
+                        std::uint64_t kind) {
     std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ kind;
     for (const auto& [channel, cumulative] : entries) {
         std::uint64_t bits = 0;
         std::memcpy(&bits, &cumulative, sizeof bits);
-        std::uint64_t state = h ^ (static_cast<std::uint64_t>(static_cast<std::uint32_t>(channel)) << 1) ^ bits;
+        std::uint64_t state =
+            h ^ (static_cast<std::uint64_t>(static_cast<std::uint32_t>(channel)) << 1) ^ bits;
         h = splitmix64(state);
     }
     return h;
@@ -34,7 +36,8 @@ Routing::Routing(const NetworkState& state, double mtu_bytes)
     for (std::size_t n = 0; n < nodes; ++n) {
         const auto id = static_cast<NodeId>(n);
         node_keep_[n] = 1.0 - state.node_drop_rate(id);
-        if (topo.node(id).kind == NodeKind::Switch) switch_index_[n] = static_cast<std::int32_t>(switch_count_++);
+        if (topo.node(id).kind == NodeKind::Switch)
+            switch_index_[n] = static_cast<std::int32_t>(switch_count_++);
     }
     const auto& servers = topo.servers();
     servers_.resize(servers.size());
@@ -44,11 +47,20 @@ Routing::Routing(const NetworkState& state, double mtu_bytes)
         const LinkId link = topo.server_link(static_cast<std::int32_t>(s));
         const ChannelId up = topo.channel(link, server);
         const ChannelId down = topo.channel(link, tor);
-        servers_[s] = {server, tor, -1, up, down, channel_props(up), channel_props(down), state.link_usable(link)};
+        servers_[s] = {server,
+                       tor,
+                       -1,
+                       up,
+                       down,
+                       channel_props(up),
+                       channel_props(down),
+                       state.link_usable(link)};
     }
     const auto& tors = topo.tors();
-    for (std::size_t i = 0; i < tors.size(); ++i) tor_index_[static_cast<std::size_t>(tors[i])] = static_cast<std::int32_t>(i);
-    for (ServerPort& port : servers_) port.tor_index = tor_index_[static_cast<std::size_t>(port.tor)];
+    for (std::size_t i = 0; i < tors.size(); ++i)
+        tor_index_[static_cast<std::size_t>(tors[i])] = static_cast<std::int32_t>(i);
+    for (ServerPort& port : servers_)
+        port.tor_index = tor_index_[static_cast<std::size_t>(port.tor)];
     distance_.assign(tors.size() * switch_count_, kUnreachable);
     for (std::size_t i = 0; i < tors.size(); ++i) bfs_from(i);
     tor_count_ = tors.size();
@@ -74,7 +86,9 @@ void Routing::bfs_from(std::size_t tor_index) {
     const NodeId root = topo.tors()[tor_index];
     if (!state_->node_usable(root)) return;
     std::uint16_t* dist = &distance_[tor_index * switch_count_];
-    auto at = [&](NodeId n) -> std::uint16_t& { return dist[switch_index_[static_cast<std::size_t>(n)]]; };
+    auto at = [&](NodeId n) -> std::uint16_t& {
+        return dist[switch_index_[static_cast<std::size_t>(n)]];
+    };
     std::deque<NodeId> queue{root};
     at(root) = 0;
     while (!queue.empty()) {
@@ -112,8 +126,10 @@ void Routing::next_hops(NodeId node, std::size_t tor_index, std::vector<Hop>& ou
     }
 }
 
-Routing::ListKind Routing::overridden_hops(const RouteOverride& entry, std::vector<Hop>& out) const {
-    if (entry.next_hop < 0) return ListKind::Dropped;  // `out` keeps the DAG's hops, each dropping all
+Routing::ListKind Routing::overridden_hops(const RouteOverride& entry,
+                                           std::vector<Hop>& out) const {
+    if (entry.next_hop < 0)
+        return ListKind::Dropped;  // `out` keeps the DAG's hops, each dropping all
     for (const auto& [v, link] : state_->topology().adjacent(entry.node)) {
         if (v != entry.next_hop) continue;
         // A FIB entry pointing at a dead port or switch drops what it forwards.
@@ -145,7 +161,8 @@ void Routing::compile_next_hops() {
         const std::int32_t d = tor_index_[static_cast<std::size_t>(entry.destination)];
         const std::int32_t sw = switch_index_[static_cast<std::size_t>(entry.node)];
         if (d < 0 || sw < 0) continue;
-        overrides[static_cast<std::size_t>(d) * switch_count_ + static_cast<std::size_t>(sw)] = &entry;
+        overrides[static_cast<std::size_t>(d) * switch_count_ + static_cast<std::size_t>(sw)] =
+            &entry;
     }
     std::vector<Hop> scratch;
     std::vector<std::pair<ChannelId, double>> entries;
@@ -156,11 +173,13 @@ void Routing::compile_next_hops() {
             if (sw < 0 || node == tors[d] || distance(node, d) == kUnreachable) continue;
             next_hops(node, d, scratch);
             const RouteOverride* entry =
-                overrides.empty() ? nullptr : overrides[d * switch_count_ + static_cast<std::size_t>(sw)];
+                overrides.empty() ? nullptr
+                                  : overrides[d * switch_count_ + static_cast<std::size_t>(sw)];
             const ListKind kind = entry ? overridden_hops(*entry, scratch) : ListKind::Shortest;
             entries.clear();
             double cumulative = 0.0;
-            for (const Hop& hop : scratch) entries.emplace_back(topo.channel(hop.link, node), cumulative += hop.weight);
+            for (const Hop& hop : scratch)
+                entries.emplace_back(topo.channel(hop.link, node), cumulative += hop.weight);
             const std::uint64_t hash = list_hash(entries, static_cast<std::uint64_t>(kind));
             std::uint32_t id = kNoList;
             for (const auto& [h, candidate] : interned[static_cast<std::size_t>(sw)]) {
@@ -217,7 +236,8 @@ void Routing::find_uniform_switches() {
     for (std::size_t d = 0; d < tors; ++d) {
         for (std::size_t sw = 0; sw < switch_count_; ++sw) {
             if (table_row_[sw] < 0) continue;
-            table[d * table_rows_ + static_cast<std::size_t>(table_row_[sw])] = next_list_[d * switch_count_ + sw];
+            table[d * table_rows_ + static_cast<std::size_t>(table_row_[sw])] =
+                next_list_[d * switch_count_ + sw];
         }
     }
     next_list_ = std::move(table);
@@ -227,9 +247,11 @@ std::span<const Routing::CompiledHop> Routing::compiled(NodeId node, std::size_t
     const auto sw = static_cast<std::size_t>(switch_index_[static_cast<std::size_t>(node)]);
     const std::int32_t row = table_row_[sw];
     const std::uint32_t list =
-        row < 0 ? uniform_list_[sw] : next_list_[tor_index * table_rows_ + static_cast<std::size_t>(row)];
+        row < 0 ? uniform_list_[sw]
+                : next_list_[tor_index * table_rows_ + static_cast<std::size_t>(row)];
     if (list == kNoList) return {};
-    return std::span<const CompiledHop>(hops_).subspan(list_begin_[list], list_begin_[list + 1] - list_begin_[list]);
+    return std::span<const CompiledHop>(hops_).subspan(list_begin_[list],
+                                                       list_begin_[list + 1] - list_begin_[list]);
 }
 
 bool Routing::tors_connected(NodeId src_tor, NodeId dst_tor) const {
@@ -242,7 +264,8 @@ bool Routing::reachable(std::int32_t src_server, std::int32_t dst_server) const 
     const ServerPort& src = servers_[static_cast<std::size_t>(src_server)];
     const ServerPort& dst = servers_[static_cast<std::size_t>(dst_server)];
     return src.usable && dst.usable &&
-           tor_reaches(static_cast<std::size_t>(src.tor_index), static_cast<std::size_t>(dst.tor_index));
+           tor_reaches(static_cast<std::size_t>(src.tor_index),
+                       static_cast<std::size_t>(dst.tor_index));
 }
 
 PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_server, Rng& rng,
@@ -271,7 +294,8 @@ PathProperties Routing::sample_path(std::int32_t src_server, std::int32_t dst_se
         if (has_wrong_hops_) {
             // Off the DAG a walk can come back: the same hash decisions repeat, a loop.
             const auto seen = visited.begin() + static_cast<std::ptrdiff_t>(visits);
-            if (visits == visited.size() || std::find(visited.begin(), seen, node) != seen) return lost();
+            if (visits == visited.size() || std::find(visited.begin(), seen, node) != seen)
+                return lost();
             visited[visits++] = node;
         }
         keep *= node_keep_[static_cast<std::size_t>(node)];
@@ -315,7 +339,8 @@ PathProperties Routing::path_properties(std::span<const ChannelId> channels) con
         one_way_delay += link.delay_s;
         serialisation += link.serialisation_s;
         // Every node between two channels forwards the packet (a relay server included).
-        if (i + 1 < channels.size()) keep *= node_keep_[static_cast<std::size_t>(channel_head(channels[i]))];
+        if (i + 1 < channels.size())
+            keep *= node_keep_[static_cast<std::size_t>(channel_head(channels[i]))];
     }
     return {1.0 - keep, 2.0 * one_way_delay + serialisation};
 }
@@ -331,11 +356,15 @@ double Routing::path_probability(const std::vector<NodeId>& switches) const {
             if (switch_index_[static_cast<std::size_t>(n)] < 0) return 0.0;
         }
         const std::uint16_t here = distance(switches[i], static_cast<std::size_t>(d));
-        if (here == kUnreachable || distance(switches[i + 1], static_cast<std::size_t>(d)) + 1 != here) return 0.0;
-        const std::span<const CompiledHop> hops = compiled(switches[i], static_cast<std::size_t>(d));
+        if (here == kUnreachable ||
+            distance(switches[i + 1], static_cast<std::size_t>(d)) + 1 != here)
+            return 0.0;
+        const std::span<const CompiledHop> hops =
+            compiled(switches[i], static_cast<std::size_t>(d));
         double weight = -1.0;
         for (std::size_t h = 0; h < hops.size(); ++h) {
-            if (hops[h].node == switches[i + 1]) weight = hops[h].cumulative - (h ? hops[h - 1].cumulative : 0.0);
+            if (hops[h].node == switches[i + 1])
+                weight = hops[h].cumulative - (h ? hops[h - 1].cumulative : 0.0);
         }
         if (weight < 0.0) return 0.0;
         probability *= weight / hops.back().cumulative;
@@ -343,7 +372,8 @@ double Routing::path_probability(const std::vector<NodeId>& switches) const {
     return probability;
 }
 
-std::vector<std::pair<std::vector<NodeId>, double>> Routing::enumerate_paths(NodeId src_tor, NodeId dst_tor) const {
+std::vector<std::pair<std::vector<NodeId>, double>> Routing::enumerate_paths(NodeId src_tor,
+                                                                             NodeId dst_tor) const {
     std::vector<std::pair<std::vector<NodeId>, double>> result;
     if (!tors_connected(src_tor, dst_tor)) return result;
     const auto d = static_cast<std::size_t>(tor_index_[static_cast<std::size_t>(dst_tor)]);

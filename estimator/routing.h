@@ -21,7 +21,7 @@ struct PathProperties {
 };
 
 class Routing {
-public:
+   public:
     /// Builds hop distances to every ToR over usable switches and links. `mtu_bytes` sets the
     /// per-hop serialisation part of the base RTT.
     Routing(const NetworkState& state, double mtu_bytes);
@@ -51,7 +51,8 @@ public:
     /// topologies only: the count grows with the product of the fan-outs). Computed from the
     /// adjacency directly: the reference for the compiled next-hop table. Like
     /// path_probability(), it describes the shortest-path DAG without FIB bugs (route overrides).
-    std::vector<std::pair<std::vector<NodeId>, double>> enumerate_paths(NodeId src_tor, NodeId dst_tor) const;
+    std::vector<std::pair<std::vector<NodeId>, double>> enumerate_paths(NodeId src_tor,
+                                                                        NodeId dst_tor) const;
 
     /// Probability that sample_path takes this switch-level path (ToR to ToR), from the
     /// compiled next-hop table; 0 if it is not a path of the DAG.
@@ -62,7 +63,7 @@ public:
 
     const NetworkState& state() const { return *state_; }
 
-private:
+   private:
     static constexpr std::uint16_t kUnreachable = 0xFFFF;
     static constexpr std::uint32_t kNoList = 0xFFFFFFFF;
     struct Hop {
@@ -85,8 +86,8 @@ private:
     /// What crossing a link in one direction adds to the path properties, packed so one cache
     /// line has it all.
     struct LinkProps {
-        double keep;           ///< 1 - drop rate
-        double delay_s;        ///< propagation
+        double keep;             ///< 1 - drop rate
+        double delay_s;          ///< propagation
         double serialisation_s;  ///< one MTU at the link's capacity
     };
     /// A server's attachment, packed: reachable() and sample_path() read it once per flow end.
@@ -94,14 +95,15 @@ private:
         NodeId node;
         NodeId tor;
         std::int32_t tor_index;  ///< in Topology::tors()
-        ChannelId up;    ///< server -> ToR
-        ChannelId down;  ///< ToR -> server
+        ChannelId up;            ///< server -> ToR
+        ChannelId down;          ///< ToR -> server
         LinkProps up_props;
         LinkProps down_props;
         bool usable;
     };
     std::uint16_t distance(NodeId node, std::size_t tor_index) const {
-        return distance_[tor_index * switch_count_ + static_cast<std::size_t>(switch_index_[static_cast<std::size_t>(node)])];
+        return distance_[tor_index * switch_count_ +
+                         static_cast<std::size_t>(switch_index_[static_cast<std::size_t>(node)])];
     }
     void bfs_from(std::size_t tor_index);
     /// Usable next hops of `node` towards ToR `tor_index`, with their effective weights.
@@ -113,7 +115,9 @@ private:
     void find_uniform_switches();
     LinkProps channel_props(ChannelId channel) const;
     std::span<const CompiledHop> compiled(NodeId node, std::size_t tor_index) const;
-    bool server_attached(std::int32_t server) const { return servers_[static_cast<std::size_t>(server)].usable; }
+    bool server_attached(std::int32_t server) const {
+        return servers_[static_cast<std::size_t>(server)].usable;
+    }
 
     const NetworkState* state_;
     double mtu_bits_;
@@ -143,12 +147,12 @@ private:
     std::vector<std::uint32_t> next_list_;   ///< [tor index][table row] -> list, kNoList
     std::vector<std::uint32_t> list_begin_;  ///< CSR into hops_, list count + 1
     std::vector<CompiledHop> hops_;
-    std::vector<LinkProps> hop_link_;        ///< per entry of hops_: the channel it crosses
-    std::vector<ListKind> list_kind_;        ///< per list
-    bool has_wrong_hops_ = false;            ///< a walk may leave the DAG: check for loops
+    std::vector<LinkProps> hop_link_;  ///< per entry of hops_: the channel it crosses
+    std::vector<ListKind> list_kind_;  ///< per list
+    bool has_wrong_hops_ = false;      ///< a walk may leave the DAG: check for loops
 
-    std::vector<double> node_keep_;          ///< 1 - switch drop rate, by NodeId
-    std::vector<ServerPort> servers_;        ///< by server index
+    std::vector<double> node_keep_;    ///< 1 - switch drop rate, by NodeId
+    std::vector<ServerPort> servers_;  ///< by server index
 };
 
 }  // namespace swarm

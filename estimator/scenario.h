@@ -34,8 +34,8 @@ struct ModelBinding {
 
 /// `failure_phases` are the failures' own timed edits (a routing bug's episodes,
 /// routing_bug_phases()); at one start time they apply before the models' edits.
-ModelBinding bind_models(const std::vector<const MitigationModel*>& models, const ModelContext& context,
-                         std::vector<TimedEdit> failure_phases = {});
+ModelBinding bind_models(const std::vector<const MitigationModel*>& models,
+                         const ModelContext& context, std::vector<TimedEdit> failure_phases = {});
 
 /// The routing bugs' FIB changes on a candidate's network after its permanent edits (its bug
 /// masks, estimator/routing_bug.h): the changes at t <= 0 apply to `state` now, the later ones
@@ -44,7 +44,8 @@ std::vector<TimedEdit> routing_bug_phases(const Incident& incident, NetworkState
 
 /// The partition check: every server that holds demand must reach every ToR it talks to.
 /// Returns why not.
-std::optional<std::string> partition(const NetworkState& state, const Routing& routing, const DemandSampler& sampler);
+std::optional<std::string> partition(const NetworkState& state, const Routing& routing,
+                                     const DemandSampler& sampler);
 
 struct Scenario {
     std::string name;
@@ -58,7 +59,8 @@ struct Scenario {
 };
 
 /// The healthy network (`candidate` null) or `candidate`'s network, for rank()'s samples.
-Scenario build_scenario(const Incident& incident, const TransportMix& transport, const DemandSampler& sampler,
-                        const Candidate* candidate, std::uint64_t seed);
+Scenario build_scenario(const Incident& incident, const TransportMix& transport,
+                        const DemandSampler& sampler, const Candidate* candidate,
+                        std::uint64_t seed);
 
 }  // namespace swarm

@@ -26,7 +26,8 @@ class StopCheck {
     /// on every 16th call only.
     void poll() {
         if (flag_ && flag_->load(std::memory_order_relaxed)) throw RankCancelled();
-        if (deadline_ && (++calls_ & 15u) == 0 && Clock::now() >= *deadline_) throw RankDeadlineExceeded();
+        if (deadline_ && (++calls_ & 15u) == 0 && Clock::now() >= *deadline_)
+            throw RankDeadlineExceeded();
     }
 
     /// Like poll() but reads the clock every time: for coarse steps (one per sample).

@@ -10,22 +10,25 @@ namespace swarm {
 
 TransportMix::TransportMix(const TransportTables& tables) : entries_{{&tables, 1.0}} {}
 
-TransportMix::TransportMix(std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets) {
+TransportMix::TransportMix(
+    std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets) {
     if (sets.empty()) throw std::invalid_argument("a transport mix needs at least one table set");
     double total = 0.0;
     for (auto& [tables, probability] : sets) {
         if (!tables || !(probability > 0.0)) {
-            throw std::invalid_argument("a transport mix needs table sets with positive probabilities");
+            throw std::invalid_argument(
+                "a transport mix needs table sets with positive probabilities");
         }
         if (!owned_.empty() && tables->mtu_bytes != owned_.front()->mtu_bytes) {
-            throw std::invalid_argument("table sets " + owned_.front()->name + " and " + tables->name +
-                                        " disagree on mtu_bytes");
+            throw std::invalid_argument("table sets " + owned_.front()->name + " and " +
+                                        tables->name + " disagree on mtu_bytes");
         }
         total += probability;
         entries_.push_back({tables.get(), total});
         owned_.push_back(std::move(tables));
     }
-    if (std::abs(total - 1.0) > 1e-6) throw std::invalid_argument("transport mix probabilities must sum to 1");
+    if (std::abs(total - 1.0) > 1e-6)
+        throw std::invalid_argument("transport mix probabilities must sum to 1");
     entries_.back().cumulative = 1.0;
 }
 
@@ -43,22 +46,27 @@ std::string TransportMix::describe() const {
     std::ostringstream out;
     double previous = 0.0;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
-        out << (i ? "," : "") << entries_[i].tables->name << ":" << entries_[i].cumulative - previous;
+        out << (i ? "," : "") << entries_[i].tables->name << ":"
+            << entries_[i].cumulative - previous;
         previous = entries_[i].cumulative;
     }
     return out.str();
 }
 
-TransportMix incident_transport_mix(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
+TransportMix incident_transport_mix(const Incident& incident, const TransportTables& tables,
+                                    const RankOptions& options) {
     if (incident.transport.mix.empty()) return TransportMix(tables);
     if (!options.table_sets) {
-        throw std::invalid_argument("the incident names transport table sets but no table-set loader was given");
+        throw std::invalid_argument(
+            "the incident names transport table sets but no table-set loader was given");
     }
     std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets;
     for (const auto& [name, probability] : incident.transport.mix) {
         if (name == tables.name) {
             // The caller's default set: borrow it (it outlives this call).
-            sets.emplace_back(std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}), probability);
+            sets.emplace_back(
+                std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}),
+                probability);
             continue;
         }
         sets.emplace_back(options.table_sets(name), probability);

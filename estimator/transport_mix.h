@@ -17,12 +17,13 @@
 namespace swarm {
 
 class TransportMix {
-public:
+   public:
     /// Every flow uses `tables`. PRECONDITION: `tables` outlives the mix.
     explicit TransportMix(const TransportTables& tables);
     /// Throws std::invalid_argument when empty, when probabilities are not positive or do not
     /// sum to 1, or when the sets disagree on the MTU (one packet size for queueing delays).
-    explicit TransportMix(std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets);
+    explicit TransportMix(
+        std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets);
 
     /// The set flow `flow` uses under `seed`.
     const TransportTables& for_flow(std::uint64_t seed, std::size_t flow) const;
@@ -30,7 +31,7 @@ public:
     /// "analytic-reno", or "ns3-cubic:0.7,ns3-dctcp:0.3".
     std::string describe() const;
 
-private:
+   private:
     struct Entry {
         const TransportTables* tables;
         double cumulative;

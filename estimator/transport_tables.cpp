@@ -4,8 +4,6 @@
 // estimate.
 #include "estimator/transport_tables.h"
 
-#include "estimator/detail/text_tokens.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -15,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "estimator/detail/text_tokens.h"
 
 namespace swarm {
 namespace {
@@ -58,8 +58,6 @@ std::vector<Line> split_lines(std::string_view text) {
     }
     return lines;
 }
-
-
 
 double number_or_fail(std::string_view token, std::string_view source, std::size_t line) {
     const auto value = detail::parse_number(token);
@@ -199,8 +197,9 @@ void check_column_row(const Line& line, const std::vector<QuantileGrid::Axis>& a
     }
     for (std::size_t q = 0; q < levels.size(); ++q) {
         const std::string_view token = tokens[axes.size() + q];
-        const auto level =
-            token.size() > 1 && token[0] == 'q' ? detail::parse_number(token.substr(1)) : std::nullopt;
+        const auto level = token.size() > 1 && token[0] == 'q'
+                               ? detail::parse_number(token.substr(1))
+                               : std::nullopt;
         if (!level || *level != levels[q]) {
             fail(source, line.number,
                  "column \"" + std::string(token) + "\" should be \"q" + number_text(levels[q]) +

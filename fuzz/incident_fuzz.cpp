@@ -12,7 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        const swarm::Incident incident = swarm::read_incident_text(text, SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
+        const swarm::Incident incident =
+            swarm::read_incident_text(text, SWARM_SOURCE_DATA_DIR, swarm::builtin_models());
         (void)incident;
     } catch (const swarm::IncidentError&) {
         // the expected answer to bad input

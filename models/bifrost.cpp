@@ -6,12 +6,12 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
 #include "models/bifrost_spray.h"
 #include "models/host_list.h"
-#include "estimator/mitigation/model_registry.h"
 #include "models/server_pair_key.h"
 
 namespace swarm {
@@ -27,7 +27,7 @@ enum : std::uint64_t { kCandidateStream = 1, kPointerStream = 2 };
 constexpr int kMaxMisses = 64;
 
 class BifrostPolicy : public FlowPolicy {
-public:
+   public:
     BifrostPolicy(const BifrostParams& params, const ModelContext& context)
         : params_(params),
           routing_(&context.routing),
@@ -45,10 +45,14 @@ public:
     const BifrostTransport& transport() const { return transport_; }
     double payload_bytes() const { return payload_bytes_; }
     double mtu_bytes() const { return mtu_bytes_; }
-    bool covered(std::int32_t server) const { return covered_[static_cast<std::size_t>(server)] != 0; }
-    bool measured(double arrival_s) const { return arrival_s >= window_start_s_ && arrival_s < window_end_s_; }
+    bool covered(std::int32_t server) const {
+        return covered_[static_cast<std::size_t>(server)] != 0;
+    }
+    bool measured(double arrival_s) const {
+        return arrival_s >= window_start_s_ && arrival_s < window_end_s_;
+    }
 
-private:
+   private:
     BifrostParams params_;
     const Routing* routing_;
     BifrostTransport transport_;
@@ -61,18 +65,19 @@ private:
 
 /// One (demand, routing) sample: the connections opened so far, and the header count.
 class BifrostRun : public FlowPolicyRun {
-public:
+   public:
     BifrostRun(const BifrostPolicy& policy, std::uint64_t seed) : policy_(&policy), seed_(seed) {}
 
     bool plan(const FlowRequest& request, FlowPlan& plan) override;
     const FlowTransport* transport() const override { return &policy_->transport(); }
-    void side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const override {
+    void side_metrics(double measured_s,
+                      std::vector<std::pair<std::string, double>>& out) const override {
         const double h = policy_->params().header_bytes;
         out.emplace_back("header_overhead_fraction", h / policy_->mtu_bytes());
         out.emplace_back("header_bytes_per_s", h * measured_packets_ / measured_s);
     }
 
-private:
+   private:
     /// §4.4: one connection per vNIC pair, here per (source, destination) server.
     struct Connection {
         double detected_s = 0.0;  ///< when failed and lossy paths leave the spray set
@@ -81,15 +86,16 @@ private:
         std::vector<std::size_t> offsets{0};  ///< candidate i: [offsets[i], offsets[i + 1])
         SpraySets sets;
         std::span<const ChannelId> path(std::size_t i) const {
-            return std::span<const ChannelId>(channels).subspan(offsets[i], offsets[i + 1] - offsets[i]);
+            return std::span<const ChannelId>(channels).subspan(offsets[i],
+                                                                offsets[i + 1] - offsets[i]);
         }
     };
     const Connection& connection(const FlowRequest& request);
     /// A leg over `count` consecutive positions of `set` from `first` (round-robin, wrapping).
     /// `packets` > 0: a short flow's groups, weighted by their packets; 0: equal weights.
     /// Returns whether one of those paths delivers nothing.
-    bool fill_leg(RouteLeg& leg, const Connection& c, const std::vector<std::size_t>& set, std::size_t first,
-                  int count, double packets) const;
+    bool fill_leg(RouteLeg& leg, const Connection& c, const std::vector<std::size_t>& set,
+                  std::size_t first, int count, double packets) const;
     void add_default_leg(FlowPlan& plan, double start_s, const FlowRequest& request) const;
     void plan_long(const FlowRequest& request, const Connection& c, FlowPlan& plan) const;
     void plan_short(const FlowRequest& request, const Connection& c, FlowPlan& plan) const;
@@ -120,9 +126,11 @@ const BifrostRun::Connection& BifrostRun::connection(const FlowRequest& request)
     Rng rng(derive_seed(seed_, {kCandidateStream, static_cast<std::uint64_t>(request.src_server),
                                 static_cast<std::uint64_t>(request.dst_server)}));
     std::vector<ChannelId>& draw = draw_scratch_;
-    for (int misses = 0; static_cast<int>(c.candidates.size()) < params.candidate_paths && misses < kMaxMisses;) {
+    for (int misses = 0;
+         static_cast<int>(c.candidates.size()) < params.candidate_paths && misses < kMaxMisses;) {
         draw.clear();
-        const PathProperties props = policy_->routing().sample_path(request.src_server, request.dst_server, rng, draw);
+        const PathProperties props =
+            policy_->routing().sample_path(request.src_server, request.dst_server, rng, draw);
         bool known = false;
         for (std::size_t i = 0; i < c.candidates.size() && !known; ++i) {
             const std::span<const ChannelId> path = c.path(i);
@@ -150,7 +158,8 @@ bool BifrostRun::fill_leg(RouteLeg& leg, const Connection& c, const std::vector<
         const std::size_t i = set[(first + static_cast<std::size_t>(g)) % set.size()];
         const std::span<const ChannelId> path = c.path(i);
         leg.channels.insert(leg.channels.end(), path.begin(), path.end());
-        const double weight = packets > 0.0 ? std::min(group, packets - g * group) / packets : 1.0 / count;
+        const double weight =
+            packets > 0.0 ? std::min(group, packets - g * group) / packets : 1.0 / count;
         drop += weight * c.candidates[i].drop_rate;
         leg.base_rtt_s = std::max(leg.base_rtt_s, c.candidates[i].base_rtt_s);
         dead = dead || c.candidates[i].drop_rate >= 1.0;
@@ -163,7 +172,8 @@ bool BifrostRun::fill_leg(RouteLeg& leg, const Connection& c, const std::vector<
 void BifrostRun::add_default_leg(FlowPlan& plan, double start_s, const FlowRequest& request) const {
     RouteLeg& leg = plan.add_leg(start_s);
     Rng rng(request.path_seed);  // the flow's own ECMP path: the plain VPC's
-    const PathProperties props = policy_->routing().sample_path(request.src_server, request.dst_server, rng, leg.channels);
+    const PathProperties props =
+        policy_->routing().sample_path(request.src_server, request.dst_server, rng, leg.channels);
     leg.drop_rate = props.drop_rate;
     leg.base_rtt_s = props.base_rtt_s;
 }
@@ -194,7 +204,8 @@ void BifrostRun::plan_long(const FlowRequest& request, const Connection& c, Flow
 void BifrostRun::plan_short(const FlowRequest& request, const Connection& c, FlowPlan& plan) const {
     const BifrostParams& params = policy_->params();
     const double packets = std::max(1.0, std::ceil(request.size_bytes / policy_->payload_bytes()));
-    const int groups = packet_groups(request.size_bytes, policy_->payload_bytes(), params.packet_group_packets);
+    const int groups =
+        packet_groups(request.size_bytes, policy_->payload_bytes(), params.packet_group_packets);
     // 840 = lcm(1..8): the position is exactly uniform over any set of up to 8 paths.
     Rng rng(derive_seed(request.path_seed, {kPointerStream}));
     std::size_t pointer = rng.below(840);
@@ -223,7 +234,8 @@ void BifrostRun::plan_short(const FlowRequest& request, const Connection& c, Flo
 
 bool BifrostRun::plan(const FlowRequest& request, FlowPlan& plan) {
     const BifrostParams& params = policy_->params();
-    if (!policy_->covered(request.src_server) || !policy_->covered(request.dst_server)) return false;
+    if (!policy_->covered(request.src_server) || !policy_->covered(request.dst_server))
+        return false;
     if (request.arrival_s < params.start_s) return false;  // opened on the plain VPC
     const Connection& c = connection(request);
     if (request.arrival_s >= c.detected_s && c.sets.fallback()) return false;  // §7.2: plain VPC
@@ -233,7 +245,8 @@ bool BifrostRun::plan(const FlowRequest& request, FlowPlan& plan) {
         plan_long(request, c, plan);
     }
     if (policy_->measured(request.arrival_s)) {
-        measured_packets_ += std::max(1.0, std::ceil(request.size_bytes / policy_->payload_bytes()));
+        measured_packets_ +=
+            std::max(1.0, std::ceil(request.size_bytes / policy_->payload_bytes()));
     }
     return true;
 }
@@ -245,32 +258,39 @@ BifrostParams BifrostParams::read(const ModelParams& p) {
     if (p.has("hosts")) out.hosts = p.servers("hosts");
     out.candidate_paths = p.integer("candidate_paths", out.candidate_paths, 1, INT_MAX);
     if (out.candidate_paths > 8) {
-        p.fail("candidate_paths", "must be in [1, 8] (a 3-bit Path ID names at most 8 paths, BIFROST App. C.1), got " +
-                                      std::to_string(out.candidate_paths));
+        p.fail("candidate_paths",
+               "must be in [1, 8] (a 3-bit Path ID names at most 8 paths, BIFROST App. C.1), got " +
+                   std::to_string(out.candidate_paths));
     }
     if (p.has("top_k")) {
         out.top_k = p.integer("top_k", out.top_k, 1, out.candidate_paths);
     } else if (out.top_k > out.candidate_paths) {
-        p.fail("candidate_paths", "must be at least top_k (" + std::to_string(out.top_k) + " by default), got " +
-                                      std::to_string(out.candidate_paths));
+        p.fail("candidate_paths", "must be at least top_k (" + std::to_string(out.top_k) +
+                                      " by default), got " + std::to_string(out.candidate_paths));
     }
     // §7.4: the window and the groups are bounded by the 4096-entry ring.
     out.packet_group_packets = p.integer("packet_group_packets", out.packet_group_packets, 1, 4096);
     out.recovery.window_packets = p.integer("window_packets", out.recovery.window_packets, 1, 4096);
-    out.recovery.initial_rto_s = p.number("initial_rto_ms", out.recovery.initial_rto_s * 1e3, Range{0.0, 1000.0, true}) / 1e3;
+    out.recovery.initial_rto_s =
+        p.number("initial_rto_ms", out.recovery.initial_rto_s * 1e3, Range{0.0, 1000.0, true}) /
+        1e3;
     out.recovery.rto_backoff = p.number("rto_backoff", out.recovery.rto_backoff, Range{1.0, 16.0});
-    out.recovery.release_after_rtos = p.integer("release_after_rtos", out.recovery.release_after_rtos, 1, 16);
+    out.recovery.release_after_rtos =
+        p.integer("release_after_rtos", out.recovery.release_after_rtos, 1, 16);
     out.header_bytes = p.integer("header_bytes", out.header_bytes, 0, 256);
-    out.exclude_loss_threshold = p.number("exclude_loss_threshold", out.exclude_loss_threshold, json_fields::kFraction);
-    out.detection_s = p.number("detection_ms", out.detection_s * 1e3, json_fields::kNonNegative) / 1e3;
+    out.exclude_loss_threshold =
+        p.number("exclude_loss_threshold", out.exclude_loss_threshold, json_fields::kFraction);
+    out.detection_s =
+        p.number("detection_ms", out.detection_s * 1e3, json_fields::kNonNegative) / 1e3;
     out.start_s = p.number("start_s", out.start_s, json_fields::kNonNegative);
     return out;
 }
 
 std::string BifrostModel::describe(const Topology& topology) const {
     std::ostringstream text;
-    text << "bifrost: spray over top-" << params_.top_k << " of " << params_.candidate_paths << " paths, RTO "
-         << params_.recovery.initial_rto_s * 1e3 << " ms, on " << describe_hosts(params_.hosts, topology);
+    text << "bifrost: spray over top-" << params_.top_k << " of " << params_.candidate_paths
+         << " paths, RTO " << params_.recovery.initial_rto_s * 1e3 << " ms, on "
+         << describe_hosts(params_.hosts, topology);
     return text.str();
 }
 
@@ -280,10 +300,12 @@ std::shared_ptr<const FlowPolicy> BifrostModel::do_flow_policy(const ModelContex
 
 void register_bifrost(ModelRegistry& registry) {
     registry.add({"bifrost",
-                  {"hosts", "top_k", "candidate_paths", "packet_group_packets", "initial_rto_ms", "rto_backoff",
-                   "release_after_rtos", "window_packets", "header_bytes", "exclude_loss_threshold", "detection_ms",
-                   "start_s"},
-                  [](const ModelParams& p) { return std::make_shared<BifrostModel>(BifrostParams::read(p)); }});
+                  {"hosts", "top_k", "candidate_paths", "packet_group_packets", "initial_rto_ms",
+                   "rto_backoff", "release_after_rtos", "window_packets", "header_bytes",
+                   "exclude_loss_threshold", "detection_ms", "start_s"},
+                  [](const ModelParams& p) {
+                      return std::make_shared<BifrostModel>(BifrostParams::read(p));
+                  }});
 }
 
 }  // namespace swarm

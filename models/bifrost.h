@@ -12,10 +12,10 @@
 #include <optional>
 #include <vector>
 
-#include "models/bifrost_transport.h"
-#include "models/host_list.h"
 #include "estimator/mitigation/mitigation_model.h"
 #include "estimator/mitigation/model_params.h"
+#include "models/bifrost_transport.h"
+#include "models/host_list.h"
 
 namespace swarm {
 
@@ -23,14 +23,14 @@ class ModelRegistry;
 
 /// The parameters of {"type": "bifrost", ...}; defaults and sources in docs/models/bifrost.md §3.
 struct BifrostParams {
-    HostList hosts;  ///< servers running BIFROST; empty = all
-    int top_k = 4;                       ///< §4.1 "top-k (e.g., 4) paths"
-    int candidate_paths = 8;             ///< inferred: a 3-bit Path ID (App. C.1)
-    int packet_group_packets = 50;       ///< §4.1 "(e.g., 50 packets per group)"
-    BifrostRecovery recovery;            ///< §4.3, §7.4
-    int header_bytes = 16;               ///< App. C.1, Fig. C2: four 32-bit words
-    double exclude_loss_threshold = 0.1; ///< proposal (§6.1.1, Fig. 16: a 10%-loss port avoided)
-    double detection_s = 4e-3;           ///< proposal: one initial RTO
+    HostList hosts;                       ///< servers running BIFROST; empty = all
+    int top_k = 4;                        ///< §4.1 "top-k (e.g., 4) paths"
+    int candidate_paths = 8;              ///< inferred: a 3-bit Path ID (App. C.1)
+    int packet_group_packets = 50;        ///< §4.1 "(e.g., 50 packets per group)"
+    BifrostRecovery recovery;             ///< §4.3, §7.4
+    int header_bytes = 16;                ///< App. C.1, Fig. C2: four 32-bit words
+    double exclude_loss_threshold = 0.1;  ///< proposal (§6.1.1, Fig. 16: a 10%-loss port avoided)
+    double detection_s = 4e-3;            ///< proposal: one initial RTO
     double start_s = 0.0;
 
     /// Reads and validates the parameters (IncidentError naming the JSON path).
@@ -38,15 +38,17 @@ struct BifrostParams {
 };
 
 class BifrostModel : public MitigationModel {
-public:
+   public:
     explicit BifrostModel(BifrostParams params) : params_(std::move(params)) {}
     std::string type() const override { return "bifrost"; }
     std::string describe(const Topology& topology) const override;
     bool steers_flows() const override { return true; }
-    std::optional<std::vector<std::int32_t>> governed_sources() const override { return params_.hosts; }
+    std::optional<std::vector<std::int32_t>> governed_sources() const override {
+        return params_.hosts;
+    }
     const BifrostParams& params() const { return params_; }
 
-private:
+   private:
     std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     BifrostParams params_;
 };

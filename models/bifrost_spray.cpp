@@ -6,7 +6,8 @@
 
 namespace swarm {
 
-std::vector<bool> healthy_candidates(std::span<const SprayCandidate> candidates, double exclude_loss) {
+std::vector<bool> healthy_candidates(std::span<const SprayCandidate> candidates,
+                                     double exclude_loss) {
     double best = 1.0;
     for (const SprayCandidate& c : candidates) best = std::min(best, c.drop_rate);
     std::vector<bool> healthy(candidates.size(), false);
@@ -19,8 +20,8 @@ std::vector<bool> healthy_candidates(std::span<const SprayCandidate> candidates,
     return healthy;
 }
 
-std::vector<std::size_t> lowest_rtt(std::span<const SprayCandidate> candidates, const std::vector<bool>& eligible,
-                                    int k) {
+std::vector<std::size_t> lowest_rtt(std::span<const SprayCandidate> candidates,
+                                    const std::vector<bool>& eligible, int k) {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         if (eligible[i]) order.push_back(i);

@@ -24,13 +24,14 @@ struct SprayCandidate {
 /// (drop < 1), and its loss beyond the connection's best candidate's,
 /// 1 - (1 - p) / (1 - min p), is below `exclude_loss` (θ_B). Loss every candidate shares (the
 /// servers' links, their ToRs) is therefore never a reason to drop a path: no path avoids it.
-std::vector<bool> healthy_candidates(std::span<const SprayCandidate> candidates, double exclude_loss);
+std::vector<bool> healthy_candidates(std::span<const SprayCandidate> candidates,
+                                     double exclude_loss);
 
 /// §4.1 "selects the top-k paths with the lowest RTTs": indices of the (up to) k candidates
 /// with `eligible` set, by base RTT (to the nanosecond) then tie order. Fewer than k eligible:
 /// all of them.
-std::vector<std::size_t> lowest_rtt(std::span<const SprayCandidate> candidates, const std::vector<bool>& eligible,
-                                    int k);
+std::vector<std::size_t> lowest_rtt(std::span<const SprayCandidate> candidates,
+                                    const std::vector<bool>& eligible, int k);
 
 /// The spray sets of one connection before and after detection.
 struct SpraySets {

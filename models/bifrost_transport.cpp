@@ -48,27 +48,32 @@ double BifrostTransport::expected_hold_s(double drop_rate, double rtt_s) const {
     return hold;
 }
 
-double BifrostTransport::loss_limited_bps(const RouteLeg& leg, const TransportTables& guest, double u) const {
+double BifrostTransport::loss_limited_bps(const RouteLeg& leg, const TransportTables& guest,
+                                          double u) const {
     (void)u;
-    return recovery_.window_packets * guest.mss_bytes * 8.0 / expected_hold_s(leg.drop_rate, leg.base_rtt_s);
+    return recovery_.window_packets * guest.mss_bytes * 8.0 /
+           expected_hold_s(leg.drop_rate, leg.base_rtt_s);
 }
 
 double BifrostTransport::short_flow_fct_s(double size_bytes, const RouteLeg& leg, double queueing_s,
                                           const TransportTables& guest, double u) const {
     const double round_trip = leg.base_rtt_s + queueing_s;
-    const double fct = guest.short_flow_rtts.sample_rtts(size_bytes, 0.0, leg.base_rtt_s, u) * round_trip;
+    const double fct =
+        guest.short_flow_rtts.sample_rtts(size_bytes, 0.0, leg.base_rtt_s, u) * round_trip;
     const double p = leg.drop_rate;
     if (p <= 0.0) return fct;
 
     // The flow's own loss stream, from its draw u (which is already per flow and seeded).
     Rng rng(derive_seed(std::bit_cast<std::uint64_t>(u), {kModelStream}));
-    const auto packets = static_cast<std::int64_t>(std::max(1.0, std::ceil(size_bytes / guest.mss_bytes)));
+    const auto packets =
+        static_cast<std::int64_t>(std::max(1.0, std::ceil(size_bytes / guest.mss_bytes)));
     const double log_keep = p < 1.0 ? std::log1p(-p) : 0.0;
     // Index of the next lost first transmission after `after` (geometric gaps: no draw per packet).
     auto next_loss = [&](std::int64_t after) {
         if (p >= 1.0) return after + 1;
         const double gap = std::floor(std::log1p(-rng.uniform()) / log_keep);
-        return gap >= static_cast<double>(packets) ? packets : after + 1 + static_cast<std::int64_t>(gap);
+        return gap >= static_cast<double>(packets) ? packets
+                                                   : after + 1 + static_cast<std::int64_t>(gap);
     };
     // How many transmissions of one packet are lost, from its first (lost) one; more than
     // release_after_rtos + 1 changes nothing.
@@ -81,7 +86,8 @@ double BifrostTransport::short_flow_fct_s(double size_bytes, const RouteLeg& leg
     // packets are recovered side by side, the run costs its longest recovery. Runs add up.
     auto run_delay = [&](std::int64_t count, bool tail) {
         double longest = 0.0;
-        for (std::int64_t i = 0; i < count; ++i) longest = std::max(longest, recovery_delay_s(losses(), tail, round_trip));
+        for (std::int64_t i = 0; i < count; ++i)
+            longest = std::max(longest, recovery_delay_s(losses(), tail, round_trip));
         return longest;
     };
     double extra = 0.0;

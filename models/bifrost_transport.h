@@ -22,7 +22,7 @@ struct BifrostRecovery {
 };
 
 class BifrostTransport : public FlowTransport {
-public:
+   public:
     explicit BifrostTransport(BifrostRecovery recovery) : recovery_(recovery) {}
 
     /// The retransmission timer of the r-th retransmission (r = 0: the first transmission):
@@ -42,7 +42,8 @@ public:
 
     /// Little's law on the window: W · MSS · 8 / expected_hold_s(p̄, R̄), deterministic (no table
     /// draw). p̄ is the leg's mean drop rate over its subflows, R̄ its base RTT.
-    double loss_limited_bps(const RouteLeg& leg, const TransportTables& guest, double u) const override;
+    double loss_limited_bps(const RouteLeg& leg, const TransportTables& guest,
+                            double u) const override;
     /// N_rtt(size, drop 0, R) · (R + Q) from the guest's short-flow table (its slow start sees no
     /// loss), plus the recovery of the packets lost on the way: each of the ⌈size / MSS⌉ packets
     /// is lost with the leg's drop rate, each retransmission again. A run of consecutive lost
@@ -50,12 +51,12 @@ public:
     /// tail losses if no packet after the run arrives; runs add up (pessimistic: their
     /// recoveries may overlap, rare at the loss rates that matter). The loss draws come from a
     /// stream seeded by `u`.
-    double short_flow_fct_s(double size_bytes, const RouteLeg& leg, double queueing_s, const TransportTables& guest,
-                            double u) const override;
+    double short_flow_fct_s(double size_bytes, const RouteLeg& leg, double queueing_s,
+                            const TransportTables& guest, double u) const override;
 
     const BifrostRecovery& recovery() const { return recovery_; }
 
-private:
+   private:
     BifrostRecovery recovery_;
 };
 

@@ -69,7 +69,7 @@ class BugTolerantRouter : public MitigationModel {
     /// Reports the costs (side metrics); steers no flow.
     std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
 
-private:
+   private:
     BtrParams p_;
 };
 

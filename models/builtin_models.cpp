@@ -1,8 +1,9 @@
 // The models shipped with swarm. Each plugin adds one registration line here and nothing
 // anywhere else in the core (docs/models/README.md).
+#include "models/builtin_models.h"
+
 #include "models/bifrost.h"
 #include "models/bug_tolerant_router.h"
-#include "models/builtin_models.h"
 #include "models/ron.h"
 #include "models/router_grafting.h"
 #include "models/vroom.h"

@@ -4,7 +4,8 @@
 
 namespace swarm {
 
-std::vector<const MitigationModel*> models_of_candidate(const Incident& incident, const MitigationModel& model) {
+std::vector<const MitigationModel*> models_of_candidate(const Incident& incident,
+                                                        const MitigationModel& model) {
     for (const Candidate& candidate : incident.candidates) {
         std::vector<const MitigationModel*> models;
         bool mine = false;

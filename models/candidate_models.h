@@ -13,6 +13,7 @@ namespace swarm {
 
 /// Every model of the candidate holding `model` (itself included), in action order; empty if
 /// no candidate of the incident holds it (a model built outside an incident, in tests).
-std::vector<const MitigationModel*> models_of_candidate(const Incident& incident, const MitigationModel& model);
+std::vector<const MitigationModel*> models_of_candidate(const Incident& incident,
+                                                        const MitigationModel& model);
 
 }  // namespace swarm

@@ -25,7 +25,8 @@ inline std::vector<char> host_mask(const HostList& hosts, std::size_t server_cou
 /// "3 of 36 servers" or "every server", for a model's describe().
 inline std::string describe_hosts(const HostList& hosts, const Topology& topology) {
     if (!hosts) return "every server";
-    return std::to_string(hosts->size()) + " of " + std::to_string(topology.servers().size()) + " servers";
+    return std::to_string(hosts->size()) + " of " + std::to_string(topology.servers().size()) +
+           " servers";
 }
 
 }  // namespace swarm

@@ -6,10 +6,10 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "models/measurement_window.h"
-#include "estimator/mitigation/model_registry.h"
 #include "models/probe_detection.h"
 #include "models/server_pair_key.h"
 #include "models/tcp_resume.h"
@@ -24,7 +24,12 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr std::size_t kMaxNodes = 50;
 
 /// Sub-streams of a run's seed and of a flow's own seed (docs/models/README.md "Randomness").
-enum : std::uint64_t { kVirtualLinkStream = 1, kDetectStream = 2, kTieStream = 3, kSegmentStream = 4 };
+enum : std::uint64_t {
+    kVirtualLinkStream = 1,
+    kDetectStream = 2,
+    kTieStream = 3,
+    kSegmentStream = 4
+};
 
 struct Segment {
     std::vector<ChannelId> channels;
@@ -32,14 +37,15 @@ struct Segment {
 };
 
 class RonPolicy : public FlowPolicy {
-public:
+   public:
     RonPolicy(const RonParams& params, const ModelContext& context)
         : params_(params),
           routing_(&context.routing),
           window_(context.incident.traffic),
           node_count_(params.nodes().size()) {
         for (std::size_t d = 0; d < params.directions.size(); ++d) {
-            direction_.emplace(server_pair_key(params.directions[d].first, params.directions[d].second), d);
+            direction_.emplace(
+                server_pair_key(params.directions[d].first, params.directions[d].second), d);
         }
     }
     std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t seed) const override;
@@ -54,7 +60,7 @@ public:
     const MeasurementWindow& window() const { return window_; }
     std::size_t node_count() const { return node_count_; }
 
-private:
+   private:
     RonParams params_;
     const Routing* routing_;
     MeasurementWindow window_;
@@ -65,14 +71,15 @@ private:
 /// One (demand, routing) sample: the virtual links' paths, each direction's choice, the relayed
 /// traffic.
 class RonRun : public FlowPolicyRun {
-public:
+   public:
     RonRun(const RonPolicy& policy, std::uint64_t seed)
         : policy_(&policy), seed_(seed), choices_(policy.params().directions.size()) {}
 
     bool plan(const FlowRequest& request, FlowPlan& plan) override;
-    void side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const override;
+    void side_metrics(double measured_s,
+                      std::vector<std::pair<std::string, double>>& out) const override;
 
-private:
+   private:
     /// What RON decides for one direction (a -> b) in this sample.
     struct Choice {
         bool made = false;
@@ -102,7 +109,8 @@ private:
 const Segment& RonRun::virtual_link(std::int32_t from, std::int32_t to) {
     auto [it, fresh] = links_.try_emplace(server_pair_key(from, to));
     if (fresh) {
-        Rng rng(derive_seed(seed_, {kVirtualLinkStream, static_cast<std::uint64_t>(from), static_cast<std::uint64_t>(to)}));
+        Rng rng(derive_seed(seed_, {kVirtualLinkStream, static_cast<std::uint64_t>(from),
+                                    static_cast<std::uint64_t>(to)}));
         it->second.properties = policy_->routing().sample_path(from, to, rng, it->second.channels);
     }
     return it->second;
@@ -125,12 +133,16 @@ const RonRun::Choice& RonRun::choice(std::size_t direction) {
         if (r == a || r == b) continue;
         const Segment& first = virtual_link(a, r);
         const Segment& second = virtual_link(r, b);
-        const double drop = 1.0 - (1.0 - first.properties.drop_rate) * (1.0 - second.properties.drop_rate);
-        const double rtt = first.properties.base_rtt_s + second.properties.base_rtt_s + 2.0 * params.relay_forwarding_s;
+        const double drop =
+            1.0 - (1.0 - first.properties.drop_rate) * (1.0 - second.properties.drop_rate);
+        const double rtt = first.properties.base_rtt_s + second.properties.base_rtt_s +
+                           2.0 * params.relay_forwarding_s;
         // Loss first, latency breaks ties (or latency alone); equal relays are drawn from.
-        const bool better = params.latency_metric ? rtt < best_rtt
-                                                  : (drop < best_drop || (drop == best_drop && rtt < best_rtt));
-        const bool tie = params.latency_metric ? rtt == best_rtt : (drop == best_drop && rtt == best_rtt);
+        const bool better = params.latency_metric
+                                ? rtt < best_rtt
+                                : (drop < best_drop || (drop == best_drop && rtt < best_rtt));
+        const bool tie =
+            params.latency_metric ? rtt == best_rtt : (drop == best_drop && rtt == best_rtt);
         if (better) {
             best.assign(1, r);
             best_drop = drop;
@@ -142,19 +154,23 @@ const RonRun::Choice& RonRun::choice(std::size_t direction) {
     // RON uses the relay only if it beats the direct path on its metric (§2.2: "If the direct IP
     // path had lower latency than the best indirect path, then the direct one was used").
     const double direct_drop = direct.properties.drop_rate;
-    const bool relay_better = params.latency_metric ? best_rtt < c.direct_rtt_s : best_drop < direct_drop;
+    const bool relay_better =
+        params.latency_metric ? best_rtt < c.direct_rtt_s : best_drop < direct_drop;
     if (best.empty() || !relay_better) return c;
-    Rng tie(derive_seed(seed_, {kTieStream, static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b)}));
+    Rng tie(derive_seed(
+        seed_, {kTieStream, static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b)}));
     c.relay = best[tie.below(static_cast<std::uint32_t>(best.size()))];
     c.relay_drop = best_drop;
     c.relay_rtt_s = best_rtt;
     // Detection: lost probes on the direct virtual link (a latency comparison needs one probe
     // round; a latency-better relay is never seen in a Clos).
-    Rng detect(derive_seed(seed_, {kDetectStream, static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b)}));
+    Rng detect(derive_seed(
+        seed_, {kDetectStream, static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b)}));
     if (params.latency_metric) {
         c.switch_s = params.start_s + params.probe_interval_s * (detect.uniform() + 1.0);
     } else {
-        c.switch_s = params.start_s + detection_delay_s(params.probe_interval_s, round_trip_loss(direct_drop),
+        c.switch_s = params.start_s + detection_delay_s(params.probe_interval_s,
+                                                        round_trip_loss(direct_drop),
                                                         params.probes_to_detect, detect);
     }
     return c;
@@ -219,13 +235,15 @@ bool RonRun::plan(const FlowRequest& r, FlowPlan& plan) {
     return true;
 }
 
-void RonRun::side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const {
+void RonRun::side_metrics(double measured_s,
+                          std::vector<std::pair<std::string, double>>& out) const {
     const RonParams& params = policy_->params();
     // §3.1: every node probes its virtual link to every other; a probe and its reply.
     const double n = static_cast<double>(policy_->node_count());
     out.emplace_back("probe_packets_per_s", 2.0 * n * (n - 1.0) / params.probe_interval_s);
     out.emplace_back("relayed_bytes_per_s", relayed_bytes_ / measured_s);
-    out.emplace_back("relayed_flow_fraction", measured_flows_ > 0.0 ? relayed_flows_ / measured_flows_ : 0.0);
+    out.emplace_back("relayed_flow_fraction",
+                     measured_flows_ > 0.0 ? relayed_flows_ / measured_flows_ : 0.0);
     // The latency cost: base RTT through the relay over the direct one, mean over the directions
     // that move within the run (1 when none does).
     double stretch = 0.0;
@@ -265,37 +283,45 @@ RonParams RonParams::read(const ModelParams& p) {
     const nlohmann::json* pairs = p.raw("pairs");
     if (!pairs) p.fail("pairs", "required key is missing");
     if (!pairs->is_array() || pairs->empty()) {
-        p.fail("pairs", "expected a non-empty array of [host, host] pairs, got " + json_fields::given(*pairs));
+        p.fail("pairs", "expected a non-empty array of [host, host] pairs, got " +
+                            json_fields::given(*pairs));
     }
     std::set<std::pair<std::int32_t, std::int32_t>> seen;
     for (std::size_t i = 0; i < pairs->size(); ++i) {
         const std::string at = json_fields::item(p.at("pairs"), i);
         const nlohmann::json& entry = (*pairs)[i];
         if (!entry.is_array() || entry.size() != 2) {
-            json_fields::fail(at, "expected an array of 2 server or ToR names, got " + json_fields::given(entry));
+            json_fields::fail(
+                at, "expected an array of 2 server or ToR names, got " + json_fields::given(entry));
         }
         const auto ends_a = p.servers_of(entry[0], json_fields::item(at, 0));
         const auto ends_b = p.servers_of(entry[1], json_fields::item(at, 1));
         for (std::int32_t a : ends_a) {
             for (std::int32_t b : ends_b) {
-                const NodeId tor_a = topology.node(topology.servers()[static_cast<std::size_t>(a)]).tor;
-                const NodeId tor_b = topology.node(topology.servers()[static_cast<std::size_t>(b)]).tor;
+                const NodeId tor_a =
+                    topology.node(topology.servers()[static_cast<std::size_t>(a)]).tor;
+                const NodeId tor_b =
+                    topology.node(topology.servers()[static_cast<std::size_t>(b)]).tor;
                 if (tor_a == tor_b) {
-                    json_fields::fail(at, json_fields::in_quotes(server_name(topology, a)) + " and " +
+                    json_fields::fail(at, json_fields::in_quotes(server_name(topology, a)) +
+                                              " and " +
                                               json_fields::in_quotes(server_name(topology, b)) +
                                               " share a ToR: one path, nothing to relay around");
                 }
                 if (!seen.insert({std::min(a, b), std::max(a, b)}).second) {
-                    json_fields::fail(at, "duplicate pair (" + json_fields::in_quotes(server_name(topology, a)) + ", " +
-                                              json_fields::in_quotes(server_name(topology, b)) + ")");
+                    json_fields::fail(
+                        at, "duplicate pair (" + json_fields::in_quotes(server_name(topology, a)) +
+                                ", " + json_fields::in_quotes(server_name(topology, b)) + ")");
                 }
                 out.directions.emplace_back(a, b);
                 out.directions.emplace_back(b, a);
-                const bool relay_left = std::any_of(out.relays.begin(), out.relays.end(),
-                                                    [&](std::int32_t r) { return r != a && r != b; });
+                const bool relay_left =
+                    std::any_of(out.relays.begin(), out.relays.end(),
+                                [&](std::int32_t r) { return r != a && r != b; });
                 if (!relay_left) {
-                    p.fail("relays", "no relay left for the pair (" + json_fields::in_quotes(server_name(topology, a)) +
-                                         ", " + json_fields::in_quotes(server_name(topology, b)) +
+                    p.fail("relays", "no relay left for the pair (" +
+                                         json_fields::in_quotes(server_name(topology, a)) + ", " +
+                                         json_fields::in_quotes(server_name(topology, b)) +
                                          "): a pair cannot relay through its own ends");
                 }
             }
@@ -303,13 +329,16 @@ RonParams RonParams::read(const ModelParams& p) {
     }
     const std::size_t nodes = out.nodes().size();
     if (nodes > kMaxNodes) {
-        json_fields::fail(p.path(), "RON has " + std::to_string(nodes) + " nodes; the design keeps a RON under " +
+        json_fields::fail(p.path(), "RON has " + std::to_string(nodes) +
+                                        " nodes; the design keeps a RON under " +
                                         std::to_string(kMaxNodes) + " (RON §1)");
     }
-    out.probe_interval_s = p.number("probe_interval_s", out.probe_interval_s, Range{0.0, 3600.0, true, false});
+    out.probe_interval_s =
+        p.number("probe_interval_s", out.probe_interval_s, Range{0.0, 3600.0, true, false});
     out.probes_to_detect = p.integer("probes_to_detect", out.probes_to_detect, 1, 100);
     out.latency_metric = p.choice("metric", "loss", {"loss", "latency"}) == "latency";
-    out.relay_forwarding_s = p.number("relay_forwarding_us", out.relay_forwarding_s * 1e6, Range{0.0, 10000.0}) / 1e6;
+    out.relay_forwarding_s =
+        p.number("relay_forwarding_us", out.relay_forwarding_s * 1e6, Range{0.0, 10000.0}) / 1e6;
     out.pin_virtual_links = p.flag("pin_virtual_links", out.pin_virtual_links);
     out.start_s = p.number("start_s", out.start_s, json_fields::kNonNegative);
     return out;
@@ -335,10 +364,11 @@ std::shared_ptr<const FlowPolicy> RonModel::do_flow_policy(const ModelContext& c
 }
 
 void register_ron(ModelRegistry& registry) {
-    registry.add({"ron",
-                  {"pairs", "relays", "probe_interval_s", "probes_to_detect", "metric", "relay_forwarding_us",
-                   "pin_virtual_links", "start_s"},
-                  [](const ModelParams& p) { return std::make_shared<RonModel>(RonParams::read(p)); }});
+    registry.add(
+        {"ron",
+         {"pairs", "relays", "probe_interval_s", "probes_to_detect", "metric",
+          "relay_forwarding_us", "pin_virtual_links", "start_s"},
+         [](const ModelParams& p) { return std::make_shared<RonModel>(RonParams::read(p)); }});
 }
 
 }  // namespace swarm

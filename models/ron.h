@@ -25,10 +25,10 @@ struct RonParams {
     std::vector<std::pair<std::int32_t, std::int32_t>> directions;
     std::vector<std::int32_t> relays;  ///< candidate intermediate servers
     double probe_interval_s = 4.0;     ///< Fig. 4 caption: "probes taken roughly 4 seconds apart"
-    int probes_to_detect = 1;          ///< proposal: E[T] = 6 s, "within several seconds" (Abstract)
-    bool latency_metric = false;       ///< §1: "the main objective of RON is reliability" (loss)
-    double relay_forwarding_s = 20e-6; ///< proposal: a user-space UDP receive and resend, one way
-    bool pin_virtual_links = true;     ///< §3.2: UDP encapsulation between RON nodes
+    int probes_to_detect = 1;     ///< proposal: E[T] = 6 s, "within several seconds" (Abstract)
+    bool latency_metric = false;  ///< §1: "the main objective of RON is reliability" (loss)
+    double relay_forwarding_s = 20e-6;  ///< proposal: a user-space UDP receive and resend, one way
+    bool pin_virtual_links = true;      ///< §3.2: UDP encapsulation between RON nodes
     double start_s = 0.0;
 
     /// Reads and validates the parameters (IncidentError naming the JSON path).
@@ -38,7 +38,7 @@ struct RonParams {
 };
 
 class RonModel : public MitigationModel {
-public:
+   public:
     explicit RonModel(RonParams params) : params_(std::move(params)) {}
     std::string type() const override { return "ron"; }
     std::string describe(const Topology& topology) const override;
@@ -47,7 +47,7 @@ public:
     std::optional<std::vector<std::int32_t>> governed_sources() const override;
     const RonParams& params() const { return params_; }
 
-private:
+   private:
     std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     RonParams params_;
 };

@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "estimator/helper/json_fields.h"
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "estimator/transport_mix.h"
-#include "estimator/mitigation/model_registry.h"
 
 namespace swarm {
 
@@ -37,11 +37,13 @@ std::vector<int> tunnel_distances(const NetworkState& state, NodeId peer, NodeId
             queue.pop_front();
             for (const auto& [next, link] : topo.adjacent(node)) {
                 const Node& n = topo.node(next);
-                if (distance[static_cast<std::size_t>(next)] >= 0 || next == peer || n.kind != NodeKind::Switch)
+                if (distance[static_cast<std::size_t>(next)] >= 0 || next == peer ||
+                    n.kind != NodeKind::Switch)
                     continue;
                 if (!via_tors && n.tier == 0 && next != from) continue;
                 if (!state.link_usable(link) || !state.node_usable(next)) continue;
-                distance[static_cast<std::size_t>(next)] = distance[static_cast<std::size_t>(node)] + 1;
+                distance[static_cast<std::size_t>(next)] =
+                    distance[static_cast<std::size_t>(node)] + 1;
                 queue.push_back(next);
             }
         }
@@ -52,7 +54,7 @@ std::vector<int> tunnel_distances(const NetworkState& state, NodeId peer, NodeId
 
 /// Old path until t_L, tunnel until t_I, new exit after (§4.4.2).
 class TunnelPolicy : public FlowPolicy {
-public:
+   public:
     TunnelPolicy(const RouterGrafting& model, const ModelContext& context, ChannelId crossing)
         : before_(&context.routing),
           after_state_(std::make_unique<NetworkState>(context.state)),
@@ -67,19 +69,24 @@ public:
         distance_ = tunnel_distances(*after_state_, peer_, from_, to_);
     }
 
-    std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t) const override { return std::make_unique<Run>(*this); }
+    std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t) const override {
+        return std::make_unique<Run>(*this);
+    }
 
-private:
+   private:
     class Run : public FlowPolicyRun {
-    public:
+       public:
         explicit Run(const TunnelPolicy& policy) : p_(&policy) {}
 
         bool plan(const FlowRequest& r, FlowPlan& plan) override {
-            if (r.arrival_s >= p_->imported_s_ || !p_->before_->reachable(r.src_server, r.dst_server)) return false;
+            if (r.arrival_s >= p_->imported_s_ ||
+                !p_->before_->reachable(r.src_server, r.dst_server))
+                return false;
             // The path the flow takes on the network before the graft (its own ECMP draw).
             old_.clear();
             Rng rng(r.path_seed);
-            const PathProperties old = p_->before_->sample_path(r.src_server, r.dst_server, rng, old_);
+            const PathProperties old =
+                p_->before_->sample_path(r.src_server, r.dst_server, rng, old_);
             const auto crossing = std::find(old_.begin(), old_.end(), p_->crossing_);
             if (crossing == old_.end()) return false;
             if (r.arrival_s < p_->link_moved_s_) {
@@ -105,7 +112,8 @@ private:
             RouteLeg& leg = plan.add_leg(std::max(r.arrival_s, p_->imported_s_));
             if (p_->after_->reachable(r.src_server, r.dst_server)) {
                 Rng again(r.path_seed);
-                const PathProperties now = p_->after_->sample_path(r.src_server, r.dst_server, again, leg.channels);
+                const PathProperties now =
+                    p_->after_->sample_path(r.src_server, r.dst_server, again, leg.channels);
                 leg.drop_rate = now.drop_rate;
                 leg.base_rtt_s = now.base_rtt_s;
             } else {
@@ -119,7 +127,7 @@ private:
             out.emplace_back("tunnelled_new_flows", tunnelled_);
         }
 
-    private:
+       private:
         const TunnelPolicy* p_;
         std::vector<ChannelId> old_;
         /// Flows that start while the tunnel is up (they certainly use it; older long flows may
@@ -179,34 +187,38 @@ std::size_t slot_of(const Topology& topo, NodeId node, NodeId neighbour) {
 }  // namespace
 
 std::string RouterGrafting::describe(const Topology& topology) const {
-    return "router_grafting: move " + topology.node(p_.peer).name + "'s session from " + topology.node(p_.from).name +
-           " to " + topology.node(p_.to).name + " (link moved at " + format_number(link_moved_s()) +
-           " s, routes imported at " + format_number(routes_imported_s()) + " s)";
+    return "router_grafting: move " + topology.node(p_.peer).name + "'s session from " +
+           topology.node(p_.from).name + " to " + topology.node(p_.to).name + " (link moved at " +
+           format_number(link_moved_s()) + " s, routes imported at " +
+           format_number(routes_imported_s()) + " s)";
 }
 
 void RouterGrafting::graft(NetworkState& state) const {
     const Topology& topo = state.topology();
-    const double peer_weight =
-        state.weight(p_.peer, slot_of(topo, p_.peer, p_.to)) + state.weight(p_.peer, slot_of(topo, p_.peer, p_.from));
-    const double to_weight =
-        state.weight(p_.to, slot_of(topo, p_.to, p_.peer)) + state.weight(p_.from, slot_of(topo, p_.from, p_.peer));
+    const double peer_weight = state.weight(p_.peer, slot_of(topo, p_.peer, p_.to)) +
+                               state.weight(p_.peer, slot_of(topo, p_.peer, p_.from));
+    const double to_weight = state.weight(p_.to, slot_of(topo, p_.to, p_.peer)) +
+                             state.weight(p_.from, slot_of(topo, p_.from, p_.peer));
     state.apply(Action{DisableLink{moved_}});
-    state.set_link_capacity_bps(beside_, state.link_capacity_bps(beside_) + topo.link(moved_).capacity.value);
+    state.set_link_capacity_bps(
+        beside_, state.link_capacity_bps(beside_) + topo.link(moved_).capacity.value);
     state.apply_wcmp(SetWcmp{p_.peer, {{p_.to, peer_weight}}});
     state.apply_wcmp(SetWcmp{p_.to, {{p_.peer, to_weight}}});
 }
 
 std::vector<TimedEdit> RouterGrafting::timed_edits() const {
-    return {
-        {link_moved_s(), "router_grafting: link moved", [self = *this](NetworkState& state) { self.graft(state); }}};
+    return {{link_moved_s(), "router_grafting: link moved",
+             [self = *this](NetworkState& state) { self.graft(state); }}};
 }
 
-std::shared_ptr<const FlowPolicy> RouterGrafting::do_flow_policy(const ModelContext& context) const {
+std::shared_ptr<const FlowPolicy> RouterGrafting::do_flow_policy(
+    const ModelContext& context) const {
     const Topology& topo = context.state.topology();
     return std::make_shared<TunnelPolicy>(*this, context, topo.channel(moved_, p_.from));
 }
 
-std::optional<std::string> RouterGrafting::infeasible(const NetworkState& state, const Incident& incident) const {
+std::optional<std::string> RouterGrafting::infeasible(const NetworkState& state,
+                                                      const Incident& incident) const {
     const Topology& topo = state.topology();
     if (p_.start_s >= incident.traffic.duration.value) {
         return "starts at " + format_number(p_.start_s) + " s, not within the simulated " +
@@ -216,51 +228,56 @@ std::optional<std::string> RouterGrafting::infeasible(const NetworkState& state,
         return "no session to graft: link " + topo.link_name(moved_) + " is down or disabled";
     }
     if (!state.link_usable(beside_)) {
-        return "the circuit cannot move beside " + topo.link_name(beside_) + ", which is down or disabled";
+        return "the circuit cannot move beside " + topo.link_name(beside_) +
+               ", which is down or disabled";
     }
     NetworkState after(state);
     graft(after);
-    if (p_.import_s > 0.0 && tunnel_distances(after, p_.peer, p_.from, p_.to)[static_cast<std::size_t>(p_.from)] < 0) {
-        return "no tunnel from " + topo.node(p_.from).name + " to " + topo.node(p_.to).name + " that avoids " +
-               topo.node(p_.peer).name + " (§4.4.2)";
+    if (p_.import_s > 0.0 &&
+        tunnel_distances(after, p_.peer, p_.from, p_.to)[static_cast<std::size_t>(p_.from)] < 0) {
+        return "no tunnel from " + topo.node(p_.from).name + " to " + topo.node(p_.to).name +
+               " that avoids " + topo.node(p_.peer).name + " (§4.4.2)";
     }
     return std::nullopt;
 }
 
 void register_router_grafting(ModelRegistry& registry) {
-    registry.add({"router_grafting",
-                  {"peer", "from", "to", "link_migration_ms", "import_s", "start_s"},
-                  [](const ModelParams& p) {
-                      const Topology& topo = p.topology();
-                      RouterGraftingParams g;
-                      g.peer = p.switch_node("peer");
-                      g.from = p.switch_node("from");
-                      g.to = p.switch_node("to");
-                      const std::string peer = in_quotes(topo.node(g.peer).name);
-                      const std::string from = in_quotes(topo.node(g.from).name);
-                      const std::string to = in_quotes(topo.node(g.to).name);
-                      if (g.from == g.peer) p.fail("from", "must differ from peer");
-                      if (g.to == g.peer || g.to == g.from) p.fail("to", "must differ from peer and from");
-                      const auto moved = topo.find_link(g.peer, g.from);
-                      if (!moved) p.fail("from", "no link between " + peer + " and " + from);
-                      if (topo.node(g.to).tier != topo.node(g.from).tier) {
-                          p.fail("to", to + " is in tier " + std::to_string(topo.node(g.to).tier) + ", " + from +
-                                           " in tier " + std::to_string(topo.node(g.from).tier) +
-                                           "; the moved link must still join adjacent tiers");
-                      }
-                      const auto beside = topo.find_link(g.peer, g.to);
-                      if (!beside) {
-                          p.fail("to", "no link between " + peer + " and " + to +
-                                           "; grafting onto a new circuit needs a link-addition edit, which swarm "
-                                           "does not have");
-                      }
-                      // §4.7.1: "the TCP migration process takes less than a millisecond".
-                      g.link_migration_s = p.number("link_migration_ms", 1.0, json_fields::Range{0.0, 10000.0}) / 1e3;
-                      // Proposal: the thesis plots the import time (Fig. 4.7) without numbers.
-                      g.import_s = p.number("import_s", 0.1, json_fields::Range{0.0, 3600.0});
-                      g.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);
-                      return std::make_shared<RouterGrafting>(g, *moved, *beside);
-                  }});
+    registry.add(
+        {"router_grafting",
+         {"peer", "from", "to", "link_migration_ms", "import_s", "start_s"},
+         [](const ModelParams& p) {
+             const Topology& topo = p.topology();
+             RouterGraftingParams g;
+             g.peer = p.switch_node("peer");
+             g.from = p.switch_node("from");
+             g.to = p.switch_node("to");
+             const std::string peer = in_quotes(topo.node(g.peer).name);
+             const std::string from = in_quotes(topo.node(g.from).name);
+             const std::string to = in_quotes(topo.node(g.to).name);
+             if (g.from == g.peer) p.fail("from", "must differ from peer");
+             if (g.to == g.peer || g.to == g.from) p.fail("to", "must differ from peer and from");
+             const auto moved = topo.find_link(g.peer, g.from);
+             if (!moved) p.fail("from", "no link between " + peer + " and " + from);
+             if (topo.node(g.to).tier != topo.node(g.from).tier) {
+                 p.fail("to", to + " is in tier " + std::to_string(topo.node(g.to).tier) + ", " +
+                                  from + " in tier " + std::to_string(topo.node(g.from).tier) +
+                                  "; the moved link must still join adjacent tiers");
+             }
+             const auto beside = topo.find_link(g.peer, g.to);
+             if (!beside) {
+                 p.fail("to",
+                        "no link between " + peer + " and " + to +
+                            "; grafting onto a new circuit needs a link-addition edit, which swarm "
+                            "does not have");
+             }
+             // §4.7.1: "the TCP migration process takes less than a millisecond".
+             g.link_migration_s =
+                 p.number("link_migration_ms", 1.0, json_fields::Range{0.0, 10000.0}) / 1e3;
+             // Proposal: the thesis plots the import time (Fig. 4.7) without numbers.
+             g.import_s = p.number("import_s", 0.1, json_fields::Range{0.0, 3600.0});
+             g.start_s = p.number("start_s", 0.0, json_fields::kNonNegative);
+             return std::make_shared<RouterGrafting>(g, *moved, *beside);
+         }});
 }
 
 }  // namespace swarm

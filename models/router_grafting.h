@@ -17,16 +17,16 @@ namespace swarm {
 class ModelRegistry;
 
 struct RouterGraftingParams {
-    NodeId peer = -1;                ///< the remote end-point (stays put)
-    NodeId from = -1;                ///< migrate-from router A, adjacent to `peer`
-    NodeId to = -1;                  ///< migrate-to router B, adjacent to `peer` (the circuit runs beside it)
+    NodeId peer = -1;  ///< the remote end-point (stays put)
+    NodeId from = -1;  ///< migrate-from router A, adjacent to `peer`
+    NodeId to = -1;    ///< migrate-to router B, adjacent to `peer` (the circuit runs beside it)
     double link_migration_s = 1e-3;  ///< t_L - t0, §4.7.1 "less than a millisecond"
     double import_s = 0.1;           ///< t_I - t_L, route import and propagation (proposal)
     double start_s = 0.0;            ///< t0
 };
 
 class RouterGrafting : public MitigationModel {
-public:
+   public:
     RouterGrafting(RouterGraftingParams params, LinkId moved, LinkId beside)
         : p_(params), moved_(moved), beside_(beside) {}
 
@@ -35,7 +35,8 @@ public:
     /// At t_L: the circuit (peer, from) now ends on `to` (graft()).
     std::vector<TimedEdit> timed_edits() const override;
     bool steers_flows() const override { return true; }
-    std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const override;
+    std::optional<std::string> infeasible(const NetworkState& state,
+                                          const Incident& incident) const override;
 
     /// The network after the link has moved: (peer, from) disabled; its capacity added to the
     /// parallel circuit (peer, to), whose WCMP weights at both ends gain from's, so that
@@ -46,7 +47,7 @@ public:
     double link_moved_s() const { return p_.start_s + p_.link_migration_s; }
     double routes_imported_s() const { return link_moved_s() + p_.import_s; }
 
-private:
+   private:
     /// Flows whose path at arrival (on the candidate's network before the graft) crosses
     /// from -> peer and that arrive before t_I: their old path until t_L, the tunnel until t_I,
     /// the new exit after.

@@ -7,7 +7,8 @@
 namespace swarm {
 
 inline std::uint64_t server_pair_key(std::int32_t src, std::int32_t dst) {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(src)) << 32) | static_cast<std::uint32_t>(dst);
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(src)) << 32) |
+           static_cast<std::uint32_t>(dst);
 }
 
 }  // namespace swarm

@@ -7,10 +7,10 @@
 
 #include "estimator/baselines/link_load.h"
 #include "estimator/helper/json_fields.h"
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/routing.h"
 #include "models/candidate_models.h"
 #include "models/cost_report.h"
-#include "estimator/mitigation/model_registry.h"
 
 namespace swarm {
 
@@ -24,8 +24,9 @@ std::string gbps(double bps) { return format_number(std::round(bps / 1e7) / 100.
 }  // namespace
 
 std::string Vroom::describe(const Topology& topology) const {
-    return "vroom: move " + topology.node(p_.router).name + " to " + p_.spare + " (" + std::to_string(p_.links.size()) +
-           " links, migration done at " + format_number(done_s()) + " s)";
+    return "vroom: move " + topology.node(p_.router).name + " to " + p_.spare + " (" +
+           std::to_string(p_.links.size()) + " links, migration done at " +
+           format_number(done_s()) + " s)";
 }
 
 std::vector<TimedEdit> Vroom::timed_edits() const {
@@ -36,29 +37,31 @@ std::vector<TimedEdit> Vroom::timed_edits() const {
         const LinkId link = p_.links[i];
         const double fraction = p_.spare_capacity_fraction;
         const bool clears = p_.clears_link_failures;
-        edits.push_back({link_migrated_s(i),
-                         "vroom: link " + std::to_string(i + 1) + " of " + std::to_string(p_.links.size()) +
-                             " moved to " + p_.spare,
-                         [=](NetworkState& state) {
-                             if (i == 0) {
-                                 // A's switch faults move onto the channels that still enter A: exactly the
-                                 // same drop for every path (each enters X once), now removable link by link.
-                                 const double a_drop = state.node_drop_rate(router);
-                                 state.set_node_drop_rate(router, 0.0);
-                                 state.set_node_blackholed(router, false);
-                                 for (ChannelId c : ingress) state.set_channel_drop_rate(c, a_drop);
-                             }
-                             state.set_channel_drop_rate(ingress[i], 0.0);
-                             // §3.2.1: the link is now a circuit to B's port, of B's capacity.
-                             const double spare_bps = fraction * state.topology().link(link).capacity.value;
-                             if (clears) {
-                                 state.set_link_capacity_bps(link, spare_bps);
-                                 state.set_link_drop_rate(link, 0.0);
-                                 state.set_link_blackholed(link, false);
-                             } else {
-                                 state.set_link_capacity_bps(link, std::min(spare_bps, state.link_capacity_bps(link)));
-                             }
-                         }});
+        edits.push_back(
+            {link_migrated_s(i),
+             "vroom: link " + std::to_string(i + 1) + " of " + std::to_string(p_.links.size()) +
+                 " moved to " + p_.spare,
+             [=](NetworkState& state) {
+                 if (i == 0) {
+                     // A's switch faults move onto the channels that still enter A: exactly the
+                     // same drop for every path (each enters X once), now removable link by link.
+                     const double a_drop = state.node_drop_rate(router);
+                     state.set_node_drop_rate(router, 0.0);
+                     state.set_node_blackholed(router, false);
+                     for (ChannelId c : ingress) state.set_channel_drop_rate(c, a_drop);
+                 }
+                 state.set_channel_drop_rate(ingress[i], 0.0);
+                 // §3.2.1: the link is now a circuit to B's port, of B's capacity.
+                 const double spare_bps = fraction * state.topology().link(link).capacity.value;
+                 if (clears) {
+                     state.set_link_capacity_bps(link, spare_bps);
+                     state.set_link_drop_rate(link, 0.0);
+                     state.set_link_blackholed(link, false);
+                 } else {
+                     state.set_link_capacity_bps(
+                         link, std::min(spare_bps, state.link_capacity_bps(link)));
+                 }
+             }});
     }
     return edits;
 }
@@ -68,7 +71,8 @@ std::shared_ptr<const FlowPolicy> Vroom::do_flow_policy(const ModelContext&) con
         {"control_plane_downtime_s", p_.control_plane_downtime_s}, {"migration_done_s", done_s()}});
 }
 
-std::optional<std::string> Vroom::infeasible(const NetworkState& state, const Incident& incident) const {
+std::optional<std::string> Vroom::infeasible(const NetworkState& state,
+                                             const Incident& incident) const {
     const Topology& topo = state.topology();
     const std::string& name = topo.node(p_.router).name;
     if (p_.start_s >= incident.traffic.duration.value) {
@@ -86,12 +90,14 @@ std::optional<std::string> Vroom::infeasible(const NetworkState& state, const In
         const auto* v = dynamic_cast<const Vroom*>(other);
         if (!v || v == this || v->p_.spare != p_.spare) continue;
         const std::string& other_name = topo.node(v->p_.router).name;
-        if (v->p_.router == p_.router) return name + " is moved twice, both times to " + in_quotes(p_.spare);
+        if (v->p_.router == p_.router)
+            return name + " is moved twice, both times to " + in_quotes(p_.spare);
         for (const auto& mine : topo.adjacent(p_.router)) {
             for (const auto& theirs : topo.adjacent(v->p_.router)) {
                 if (mine.node != theirs.node) continue;
-                return name + " and " + other_name + " are the primary and backup of " + topo.node(mine.node).name +
-                       "; migrating both to " + in_quotes(p_.spare) + " loses physical redundancy (§3.7)";
+                return name + " and " + other_name + " are the primary and backup of " +
+                       topo.node(mine.node).name + "; migrating both to " + in_quotes(p_.spare) +
+                       " loses physical redundancy (§3.7)";
             }
         }
         return name + " and " + other_name + " would share the spare " + in_quotes(p_.spare) +
@@ -134,7 +140,8 @@ std::shared_ptr<const Vroom> read_vroom(const ModelParams& p, NodeId router) {
         }
     }
     // §3.6.4: 0.972 s with OSPF only (3.560 s with a full BGP table).
-    v.control_plane_downtime_s = p.number("control_plane_downtime_s", 0.972, json_fields::kNonNegative);
+    v.control_plane_downtime_s =
+        p.number("control_plane_downtime_s", 0.972, json_fields::kNonNegative);
     // Proposal: one prefix per rack.
     v.routes = p.integer("routes", static_cast<int>(topo.tors().size()), 0, 10'000'000);
     // §3.4.2: "between one hundred and a few hundred microseconds" per FIB entry.
@@ -153,7 +160,8 @@ std::shared_ptr<const Vroom> read_vroom(const ModelParams& p, NodeId router) {
             const auto it = std::find_if(adjacent.begin(), adjacent.end(),
                                          [&](const Topology::Adjacent& a) { return a.node == n; });
             if (it == adjacent.end()) {
-                json_fields::fail(path, in_quotes(topo.node(n).name) + " is not a neighbour of " + in_quotes(name));
+                json_fields::fail(path, in_quotes(topo.node(n).name) + " is not a neighbour of " +
+                                            in_quotes(name));
             }
             if (std::find(v.links.begin(), v.links.end(), it->link) != v.links.end()) {
                 json_fields::fail(path, in_quotes(topo.node(n).name) + " is listed twice");
@@ -162,7 +170,8 @@ std::shared_ptr<const Vroom> read_vroom(const ModelParams& p, NodeId router) {
         }
     }
     for (const auto& a : adjacent) {
-        if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end()) v.links.push_back(a.link);
+        if (std::find(v.links.begin(), v.links.end(), a.link) == v.links.end())
+            v.links.push_back(a.link);
     }
     for (LinkId link : v.links) {
         const Link& l = topo.link(link);
@@ -179,16 +188,23 @@ void register_vroom(ModelRegistry& registry) {
                       const Topology& topo = p.topology();
                       const NodeId router = p.node("router");
                       if (topo.node(router).kind != NodeKind::Switch) {
-                          p.fail("router", in_quotes(topo.node(router).name) + " is a server; VROOM moves switches");
+                          p.fail("router", in_quotes(topo.node(router).name) +
+                                               " is a server; VROOM moves switches");
                       }
                       return read_vroom(p, router);
                   }});
 }
 
 const std::vector<std::string>& vroom_keys() {
-    static const std::vector<std::string> keys{"to",         "control_plane_downtime_s", "routes",
-                                               "fib_install_us", "link_migration_s",     "link_order",
-                                               "spare_capacity_fraction", "clears_link_failures", "start_s"};
+    static const std::vector<std::string> keys{"to",
+                                               "control_plane_downtime_s",
+                                               "routes",
+                                               "fib_install_us",
+                                               "link_migration_s",
+                                               "link_order",
+                                               "spare_capacity_fraction",
+                                               "clears_link_failures",
+                                               "start_s"};
     return keys;
 }
 

@@ -19,13 +19,14 @@ namespace swarm {
 class ModelRegistry;
 
 struct VroomParams {
-    NodeId router = -1;                       ///< X, the virtual router's switch (hosted on A until it moves)
-    std::string spare;                        ///< B, a physical router outside the modelled fabric
+    NodeId router = -1;  ///< X, the virtual router's switch (hosted on A until it moves)
+    std::string spare;   ///< B, a physical router outside the modelled fabric
     double control_plane_downtime_s = 0.972;  ///< T_cp, §3.6.4 (OSPF only; 3.560 s with full BGP)
     int routes = 0;                           ///< R, FIB entries cloned on B
-    double fib_install_s = 100e-6;            ///< t_fib, §3.4.2 "between one hundred and a few hundred microseconds"
-    double link_migration_s = 0.1;            ///< Δ per link (proposal: the thesis does not measure it)
-    std::vector<LinkId> links;                ///< X's links in migration order (every one of them)
+    double fib_install_s =
+        100e-6;  ///< t_fib, §3.4.2 "between one hundred and a few hundred microseconds"
+    double link_migration_s = 0.1;  ///< Δ per link (proposal: the thesis does not measure it)
+    std::vector<LinkId> links;      ///< X's links in migration order (every one of them)
     /// The channel of each link into X: a packet is forwarded by A iff it enters X over a link
     /// that has not moved yet (§3.4.2 "Double data planes": B sets up every outgoing link first).
     std::vector<ChannelId> ingress;
@@ -35,7 +36,7 @@ struct VroomParams {
 };
 
 class Vroom : public MitigationModel {
-public:
+   public:
     explicit Vroom(VroomParams params) : p_(std::move(params)) {}
 
     std::string type() const override { return "vroom"; }
@@ -45,7 +46,8 @@ public:
     std::vector<TimedEdit> timed_edits() const override;
     /// §3.7 placement: X running, B not shared by two virtual routers (primary and backup),
     /// B's links with headroom for the expected offered load.
-    std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const override;
+    std::optional<std::string> infeasible(const NetworkState& state,
+                                          const Incident& incident) const override;
 
     const VroomParams& params() const { return p_; }
     /// End of the control-plane freeze: t0 + T_cp.
@@ -54,14 +56,16 @@ public:
     double cloning_s() const { return p_.routes * p_.fib_install_s; }
     /// t_i = t0 + T_cp + R t_fib + (i + 1) Δ.
     double link_migrated_s(std::size_t i) const {
-        return control_plane_end_s() + cloning_s() + static_cast<double>(i + 1) * p_.link_migration_s;
+        return control_plane_end_s() + cloning_s() +
+               static_cast<double>(i + 1) * p_.link_migration_s;
     }
     /// A's data plane removed: the last link has moved.
     double done_s() const {
-        return p_.links.empty() ? control_plane_end_s() + cloning_s() : link_migrated_s(p_.links.size() - 1);
+        return p_.links.empty() ? control_plane_end_s() + cloning_s()
+                                : link_migrated_s(p_.links.size() - 1);
     }
 
-private:
+   private:
     /// Reports the timeline's costs (control-plane downtime, migration end); steers no flow.
     std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     VroomParams p_;

@@ -6,11 +6,11 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/random.h"
 #include "estimator/routing.h"
 #include "models/host_list.h"
 #include "models/measurement_window.h"
-#include "estimator/mitigation/model_registry.h"
 #include "models/probe_detection.h"
 #include "models/server_pair_key.h"
 #include "models/tcp_resume.h"
@@ -37,17 +37,16 @@ std::uint64_t path_key(const std::vector<ChannelId>& channels) {
 }
 
 class ZooRoutePolicy : public FlowPolicy {
-public:
+   public:
     ZooRoutePolicy(const ZooRouteParams& params, const ModelContext& context)
-        : params_(params),
-          routing_(&context.routing),
-          window_(context.incident.traffic) {
+        : params_(params), routing_(&context.routing), window_(context.incident.traffic) {
         const Topology& topology = context.state.topology();
         const std::size_t servers = topology.servers().size();
         governed_ = host_mask(params.hosts, servers);
         nic_bps_.resize(servers);
         for (std::size_t s = 0; s < servers; ++s) {
-            nic_bps_[s] = context.state.link_capacity_bps(topology.server_link(static_cast<std::int32_t>(s)));
+            nic_bps_[s] =
+                context.state.link_capacity_bps(topology.server_link(static_cast<std::int32_t>(s)));
             if (governed_[s]) governed_nic_bps_ += nic_bps_[s];
         }
     }
@@ -55,7 +54,9 @@ public:
 
     const ZooRouteParams& params() const { return params_; }
     const Routing& routing() const { return *routing_; }
-    bool governed(std::int32_t server) const { return governed_[static_cast<std::size_t>(server)] != 0; }
+    bool governed(std::int32_t server) const {
+        return governed_[static_cast<std::size_t>(server)] != 0;
+    }
     const MeasurementWindow& window() const { return window_; }
     /// How long a flow's srcPort stays in use, at least: its bytes at its NIC's rate plus the
     /// handshake (the policy never sees the flow end).
@@ -65,7 +66,7 @@ public:
     }
     double governed_nic_bps() const { return governed_nic_bps_; }
 
-private:
+   private:
     ZooRouteParams params_;
     const Routing* routing_;
     MeasurementWindow window_;
@@ -78,13 +79,14 @@ private:
 /// Flows are planned in arrival order, so a pair's state at a flow's arrival holds what the
 /// earlier flows of the pair taught it.
 class ZooRouteRun : public FlowPolicyRun {
-public:
+   public:
     ZooRouteRun(const ZooRoutePolicy& policy, std::uint64_t seed) : policy_(&policy), seed_(seed) {}
 
     bool plan(const FlowRequest& request, FlowPlan& plan) override;
-    void side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const override;
+    void side_metrics(double measured_s,
+                      std::vector<std::pair<std::string, double>>& out) const override;
 
-private:
+   private:
     struct Port {
         std::vector<ChannelId> channels;
         PathProperties properties;
@@ -131,7 +133,8 @@ const ZooRouteRun::Port* ZooRouteRun::pick_working(Pair& pair, const FlowRequest
         Port port;
         for (int i = 0; i < params.full_mode_ports; ++i) {
             port.channels.clear();
-            port.properties = policy_->routing().sample_path(r.src_server, r.dst_server, rng, port.channels);
+            port.properties =
+                policy_->routing().sample_path(r.src_server, r.dst_server, rng, port.channels);
             if (port.properties.drop_rate < params.loss_threshold) pair.working.push_back(port);
         }
     }
@@ -155,7 +158,8 @@ bool ZooRouteRun::plan(const FlowRequest& r, FlowPlan& plan) {
     const ZooRouteParams& params = policy_->params();
     path_.clear();
     Rng ecmp(r.path_seed);  // the flow's own srcPort hash: its default path
-    const PathProperties own = policy_->routing().sample_path(r.src_server, r.dst_server, ecmp, path_);
+    const PathProperties own =
+        policy_->routing().sample_path(r.src_server, r.dst_server, ecmp, path_);
     Pair& p = pair(r);
     p.first_arrival_s = std::min(p.first_arrival_s, r.arrival_s);
     const bool measured = policy_->window().measures(r.arrival_s);
@@ -163,19 +167,21 @@ bool ZooRouteRun::plan(const FlowRequest& r, FlowPlan& plan) {
     // §2 "Active IP probing": the flow's own srcPort is probed while it is in use, until the
     // pair goes to full mode (whose probes are counted per pair).
     const double probe_from = std::max(r.arrival_s, params.start_s);
-    partial_port_s_ += policy_->window().overlap_s(probe_from, std::min(r.arrival_s + policy_->busy_s(r, own.base_rtt_s),
-                                                                 p.full_from_s));
+    partial_port_s_ += policy_->window().overlap_s(
+        probe_from, std::min(r.arrival_s + policy_->busy_s(r, own.base_rtt_s), p.full_from_s));
     if (own.drop_rate < params.loss_threshold) return false;  // a working srcPort: nothing to do
 
     // The flow's own detection (§2 "Path probing"): its srcPort's probes, from the first one
     // after the flow starts (or ZooRoute does).
     const double q = round_trip_loss(own.drop_rate);
     Rng detect(derive_seed(r.path_seed, {kModelStream, kDetectStream}));
-    const double detected_s = probe_from + detection_delay_s(params.probe_interval_s, q, params.probes_to_detect, detect);
+    const double detected_s =
+        probe_from + detection_delay_s(params.probe_interval_s, q, params.probes_to_detect, detect);
     // Partial -> full mode at the pair's first detection; the full prober then records this
     // path as bad after its own lost probes (§2 "Path recording").
     p.full_from_s = std::min(p.full_from_s, detected_s);
-    const double known_s = p.full_from_s + params.probe_interval_s * learn_probes(p, r, path_key(path_), q);
+    const double known_s =
+        p.full_from_s + params.probe_interval_s * learn_probes(p, r, path_key(path_), q);
     const double reroute_s = r.arrival_s >= known_s ? r.arrival_s : std::min(detected_s, known_s);
     const Port* port = pick_working(p, r);
     if (!port) return false;  // every probed srcPort fails: nothing to move to
@@ -197,18 +203,22 @@ bool ZooRouteRun::plan(const FlowRequest& r, FlowPlan& plan) {
 }
 
 // §3 "Online overhead": probes are request and reply; SrcPort learning halves them (§2).
-void ZooRouteRun::side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const {
+void ZooRouteRun::side_metrics(double measured_s,
+                               std::vector<std::pair<std::string, double>>& out) const {
     const ZooRouteParams& params = policy_->params();
     double full_pair_s = 0.0;
     for (const auto& [key, p] : pairs_) {
-        full_pair_s += policy_->window().overlap_s(std::max({p.full_from_s, p.first_arrival_s, params.start_s}), kNever);
+        full_pair_s += policy_->window().overlap_s(
+            std::max({p.full_from_s, p.first_arrival_s, params.start_s}), kNever);
     }
     const double learning = params.srcport_learning ? 0.5 : 1.0;
     const double port_s = partial_port_s_ + full_pair_s * params.full_mode_ports;
     const double pps = 2.0 * learning * port_s / (params.probe_interval_s * measured_s);
     out.emplace_back("probe_packets_per_s", pps);
-    out.emplace_back("probe_bandwidth_fraction", pps * params.probe_bytes * 8.0 / policy_->governed_nic_bps());
-    out.emplace_back("rerouted_fraction", governed_measured_ > 0.0 ? rerouted_measured_ / governed_measured_ : 0.0);
+    out.emplace_back("probe_bandwidth_fraction",
+                     pps * params.probe_bytes * 8.0 / policy_->governed_nic_bps());
+    out.emplace_back("rerouted_fraction",
+                     governed_measured_ > 0.0 ? rerouted_measured_ / governed_measured_ : 0.0);
 }
 
 std::unique_ptr<FlowPolicyRun> ZooRoutePolicy::start_run(std::uint64_t seed) const {
@@ -221,7 +231,9 @@ ZooRouteParams ZooRouteParams::read(const ModelParams& p) {
     ZooRouteParams out;
     if (p.has("hosts")) out.hosts = p.servers("hosts");
     out.full_mode = p.choice("mode", "partial", {"partial", "full"}) == "full";
-    out.probe_interval_s = p.number("probe_interval_ms", out.probe_interval_s * 1e3, Range{0.0, 60000.0, true, false}) / 1e3;
+    out.probe_interval_s = p.number("probe_interval_ms", out.probe_interval_s * 1e3,
+                                    Range{0.0, 60000.0, true, false}) /
+                           1e3;
     out.probes_to_detect = p.integer("probes_to_detect", out.probes_to_detect, 1, 100);
     out.loss_threshold = p.number("loss_threshold", out.loss_threshold, json_fields::kFraction);
     out.full_mode_ports = p.integer("full_mode_ports", out.full_mode_ports, 1, 65535);
@@ -234,8 +246,9 @@ ZooRouteParams ZooRouteParams::read(const ModelParams& p) {
 std::string ZooRouteModel::describe(const Topology& topology) const {
     std::ostringstream text;
     text << "zooroute: " << (params_.full_mode ? "full" : "partial") << " probing every "
-         << params_.probe_interval_s * 1e3 << " ms, " << params_.probes_to_detect << " lost probes, loss >= "
-         << params_.loss_threshold << ", on " << describe_hosts(params_.hosts, topology);
+         << params_.probe_interval_s * 1e3 << " ms, " << params_.probes_to_detect
+         << " lost probes, loss >= " << params_.loss_threshold << ", on "
+         << describe_hosts(params_.hosts, topology);
     return text.str();
 }
 
@@ -245,9 +258,11 @@ std::shared_ptr<const FlowPolicy> ZooRouteModel::do_flow_policy(const ModelConte
 
 void register_zooroute(ModelRegistry& registry) {
     registry.add({"zooroute",
-                  {"hosts", "mode", "probe_interval_ms", "probes_to_detect", "loss_threshold", "full_mode_ports",
-                   "srcport_learning", "probe_bytes", "start_s"},
-                  [](const ModelParams& p) { return std::make_shared<ZooRouteModel>(ZooRouteParams::read(p)); }});
+                  {"hosts", "mode", "probe_interval_ms", "probes_to_detect", "loss_threshold",
+                   "full_mode_ports", "srcport_learning", "probe_bytes", "start_s"},
+                  [](const ModelParams& p) {
+                      return std::make_shared<ZooRouteModel>(ZooRouteParams::read(p));
+                  }});
 }
 
 }  // namespace swarm

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "models/host_list.h"
 #include "estimator/mitigation/mitigation_model.h"
 #include "estimator/mitigation/model_params.h"
+#include "models/host_list.h"
 
 namespace swarm {
 
@@ -24,7 +24,7 @@ class ModelRegistry;
 /// The parameters of {"type": "zooroute", ...}; defaults and sources in docs/models/zooroute.md
 /// §3. The paper gives no timing numbers: every "proposal" below is ours.
 struct ZooRouteParams {
-    HostList hosts;  ///< servers it governs (as source); empty = all
+    HostList hosts;                 ///< servers it governs (as source); empty = all
     bool full_mode = false;         ///< §2: partial probing until a failure is seen
     double probe_interval_s = 1.0;  ///< proposal: §1 "global bypass ... within seconds"
     int probes_to_detect = 3;       ///< proposal: three missed keep-alives
@@ -39,15 +39,17 @@ struct ZooRouteParams {
 };
 
 class ZooRouteModel : public MitigationModel {
-public:
+   public:
     explicit ZooRouteModel(ZooRouteParams params) : params_(std::move(params)) {}
     std::string type() const override { return "zooroute"; }
     std::string describe(const Topology& topology) const override;
     bool steers_flows() const override { return true; }
-    std::optional<std::vector<std::int32_t>> governed_sources() const override { return params_.hosts; }
+    std::optional<std::vector<std::int32_t>> governed_sources() const override {
+        return params_.hosts;
+    }
     const ZooRouteParams& params() const { return params_; }
 
-private:
+   private:
     std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override;
     ZooRouteParams params_;
 };

@@ -20,8 +20,10 @@ namespace py = pybind11;
 namespace {
 
 /// A table set by name (under the data directory's tables/) or by directory path.
-swarm::TableSet load_tables(const std::optional<std::string>& tables, const std::filesystem::path& data) {
-    if (!tables) return swarm::TableSet::load(data / "tables" / "ns3-cubic");  // TableSet::load_default()
+swarm::TableSet load_tables(const std::optional<std::string>& tables,
+                            const std::filesystem::path& data) {
+    if (!tables)
+        return swarm::TableSet::load(data / "tables" / "ns3-cubic");  // TableSet::load_default()
     const std::filesystem::path given(*tables);
     if (tables->find('/') == std::string::npos && !std::filesystem::is_directory(given)) {
         return swarm::TableSet::load(data / "tables" / given);
@@ -33,7 +35,8 @@ py::object rank(const py::dict& incident, std::optional<std::uint64_t> seed, int
                 std::optional<std::string> tables, std::optional<std::string> data_dir) {
     const py::module_ json = py::module_::import("json");
     const std::string text = py::str(json.attr("dumps")(incident));
-    const std::filesystem::path data = data_dir ? std::filesystem::path(*data_dir) : swarm::data_dir();
+    const std::filesystem::path data =
+        data_dir ? std::filesystem::path(*data_dir) : swarm::data_dir();
     swarm::Incident parsed;
     try {
         parsed = swarm::parse_incident(text, data);
@@ -59,7 +62,8 @@ py::object rank(const py::dict& incident, std::optional<std::uint64_t> seed, int
 }  // namespace
 
 PYBIND11_MODULE(swarm, m) {
-    m.doc() = "swarm: rank data-center incident mitigations by estimated connection-level performance";
+    m.doc() =
+        "swarm: rank data-center incident mitigations by estimated connection-level performance";
     // A ValueError subclass whose instances carry json_path (rank() raises it).
     py::exception<swarm::InvalidIncident>(m, "InvalidIncident", PyExc_ValueError);
     m.def("rank", &rank, py::arg("incident"), py::kw_only(), py::arg("seed") = py::none(),
@@ -74,8 +78,9 @@ seed: overrides estimator.seed; threads: worker threads (0 = every core, the res
   installation's).
 Returns the ranking as a dict: the JSON contract of docs/api.md.
 Raises swarm.InvalidIncident (a ValueError) naming the JSON path of the first problem.)");
-    m.def("data_dir", [] { return swarm::data_dir().string(); },
-          "Where cdfs/, tables/ and schema/ are found: $SWARM_DATA_DIR, else the data of the "
-          "installation this module belongs to (wherever it was moved), else the built-in path.");
+    m.def(
+        "data_dir", [] { return swarm::data_dir().string(); },
+        "Where cdfs/, tables/ and schema/ are found: $SWARM_DATA_DIR, else the data of the "
+        "installation this module belongs to (wherever it was moved), else the built-in path.");
     m.attr("__version__") = swarm::version();
 }

@@ -1,9 +1,4 @@
 #include "service/batch_rank.h"
-#include "service/incident_input.h"
-#include "service/ranking_csv.h"
-#include "service/ranking_explanation.h"
-
-#include "estimator/helper/table_set_cache.h"
 
 #include <algorithm>
 #include <atomic>
@@ -16,10 +11,14 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
+#include "service/incident_input.h"
 #include "service/progress_bar.h"
 #include "service/ranking_analysis.h"
+#include "service/ranking_csv.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
 #include "swarm/rank.h"
@@ -72,7 +71,8 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
         const nlohmann::json json = service::explained_json(incident, analysis.ranking, diagnoses);
         if (!analysis.ranking.ranking.empty())
             outcome.best = analysis.ranking.ranking.front().candidate;
-        outcome.output = render_ranking(incident, analysis.ranking, diagnoses, args.format, !args.out_dir.empty());
+        outcome.output = render_ranking(incident, analysis.ranking, diagnoses, args.format,
+                                        !args.out_dir.empty());
         if (!args.report.empty()) {
             outcome.report =
                 service::ReportEntry{file.filename().string(), incident, json, analysis.curves};
@@ -124,7 +124,8 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
     std::vector<std::filesystem::path> files;
     for (const std::string& input : inputs) {
         const std::filesystem::path path(input);
-        std::error_code error;  // a symbolic link loop given directly is an error to report, not to throw
+        std::error_code
+            error;  // a symbolic link loop given directly is an error to report, not to throw
         if (input == "-") {
             files.push_back(path);  // stdin, read once by read_incident_file
         } else if (std::filesystem::is_directory(path, error)) {

@@ -3,12 +3,14 @@
 namespace swarm::cli {
 
 void add_budget_options(CLI::App& command, WorkBudget& budget) {
-    const std::string group = "Work budget (an incident over it is refused; docs/incident-format.md#limits)";
+    const std::string group =
+        "Work budget (an incident over it is refused; docs/incident-format.md#limits)";
     command.add_option("--max-servers", budget.max_servers, "Servers in the topology")
         ->check(CLI::PositiveNumber)
         ->capture_default_str()
         ->group(group);
-    command.add_option("--max-links", budget.max_links, "Links in the topology, server links included")
+    command
+        .add_option("--max-links", budget.max_links, "Links in the topology, server links included")
         ->check(CLI::PositiveNumber)
         ->capture_default_str()
         ->group(group);

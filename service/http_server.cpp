@@ -320,8 +320,10 @@ void HttpServer::install_health_routes() {
         };
     };
     health_server_->Get("/healthz", answer(RestRoutes::healthz));
-    health_server_->Get("/readyz", answer([this](const httplib::Request& req,
-                                                 httplib::Response& res) { routes_.readyz(req, res); }));
+    health_server_->Get("/readyz",
+                        answer([this](const httplib::Request& req, httplib::Response& res) {
+                            routes_.readyz(req, res);
+                        }));
 }
 
 }  // namespace swarm::service

@@ -39,8 +39,8 @@ std::string read_text_file(const std::string& path) {
     const auto size = std::filesystem::file_size(path, error);
     if (!error && size > kMaxInputFileBytes) {
         throw std::runtime_error("cannot read " + path + ": " + std::to_string(size) +
-                                 " bytes is over the limit of " + std::to_string(kMaxInputFileBytes) +
-                                 " for an incident file");
+                                 " bytes is over the limit of " +
+                                 std::to_string(kMaxInputFileBytes) + " for an incident file");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
@@ -78,7 +78,8 @@ Incident read_incident_file(const std::string& path, const std::filesystem::path
 nlohmann::json converted_incident(const std::string& path, const std::filesystem::path& data_dir) {
     const std::string text = read_input_text(path);
     const std::filesystem::path base = input_base_dir(path);
-    read_incident_text(text, data_dir, builtin_models(), WorkBudget{}, base);  // the whole incident must be valid
+    read_incident_text(text, data_dir, builtin_models(), WorkBudget{},
+                       base);  // the whole incident must be valid
     return resolve_topology_import(nlohmann::json::parse(text), base);
 }
 

@@ -4,9 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "swarm/budget.h"
 #include "swarm/incident.h"

@@ -194,7 +194,8 @@ JobStore::JobStore(const std::filesystem::path& path) : lock_(path) {
 }
 
 bool JobStore::has_column(const char* table, const char* column) const {
-    Statement info(db_.get(), (std::string("SELECT name FROM pragma_table_info('") + table + "')").c_str());
+    Statement info(db_.get(),
+                   (std::string("SELECT name FROM pragma_table_info('") + table + "')").c_str());
     while (info.step()) {
         if (info.text(0) == column) return true;
     }
@@ -377,8 +378,9 @@ StoredNetwork JobStore::put_network(const std::string& name, const std::string& 
     Statement latest(db_.get(), "SELECT COALESCE(MAX(version), 0) FROM networks WHERE name = ?");
     latest.bind(1, name).step();
     const StoredNetwork network{name, latest.integer(0) + 1, body_json, now_ms};
-    Statement insert(db_.get(),
-                     "INSERT INTO networks (name, version, body_json, created_ms) VALUES (?, ?, ?, ?)");
+    Statement insert(
+        db_.get(),
+        "INSERT INTO networks (name, version, body_json, created_ms) VALUES (?, ?, ?, ?)");
     insert.bind(1, name).bind(2, network.version).bind(3, body_json).bind(4, now_ms).step();
     transaction.commit();
     return network;

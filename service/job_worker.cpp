@@ -1,7 +1,5 @@
 #include "service/job_worker.h"
 
-#include "service/budget_options.h"
-
 #include <pthread.h>
 #include <signal.h>
 
@@ -19,6 +17,7 @@
 #include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
+#include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/ranking_analysis.h"
 #include "service/ranking_explanation.h"
@@ -102,7 +101,8 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
     const service::Analysis analysis = service::analyse(incident, tables, options);
     // The CLI's JSON, explanations included (ranking_explanation.h).
     const nlohmann::json result = {
-        {"ranking", service::explained_json(incident, analysis.ranking, diagnose(incident, tables, options))},
+        {"ranking",
+         service::explained_json(incident, analysis.ranking, diagnose(incident, tables, options))},
         {"curves", analysis.curves}};
     return result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

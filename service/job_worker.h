@@ -11,12 +11,12 @@
 // Exit 3 (no line): stopped by SIGTERM.
 #pragma once
 
-#include "swarm/budget.h"
-
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "swarm/budget.h"
 
 namespace swarm::cli {
 
@@ -28,7 +28,8 @@ struct JobWorkerArguments {
     std::string tables;
     int threads = 0;
     std::optional<std::uint64_t> seed;
-    WorkBudget budget;  ///< the server's budget, passed on so the child checks what the server accepted
+    WorkBudget
+        budget;  ///< the server's budget, passed on so the child checks what the server accepted
 };
 
 /// Test hook (tests/service/test_job_isolation.cpp): when the incident's name equals the

@@ -5,11 +5,11 @@
 
 #include "service/budget_options.h"
 #include "service/data_paths.h"
-#include "service/job_worker.h"
 #include "service/incident_commands.h"
+#include "service/job_worker.h"
 #include "service/rank_command.h"
-#include "service/strategy_command.h"
 #include "service/serve_command.h"
+#include "service/strategy_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{
@@ -23,12 +23,14 @@ int main(int argc, char** argv) {
                                         "file: the ranking on stdout. Several files or a "
                                         "directory: a batch with progress on stderr and a summary "
                                         "table; exit 1 if any file failed.");
-    rank->add_option("incident", rank_args.inputs,
-                     "Incident JSON files, directories of *.json, or - for stdin (docs/incident-format.md)")
+    rank->add_option(
+            "incident", rank_args.inputs,
+            "Incident JSON files, directories of *.json, or - for stdin (docs/incident-format.md)")
         ->required();
-    rank->add_option("--format", rank_args.format,
-                     "Output: a readable table, the JSON contract (docs/api.md) or CSV with one row "
-                     "per candidate and metric (docs/api.md#csv)")
+    rank->add_option(
+            "--format", rank_args.format,
+            "Output: a readable table, the JSON contract (docs/api.md) or CSV with one row "
+            "per candidate and metric (docs/api.md#csv)")
         ->check(CLI::IsMember({"table", "json", "csv"}))
         ->capture_default_str();
     rank->add_option("--threads", rank_args.threads,
@@ -46,8 +48,9 @@ int main(int argc, char** argv) {
     rank->add_option("--data-dir", rank_args.data_dir,
                      "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
     const std::string tables_help =
-        std::string("A transport table set: a name under <data-dir>/tables/ (ns3-cubic, "
-                    "analytic-reno, ...) or a directory (default: ") +
+        std::string(
+            "A transport table set: a name under <data-dir>/tables/ (ns3-cubic, "
+            "analytic-reno, ...) or a directory (default: ") +
         swarm::cli::kDefaultTableSet + ")";
     rank->add_option("--tables", rank_args.tables, tables_help);
     rank->add_option("--out", rank_args.out_dir,
@@ -57,9 +60,10 @@ int main(int argc, char** argv) {
     rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    rank->add_option("--strategy", rank_args.strategies,
-                     "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
-                     "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
+    rank->add_option(
+        "--strategy", rank_args.strategies,
+        "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
+        "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
     rank->add_option("--report", rank_args.report,
                      "Also write a self-contained HTML report (ranking, percentile curves, "
                      "assumptions) of every incident");
@@ -75,22 +79,27 @@ int main(int argc, char** argv) {
 
     swarm::cli::ValidateArguments validate_args;
     CLI::App* validate = app.add_subcommand(
-        "validate", "Check incident files against the format (docs/incident-format.md) without "
-                    "ranking them; one line per file; exit 2 if any is invalid");
+        "validate",
+        "Check incident files against the format (docs/incident-format.md) without "
+        "ranking them; one line per file; exit 2 if any is invalid");
     validate->add_option("incident", validate_args.inputs, "Incident JSON files, or - for stdin")
         ->required();
-    validate->add_option("--data-dir", validate_args.data_dir,
-                         "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    validate->add_option(
+        "--data-dir", validate_args.data_dir,
+        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
 
     swarm::cli::ConvertArguments convert_args;
     CLI::App* convert = app.add_subcommand(
-        "convert", "Print an incident with its imported topology (GraphML, NetworkX node-link JSON, "
-                   "Containerlab) converted to swarm's own explicit JSON: what swarm understood");
+        "convert",
+        "Print an incident with its imported topology (GraphML, NetworkX node-link JSON, "
+        "Containerlab) converted to swarm's own explicit JSON: what swarm understood");
     convert->add_option("incident", convert_args.input, "An incident JSON file, or - for stdin")
         ->required();
-    convert->add_option("--out,-o", convert_args.out, "Write the converted incident here instead of stdout");
-    convert->add_option("--data-dir", convert_args.data_dir,
-                        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    convert->add_option("--out,-o", convert_args.out,
+                        "Write the converted incident here instead of stdout");
+    convert->add_option(
+        "--data-dir", convert_args.data_dir,
+        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
 
     try {
         app.parse(argc, argv);

@@ -32,8 +32,8 @@ class MetricsRegistry {
     static constexpr std::array<double, 14> kBuckets = {
         0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0};
     /// Job run times: a tiny incident takes 0.1 s, a large one up to the 600 s time limit.
-    static constexpr std::array<double, 12> kJobBuckets = {
-        0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0};
+    static constexpr std::array<double, 12> kJobBuckets = {0.1,  0.25, 0.5,  1.0,   2.5,   5.0,
+                                                           10.0, 30.0, 60.0, 120.0, 300.0, 600.0};
     /// The terminal statuses, each counted from 0.
     static constexpr std::array<const char*, 3> kJobStatuses = {"done", "failed", "cancelled"};
 

@@ -1,7 +1,5 @@
 #include "service/rank_command.h"
 
-#include "estimator/helper/table_set_cache.h"
-
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -10,14 +8,15 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "service/batch_rank.h"
 #include "service/data_paths.h"
 #include "service/incident_input.h"
+#include "service/ranking_analysis.h"
 #include "service/ranking_csv.h"
 #include "service/ranking_explanation.h"
-#include "service/ranking_analysis.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
 #include "swarm/rank.h"
@@ -79,9 +78,9 @@ int run_single(const RankArguments& args, const std::string& path,
         const std::vector<CandidateDiagnosis> diagnoses = diagnose(incident, *tables, options);
         std::cout << render_ranking(incident, ranking, diagnoses, args.format, true);
         if (!args.report.empty()) {
-            const std::string html = service::render_report_html(
-                {service::ReportEntry{std::filesystem::path(path).filename().string(), incident,
-                                      service::explained_json(incident, ranking, diagnoses), curves}});
+            const std::string html = service::render_report_html({service::ReportEntry{
+                std::filesystem::path(path).filename().string(), incident,
+                service::explained_json(incident, ranking, diagnoses), curves}});
             if (!write_text(args.report, html)) return 1;
         }
     } catch (const IncidentError& e) {
@@ -111,7 +110,8 @@ int run_rank(const RankArguments& args) {
         return 2;
     }
     std::error_code not_found;
-    const bool single = args.inputs.size() == 1 && !std::filesystem::is_directory(args.inputs[0], not_found) &&
+    const bool single = args.inputs.size() == 1 &&
+                        !std::filesystem::is_directory(args.inputs[0], not_found) &&
                         args.out_dir.empty();
     if (single) return run_single(args, args.inputs[0], data_dir);
 

@@ -23,7 +23,8 @@ struct RankArguments {
     std::string out_dir;  ///< batch: write <stem>.json / <stem>.txt here
     int jobs = 1;         ///< batch: files ranked at the same time
     std::string report;   ///< write the HTML report here
-    std::vector<std::string> strategies;  ///< baselines to ask instead of ranking ("all" = every one)
+    std::vector<std::string>
+        strategies;     ///< baselines to ask instead of ranking ("all" = every one)
     WorkBudget budget;  ///< an incident over it is a bad input (exit 2)
 };
 

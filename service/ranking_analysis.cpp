@@ -74,7 +74,8 @@ Analysis analyse(const Incident& incident, const TransportTables& tables,
 
     // Move the curve percentiles out of the Ranking: it reports what rank(incident, tables,
     // options) would.
-    const std::vector<Metric> reported = metrics_to_report(incident.comparator, options.extra_metrics);
+    const std::vector<Metric> reported =
+        metrics_to_report(incident.comparator, options.extra_metrics);
     analysis.curves = {
         {"percentiles", curve_percentiles()},
         {"throughput_bps", {{"healthy", curve_of(ranking.healthy, Metric::Quantity::Throughput)}}},
@@ -82,8 +83,10 @@ Analysis analyse(const Incident& incident, const TransportTables& tables,
     ranking.healthy = only(ranking.healthy, reported);
     for (CandidateResult& entry : ranking.ranking) {
         if (entry.connected) {
-            analysis.curves["throughput_bps"][entry.candidate] = curve_of(entry.metrics, Metric::Quantity::Throughput);
-            analysis.curves["fct_s"][entry.candidate] = curve_of(entry.metrics, Metric::Quantity::Fct);
+            analysis.curves["throughput_bps"][entry.candidate] =
+                curve_of(entry.metrics, Metric::Quantity::Throughput);
+            analysis.curves["fct_s"][entry.candidate] =
+                curve_of(entry.metrics, Metric::Quantity::Fct);
         }
         entry.metrics = only(entry.metrics, reported);
     }

@@ -34,10 +34,11 @@ const char* unit_of(const Metric& metric) {
 void row(std::ostringstream& out, const Ranking& ranking, const std::string& candidate,
          const std::string& rank, const std::string& connected, const std::string& metric,
          const std::string& unit, const MetricEstimate* e) {
-    out << field(ranking.incident) << ',' << field(candidate) << ',' << rank << ',' << connected << ','
-        << field(metric) << ',' << unit << ',';
+    out << field(ranking.incident) << ',' << field(candidate) << ',' << rank << ',' << connected
+        << ',' << field(metric) << ',' << unit << ',';
     if (e != nullptr) {
-        out << number(e->estimate) << ',' << number(e->ci_low) << ',' << number(e->ci_high) << ',' << e->samples;
+        out << number(e->estimate) << ',' << number(e->ci_low) << ',' << number(e->ci_high) << ','
+            << e->samples;
     } else {
         out << ",,,";
     }
@@ -57,7 +58,8 @@ std::string render_csv_rows(const Ranking& ranking) {
         if (!c.connected) {
             // Not estimated: one row per metric with empty values, so every candidate appears.
             for (const auto& [metric, healthy] : ranking.healthy) {
-                row(out, ranking, c.candidate, rank, "false", metric.name(), unit_of(metric), nullptr);
+                row(out, ranking, c.candidate, rank, "false", metric.name(), unit_of(metric),
+                    nullptr);
             }
             continue;
         }
@@ -79,10 +81,11 @@ std::string render_csv_rows(const Ranking& ranking) {
 std::string render_csv(const Ranking& ranking) { return csv_header() + render_csv_rows(ranking); }
 
 std::string render_ranking(const Incident& incident, const Ranking& ranking,
-                           const std::vector<CandidateDiagnosis>& diagnoses, const std::string& format,
-                           bool pretty_json) {
+                           const std::vector<CandidateDiagnosis>& diagnoses,
+                           const std::string& format, bool pretty_json) {
     if (format == "json") {
-        return service::explained_json(incident, ranking, diagnoses).dump(pretty_json ? 2 : -1) + "\n";
+        return service::explained_json(incident, ranking, diagnoses).dump(pretty_json ? 2 : -1) +
+               "\n";
     }
     if (format == "csv") return render_csv(ranking);
     const std::string table = render_table(ranking);

@@ -19,8 +19,8 @@ std::string render_csv(const Ranking& ranking);
 /// "table", "json" or "csv" output of one ranking, as `swarm rank --format` prints it; the
 /// table and the JSON carry each candidate's explanation (ranking_explanation.h).
 std::string render_ranking(const Incident& incident, const Ranking& ranking,
-                           const std::vector<CandidateDiagnosis>& diagnoses, const std::string& format,
-                           bool pretty_json);
+                           const std::vector<CandidateDiagnosis>& diagnoses,
+                           const std::string& format, bool pretty_json);
 /// The file extension a --format writes under --out: ".txt", ".json", ".csv".
 std::string format_extension(const std::string& format);
 

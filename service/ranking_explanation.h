@@ -6,10 +6,9 @@
 // "Explanations".
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "estimator/diagnosis.h"
 #include "swarm/incident.h"
@@ -37,11 +36,13 @@ void add_explanations(nlohmann::json& result, const Incident& incident, const Ra
                       const Diagnoses& diagnoses);
 
 /// to_json(ranking) with the explanations added.
-nlohmann::json explained_json(const Incident& incident, const Ranking& ranking, const Diagnoses& diagnoses);
+nlohmann::json explained_json(const Incident& incident, const Ranking& ranking,
+                              const Diagnoses& diagnoses);
 
 /// The table's "why" lines: per candidate, why it ranks above the next and what its network
 /// does with the traffic.
-std::string explanation_lines(const Incident& incident, const Ranking& ranking, const Diagnoses& diagnoses);
+std::string explanation_lines(const Incident& incident, const Ranking& ranking,
+                              const Diagnoses& diagnoses);
 
 /// The ordering as one sentence: "ranks above disable-link on p1_throughput: 1.34 Gbps vs
 /// 689 Mbps (beyond the 10% tie tolerance)". Empty without "next" (the last candidate).

@@ -4,9 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "estimator/budget.h"
 #include "estimator/helper/incident_reader.h"
@@ -72,8 +71,9 @@ Problem invalid_incident(const IncidentError& e) {
         e.path() == "$" && std::string(e.what()).find("malformed JSON") != std::string::npos;
     if (dynamic_cast<const BudgetExceeded*>(&e)) {
         // The detail names the field (json_path), the limit and both values.
-        return Problem{422, "over-budget", "The incident asks for more work than this service allows",
-                       e.what(), e.path()};
+        return Problem{422, "over-budget",
+                       "The incident asks for more work than this service allows", e.what(),
+                       e.path()};
     }
     Problem p;
     p.status = malformed ? 400 : 422;
@@ -129,7 +129,8 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     Incident incident;
     try {
         job.incident_json = with_stored_network(request.body, job);
-        incident = read_incident_text(job.incident_json, config_.data_dir, builtin_models(), config_.budget);
+        incident = read_incident_text(job.incident_json, config_.data_dir, builtin_models(),
+                                      config_.budget);
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
@@ -192,11 +193,11 @@ std::string RankingJobs::with_stored_network(const std::string& body, JobRecord&
     if (!ref) return body;
     const std::optional<StoredNetwork> network = store_.get_network(ref->name, ref->version);
     if (!network) {
-        throw IncidentError(ref->version ? "$.network.version" : "$.network.name",
-                            "no stored network " + json_fields::in_quotes(ref->name) +
-                                (ref->version ? " with version " + std::to_string(*ref->version)
-                                              : std::string()) +
-                                " (PUT /v1/networks/{name} stores one)");
+        throw IncidentError(
+            ref->version ? "$.network.version" : "$.network.name",
+            "no stored network " + json_fields::in_quotes(ref->name) +
+                (ref->version ? " with version " + std::to_string(*ref->version) : std::string()) +
+                " (PUT /v1/networks/{name} stores one)");
     }
     job.network_name = network->name;
     job.network_version = network->version;
@@ -315,9 +316,9 @@ void RankingJobs::finish(const JobRecord& job, const char* status, std::uint64_t
                          double seconds) {
     metrics_.job_finished(status, samples, seconds);
     notify_changed();
-    nlohmann::json line = {{"event", "job_finished"}, {"job", job.id},
-                           {"incident", job.incident_name}, {"status", status},
-                           {"seconds", seconds}, {"samples", samples}};
+    nlohmann::json line = {
+        {"event", "job_finished"}, {"job", job.id},      {"incident", job.incident_name},
+        {"status", status},        {"seconds", seconds}, {"samples", samples}};
     if (std::strcmp(status, "done") != 0) {
         if (const std::optional<JobRecord> now = store_.get(job.id)) line["error"] = now->error;
     }
@@ -330,8 +331,10 @@ WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
     command.arguments = {"job-worker", "--data-dir", config_.data_dir.string(), "--threads",
                          std::to_string(config_.threads_per_job)};
     if (!config_.tables_dir.empty())
-        command.arguments.insert(command.arguments.end(), {"--tables", config_.tables_dir.string()});
-    if (job.seed) command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
+        command.arguments.insert(command.arguments.end(),
+                                 {"--tables", config_.tables_dir.string()});
+    if (job.seed)
+        command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
     const WorkBudget& b = config_.budget;
     const auto flag = [&command](const char* name, double value) {
         char text[64];
@@ -363,8 +366,10 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     }
     if (!store_.mark_running(id, start_ms)) return;
     notify_changed();
-    log({{"event", "job_started"}, {"job", id}, {"incident", job->incident_name},
-               {"attempt", job->attempts + 1}});
+    log({{"event", "job_started"},
+         {"job", id},
+         {"incident", job->incident_name},
+         {"attempt", job->attempts + 1}});
 
     // Deadlines and the time limit are checked by this thread while the job's process runs
     // (about every 100 ms), whatever the estimator is doing; the process is then stopped.
@@ -457,13 +462,17 @@ void RankingJobs::record_stop(const JobRecord& job, StopReason reason, std::uint
     }
 }
 
-void RankingJobs::record_crash(const JobRecord& job, const std::string& what,
-                               std::uint64_t samples, double seconds) {
+void RankingJobs::record_crash(const JobRecord& job, const std::string& what, std::uint64_t samples,
+                               double seconds) {
     const int attempt = job.attempts + 1;
     metrics_.job_crashed();
-    log({{"event", "job_crashed"}, {"job", job.id}, {"incident", job.incident_name},
-               {"attempt", attempt}, {"max_attempts", config_.max_attempts}, {"error", what},
-               {"seconds", seconds}});
+    log({{"event", "job_crashed"},
+         {"job", job.id},
+         {"incident", job.incident_name},
+         {"attempt", attempt},
+         {"max_attempts", config_.max_attempts},
+         {"error", what},
+         {"seconds", seconds}});
     if (attempt >= config_.max_attempts) {
         store_.mark_failed(job.id,
                            "quarantined after " + std::to_string(attempt) + " attempts: " + what,

@@ -11,12 +11,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "service/job_process.h"
 #include "service/job_queue.h"
@@ -30,17 +29,17 @@ namespace swarm::service {
 
 struct JobsConfig {
     std::filesystem::path db_path = "swarm-jobs.db";
-    std::filesystem::path data_dir;    ///< cdfs/ for named flow-size CDFs, tables/
-    std::filesystem::path tables_dir;  ///< the default transport table set
+    std::filesystem::path data_dir;       ///< cdfs/ for named flow-size CDFs, tables/
+    std::filesystem::path tables_dir;     ///< the default transport table set
     std::filesystem::path worker_binary;  ///< the swarm executable, run as `swarm job-worker`
-    std::size_t workers = 1;         ///< jobs estimated at the same time
-    int threads_per_job = 0;         ///< RankOptions::threads; 0 = every core
-    std::size_t max_queue = 64;      ///< queued jobs beyond this are refused (429)
+    std::size_t workers = 1;              ///< jobs estimated at the same time
+    int threads_per_job = 0;              ///< RankOptions::threads; 0 = every core
+    std::size_t max_queue = 64;           ///< queued jobs beyond this are refused (429)
     std::chrono::seconds job_time_limit{600};
     std::size_t job_memory_bytes = std::size_t{4} << 30;  ///< per job process; 0 = no limit
     int max_attempts = 3;  ///< starts (crashes, abrupt stops) before a job is quarantined
     std::chrono::seconds retention{7 * 24 * 3600};  ///< finished jobs kept this long; 0 = forever
-    std::chrono::milliseconds kill_after{2000};  ///< SIGTERM -> SIGKILL of a stopping job
+    std::chrono::milliseconds kill_after{2000};     ///< SIGTERM -> SIGKILL of a stopping job
     WorkBudget budget;  ///< checked at acceptance (422 over-budget) and again when the job runs
     bool log_events = true;  ///< each job's start, end and crashes as JSON lines on stderr
 };

@@ -16,7 +16,8 @@ std::string printf_string(const char* format, double value, const char* unit) {
 
 std::string format_value(const Metric& metric, double value) {
     if (!std::isfinite(value)) return "-";
-    return metric.quantity == Metric::Quantity::Throughput ? format_rate(value) : format_duration(value);
+    return metric.quantity == Metric::Quantity::Throughput ? format_rate(value)
+                                                           : format_duration(value);
 }
 
 std::string pad(const std::string& text, std::size_t width) {
@@ -51,8 +52,9 @@ std::string format_duration(double seconds) {
 std::string render_table(const Ranking& ranking) {
     std::ostringstream out;
     out << "incident " << ranking.incident << ": " << ranking.traffic_samples << " traffic x "
-        << ranking.routing_samples << " routing samples (DKW eps " << printf_string("%.3f%s", ranking.dkw_epsilon, "")
-        << " at " << ranking.confidence * 100 << "%), tables " << ranking.tables << ", "
+        << ranking.routing_samples << " routing samples (DKW eps "
+        << printf_string("%.3f%s", ranking.dkw_epsilon, "") << " at " << ranking.confidence * 100
+        << "%), tables " << ranking.tables << ", "
         << printf_string("%.2f %s", ranking.elapsed_s, "s") << "\n\n";
     std::size_t name_width = 10;
     for (const auto& c : ranking.ranking) name_width = std::max(name_width, c.candidate.size() + 2);
@@ -71,7 +73,8 @@ std::string render_table(const Ranking& ranking) {
         if (!c.side_metrics.empty()) {
             // A mitigation model's cost, beside its CLP (docs/models/).
             out << pad("", 6) << pad("", name_width) << "costs:";
-            for (const auto& [name, value] : c.side_metrics) out << " " << name << "=" << printf_string("%.4g%s", value, "");
+            for (const auto& [name, value] : c.side_metrics)
+                out << " " << name << "=" << printf_string("%.4g%s", value, "");
             out << "\n";
         }
     }

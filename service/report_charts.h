@@ -37,15 +37,15 @@ const std::string& series_colour(std::size_t index);
 struct Series {
     std::string name;
     std::string colour;
-    bool dashed = false;                           ///< the healthy network
-    std::vector<std::pair<double, double>> points; ///< (value, percentile in (0, 100))
+    bool dashed = false;                            ///< the healthy network
+    std::vector<std::pair<double, double>> points;  ///< (value, percentile in (0, 100))
 };
 
 struct DistributionChart {
     std::string title;
-    std::string value_label;                       ///< "long-flow throughput"
-    bool upper_tail = false;                       ///< CCDF (FCT) instead of CDF (throughput)
-    std::function<std::string(double)> format;     ///< tick labels: "2 Gbps", "500 us"
+    std::string value_label;                    ///< "long-flow throughput"
+    bool upper_tail = false;                    ///< CCDF (FCT) instead of CDF (throughput)
+    std::function<std::string(double)> format;  ///< tick labels: "2 Gbps", "500 us"
     std::vector<Series> series;
 };
 std::string distribution_chart(const DistributionChart& chart);
@@ -59,11 +59,11 @@ struct Dot {
 };
 
 struct DotPlot {
-    std::string title;                             ///< the metric's name: "p1_throughput"
+    std::string title;  ///< the metric's name: "p1_throughput"
     bool higher_is_better = true;
     std::function<std::string(double)> format;
-    std::vector<Dot> dots;                         ///< candidates in rank order
-    double healthy = 0.0;                          ///< NaN when not measured
+    std::vector<Dot> dots;  ///< candidates in rank order
+    double healthy = 0.0;   ///< NaN when not measured
 };
 std::string dot_plot(const DotPlot& plot);
 

@@ -48,7 +48,9 @@ std::string metric_label(const std::string& key) { return key.substr(0, key.rfin
 // ---- what the estimator assumed ----------------------------------------------------------------
 
 std::string node_name(const Incident& incident, NodeId n) { return incident.topology.node(n).name; }
-std::string link_name(const Incident& incident, LinkId l) { return link_label(incident.topology, l); }
+std::string link_name(const Incident& incident, LinkId l) {
+    return link_label(incident.topology, l);
+}
 
 std::string describe(const Incident& incident, const Failure& failure) {
     return std::visit(
@@ -57,9 +59,12 @@ std::string describe(const Incident& incident, const Failure& failure) {
             if constexpr (std::is_same_v<T, LinkLoss>) {
                 const Link& link = incident.topology.link(f.link);
                 const std::string one_way =
-                    !f.from ? "" : " (" + node_name(incident, *f.from) + " → " +
-                                       node_name(incident, *f.from == link.a ? link.b : link.a) + " only)";
-                return "packet loss " + general(f.drop_rate) + " on link " + link_name(incident, f.link) + one_way;
+                    !f.from
+                        ? ""
+                        : " (" + node_name(incident, *f.from) + " → " +
+                              node_name(incident, *f.from == link.a ? link.b : link.a) + " only)";
+                return "packet loss " + general(f.drop_rate) + " on link " +
+                       link_name(incident, f.link) + one_way;
             }
             if constexpr (std::is_same_v<T, LinkDown>)
                 return "link " + link_name(incident, f.link) + " down";
@@ -105,7 +110,8 @@ std::string describe(const Incident& incident, const Action& action) {
                 return "move " + general(100.0 * a.fraction) + "% of " +
                        node_name(incident, a.from) + "'s traffic to " + node_name(incident, a.to);
             }
-            if constexpr (std::is_same_v<T, ModelAction>) return a.model->describe(incident.topology);
+            if constexpr (std::is_same_v<T, ModelAction>)
+                return a.model->describe(incident.topology);
         },
         action);
 }
@@ -220,7 +226,8 @@ std::vector<std::pair<std::string, std::string>> series_colours(const json& rank
     std::vector<std::pair<std::string, std::string>> out;
     for (const json& c : ranking) {
         if (c.value("connected", true)) {
-            out.emplace_back(c.value("candidate", std::string()), charts::series_colour(out.size()));
+            out.emplace_back(c.value("candidate", std::string()),
+                             charts::series_colour(out.size()));
         }
     }
     out.emplace_back("healthy", "#666666");
@@ -232,8 +239,8 @@ double number_or_nan(const json& object, const char* key) {
     return value.is_number() ? value.get<double>() : NAN;
 }
 
-charts::Series series_of(const std::string& name, const std::string& colour, const json& percentiles,
-                         const json& points) {
+charts::Series series_of(const std::string& name, const std::string& colour,
+                         const json& percentiles, const json& points) {
     charts::Series s{name, colour, name == "healthy", {}};
     for (std::size_t i = 0; i < percentiles.size() && i < points.size(); ++i) {
         if (points[i].is_array() && points[i][0].is_number()) {
@@ -250,8 +257,9 @@ void render_charts(std::ostringstream& out, const ReportEntry& entry,
     const auto colours = series_colours(ranking);
     out << "<div class=\"legend\">";
     for (const auto& [name, colour] : colours) {
-        out << "<span><i style=\"border-color:" << colour << (name == "healthy" ? ";border-style:dashed" : "")
-            << "\"></i>" << html_escape(name) << "</span>";
+        out << "<span><i style=\"border-color:" << colour
+            << (name == "healthy" ? ";border-style:dashed" : "") << "\"></i>" << html_escape(name)
+            << "</span>";
     }
     out << "</div>";
 
@@ -261,13 +269,18 @@ void render_charts(std::ostringstream& out, const ReportEntry& entry,
            "<div class=\"charts\">";
     for (const std::string& key : metric_keys) {
         const auto metric = Metric::parse(metric_label(key));
-        charts::DotPlot plot{metric_label(key), !metric || metric->higher_is_better(),
-                             [&key](double v) { return format_value(key, v); }, {}, NAN};
+        charts::DotPlot plot{metric_label(key),
+                             !metric || metric->higher_is_better(),
+                             [&key](double v) { return format_value(key, v); },
+                             {},
+                             NAN};
         for (const json& c : ranking) {
             const std::string name = c.value("candidate", std::string());
-            const auto colour = std::find_if(colours.begin(), colours.end(), [&](const auto& e) { return e.first == name; });
+            const auto colour = std::find_if(colours.begin(), colours.end(),
+                                             [&](const auto& e) { return e.first == name; });
             const json m = c.contains("metrics") ? c["metrics"].value(key, json()) : json();
-            charts::Dot dot{name, NAN, NAN, NAN, colour == colours.end() ? "#999999" : colour->second};
+            charts::Dot dot{name, NAN, NAN, NAN,
+                            colour == colours.end() ? "#999999" : colour->second};
             if (m.is_object()) {
                 dot.estimate = number_or_nan(m, "estimate");
                 dot.ci_low = number_or_nan(m, "ci_low");
@@ -297,10 +310,13 @@ void render_charts(std::ostringstream& out, const ReportEntry& entry,
         chart.value_label = upper ? "flow completion time" : "throughput";
         chart.upper_tail = upper;
         const std::string key = quantity;
-        chart.format = [key](double v) { return is_throughput(key) ? cli::format_rate(v) : cli::format_duration(v); };
+        chart.format = [key](double v) {
+            return is_throughput(key) ? cli::format_rate(v) : cli::format_duration(v);
+        };
         for (const auto& [name, colour] : colours) {
-            chart.series.push_back(series_of(name, colour, curves["percentiles"],
-                                             curves.value(quantity, json::object()).value(name, json::array())));
+            chart.series.push_back(
+                series_of(name, colour, curves["percentiles"],
+                          curves.value(quantity, json::object()).value(name, json::array())));
         }
         out << charts::distribution_chart(chart);
     }
@@ -367,10 +383,14 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
             << actions << "</td>";
         if (connected) {
             cells(c["metrics"]);
-            out << "<td>" << fixed(100.0 * c.value("censored_fraction", 0.0), 1) << "%</td><td class=\"why\">"
-                << (c.contains("explanation") ? html_escape(explanation_text(entry.incident, c["explanation"])) : "");
+            out << "<td>" << fixed(100.0 * c.value("censored_fraction", 0.0), 1)
+                << "%</td><td class=\"why\">"
+                << (c.contains("explanation")
+                        ? html_escape(explanation_text(entry.incident, c["explanation"]))
+                        : "");
             if (c.contains("explanation") && c["explanation"].contains("busiest_channels")) {
-                out << "<div class=\"diagnosis\">" << html_escape(diagnosis_text(c["explanation"])) << "</div>";
+                out << "<div class=\"diagnosis\">" << html_escape(diagnosis_text(c["explanation"]))
+                    << "</div>";
             }
             out << "</td>";
         } else {

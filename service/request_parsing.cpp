@@ -55,13 +55,14 @@ Problem bad_parameter(const std::string& name, const std::string& what) {
 void check_parameters(const httplib::Request& req, std::initializer_list<const char*> known) {
     for (auto it = req.params.begin(); it != req.params.end(); ++it) {
         const std::string& name = it->first;
-        const bool listed = std::any_of(known.begin(), known.end(),
-                                        [&](const char* k) { return name == k; });
+        const bool listed =
+            std::any_of(known.begin(), known.end(), [&](const char* k) { return name == k; });
         if (!listed) {
             std::string names;
             for (const char* k : known) names += std::string(names.empty() ? "" : ", ") + k;
-            throw bad_parameter(quoted(name), "unknown" + (names.empty() ? std::string("; this route takes none")
-                                                                         : "; this route takes " + names));
+            throw bad_parameter(quoted(name),
+                                "unknown" + (names.empty() ? std::string("; this route takes none")
+                                                           : "; this route takes " + names));
         }
         if (req.params.count(name) > 1) throw bad_parameter(name, "given more than once");
     }

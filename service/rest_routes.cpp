@@ -43,7 +43,8 @@ void check_json_body(const httplib::Request& req, const char* what) {
 }
 
 nlohmann::json network_json(const StoredNetwork& network, bool with_body) {
-    const std::string self = "/v1/networks/" + network.name + "?version=" + std::to_string(network.version);
+    const std::string self =
+        "/v1/networks/" + network.name + "?version=" + std::to_string(network.version);
     nlohmann::json out = {{"name", network.name},
                           {"version", network.version},
                           {"created_at", rfc3339(network.created_ms)},
@@ -171,7 +172,8 @@ void RestRoutes::report(const httplib::Request& req, httplib::Response& res) con
         throw Problem{409, "job-not-done", "The report needs a finished ranking",
                       std::string("job ") + id + " is " + to_string(view->record.status), ""};
     }
-    ReportEntry entry{"job " + id, read_incident_text(view->record.incident_json, data_dir_, builtin_models()),
+    ReportEntry entry{"job " + id,
+                      read_incident_text(view->record.incident_json, data_dir_, builtin_models()),
                       nlohmann::json::parse(view->record.result_json),
                       nlohmann::json::parse(view->record.curves_json)};
     res.set_content(render_report_html({entry}), "text/html; charset=utf-8");
@@ -182,7 +184,8 @@ void RestRoutes::put_network(const httplib::Request& req, httplib::Response& res
     check_json_body(req, "network");
     const PutNetworkOutcome outcome = jobs_.put_network(req.matches[1], req.body);
     if (!outcome.network) throw outcome.problem;
-    res.set_header("Location", network_json(*outcome.network, false)["links"]["self"].get<std::string>());
+    res.set_header("Location",
+                   network_json(*outcome.network, false)["links"]["self"].get<std::string>());
     send_json(res, 201, network_json(*outcome.network, false));
 }
 

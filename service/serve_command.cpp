@@ -17,8 +17,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& args, const std::stri
     CLI::App* cmd = app.add_subcommand("serve",
                                        "Serve the REST API (docs/api.md) until SIGTERM; jobs and "
                                        "results persist in an SQLite database");
-    cmd->add_option("--host", serve.http.host,
-                    "Address to bind; 127.0.0.1 keeps the service local")
+    cmd->add_option("--host", serve.http.host, "Address to bind; 127.0.0.1 keeps the service local")
         ->capture_default_str();
     cmd->add_option("--port", serve.http.port, "TCP port (0 = any free port)")
         ->check(CLI::Range(0, 65535))

@@ -2,10 +2,9 @@
 // accepting, let running jobs finish for --grace seconds, re-queue the rest in the database).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstddef>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "service/service_app.h"
 

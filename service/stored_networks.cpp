@@ -14,7 +14,8 @@ json checked_network(const std::string& text, const std::filesystem::path& data_
                      const WorkBudget& budget) {
     const json network = parse_json_document(text);
     as_object(network, "$");
-    check_keys(network, "$", {"description", "topology", "traffic", "routing", "ongoing_mitigations"});
+    check_keys(network, "$",
+               {"description", "topology", "traffic", "routing", "ongoing_mitigations"});
     required_field(network, "$", "topology");
     required_field(network, "$", "traffic");
     // Read as an incident with one do-nothing candidate: the same checks, the same JSON paths.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "estimator/baselines/baseline_strategy.h"
@@ -32,8 +31,9 @@ std::vector<std::string> strategy_names(const std::vector<std::string>& requeste
             names.insert(names.end(), known.begin(), known.end());
             continue;
         }
-        const auto match = std::find_if(known.begin(), known.end(),
-                                        [&](const std::string& k) { return lower(k) == lower(name); });
+        const auto match = std::find_if(known.begin(), known.end(), [&](const std::string& k) {
+            return lower(k) == lower(name);
+        });
         if (match != known.end()) {
             names.push_back(*match);
             continue;
@@ -51,8 +51,9 @@ nlohmann::json picks_json(const Incident& incident, const std::vector<std::strin
     for (const std::string& name : names) {
         const baselines::BaselinePick pick = baselines::pick_with_baseline(incident, name);
         picks.push_back({{"strategy", pick.strategy},
-                         {"candidate", pick.candidate ? nlohmann::json(incident.candidates[*pick.candidate].name)
-                                                      : nlohmann::json(nullptr)},
+                         {"candidate",
+                          pick.candidate ? nlohmann::json(incident.candidates[*pick.candidate].name)
+                                         : nlohmann::json(nullptr)},
                          {"reason", pick.reason}});
     }
     return picks;
@@ -61,7 +62,8 @@ nlohmann::json picks_json(const Incident& incident, const std::vector<std::strin
 void print_table(const std::string& incident, const nlohmann::json& picks) {
     std::cout << "incident " << incident << "\n";
     for (const auto& p : picks) {
-        const std::string candidate = p["candidate"].is_null() ? "(none)" : p["candidate"].get<std::string>();
+        const std::string candidate =
+            p["candidate"].is_null() ? "(none)" : p["candidate"].get<std::string>();
         std::cout << "  " << p["strategy"].get<std::string>() << ": " << candidate << " — "
                   << p["reason"].get<std::string>() << "\n";
     }
@@ -79,7 +81,9 @@ int run_strategies(const RankArguments& args) {
             const Incident incident = read_incident_file(path, data_dir, args.budget);
             const nlohmann::json picks = picks_json(incident, names);
             if (args.format == "json") {
-                std::cout << nlohmann::json{{"incident", incident.name}, {"strategies", picks}}.dump(2) << "\n";
+                std::cout
+                    << nlohmann::json{{"incident", incident.name}, {"strategies", picks}}.dump(2)
+                    << "\n";
             } else {
                 print_table(incident.name, picks);
             }

@@ -27,7 +27,8 @@ std::optional<Item> item_of(const Action& action) {
     return std::visit(
         [](const auto& a) -> std::optional<Item> {
             using T = std::decay_t<decltype(a)>;
-            if constexpr (std::is_same_v<T, DisableLink>) return Item{Item::Kind::DisableLink, a.link};
+            if constexpr (std::is_same_v<T, DisableLink>)
+                return Item{Item::Kind::DisableLink, a.link};
             if constexpr (std::is_same_v<T, DisableNode>) return Item{Item::Kind::DrainTor, a.node};
             if constexpr (std::is_same_v<T, MoveTraffic>) {
                 if (a.fraction >= 1.0) return Item{Item::Kind::DrainServer, a.from};
@@ -42,8 +43,9 @@ bool carries_out(const Candidate& candidate, std::vector<Item> wanted) {
     for (const Action& action : candidate.actions) {
         const std::optional<Item> item = item_of(action);
         if (!item) return false;
-        const auto it = std::find_if(wanted.begin(), wanted.end(),
-                                     [&](const Item& w) { return w.kind == item->kind && w.id == item->id; });
+        const auto it = std::find_if(wanted.begin(), wanted.end(), [&](const Item& w) {
+            return w.kind == item->kind && w.id == item->id;
+        });
         if (it == wanted.end()) return false;
         wanted.erase(it);  // each decided item is carried out exactly once
     }
@@ -52,7 +54,8 @@ bool carries_out(const Candidate& candidate, std::vector<Item> wanted) {
 
 }  // namespace
 
-std::optional<std::size_t> find_matching_candidate(const Incident& incident, const Decision& decision) {
+std::optional<std::size_t> find_matching_candidate(const Incident& incident,
+                                                   const Decision& decision) {
     const std::vector<Item> wanted = items_of(decision);
     for (std::size_t c = 0; c < incident.candidates.size(); ++c) {
         if (carries_out(incident.candidates[c], wanted)) return c;
@@ -70,7 +73,8 @@ std::string describe(const Topology& topology, const Decision& decision) {
     return text;
 }
 
-std::string match_reason(const Incident& incident, const Decision& decision, const std::optional<std::size_t>& match) {
+std::string match_reason(const Incident& incident, const Decision& decision,
+                         const std::optional<std::size_t>& match) {
     const std::string what = describe(incident.topology, decision);
     if (match) return what + ": candidate \"" + incident.candidates[*match].name + "\"";
     return what + ": no candidate does exactly that";

@@ -50,8 +50,9 @@ bool corrupting_fabric_link(const NetworkState& state, LinkId link) {
     const Topology& topo = state.topology();
     const Link& ends = topo.link(link);
     const double drop = state.worst_drop_rate(link);
-    return topo.node(ends.a).kind == NodeKind::Switch && topo.node(ends.b).kind == NodeKind::Switch && drop > 0.0 &&
-           drop < 1.0 && state.link_usable(link);
+    return topo.node(ends.a).kind == NodeKind::Switch &&
+           topo.node(ends.b).kind == NodeKind::Switch && drop > 0.0 && drop < 1.0 &&
+           state.link_usable(link);
 }
 
 std::string percent(double fraction) {
@@ -62,13 +63,16 @@ std::string percent(double fraction) {
 
 /// The fast checker (Zhuo et al. §5): the ToRs whose spine-path count the disable reduces must
 /// each keep at least `threshold` of their healthy count. Returns why not, if not allowed.
-std::optional<std::string> capacity_violation(const Topology& topo, const std::vector<double>& healthy, const std::vector<double>& before,
-                               const std::vector<double>& after, double threshold) {
+std::optional<std::string> capacity_violation(const Topology& topo,
+                                              const std::vector<double>& healthy,
+                                              const std::vector<double>& before,
+                                              const std::vector<double>& after, double threshold) {
     for (std::size_t t = 0; t < healthy.size(); ++t) {
         if (healthy[t] <= 0.0 || !(after[t] < before[t])) continue;  // not affected
         const double fraction = after[t] / healthy[t];
         if (fraction < threshold - kFractionSlack) {
-            return topo.node(topo.tors()[t]).name + " would keep " + percent(fraction) + " of its spine paths";
+            return topo.node(topo.tors()[t]).name + " would keep " + percent(fraction) +
+                   " of its spine paths";
         }
     }
     return std::nullopt;
@@ -81,7 +85,8 @@ std::vector<double> spine_path_counts(const NetworkState& state) {
     const int top = top_tier(topo);
     std::vector<double> memo(topo.node_count(), -1.0);
     std::vector<double> counts;
-    for (NodeId tor : topo.tors()) counts.push_back(top == 0 ? 0.0 : paths_up(state, tor, top, memo));
+    for (NodeId tor : topo.tors())
+        counts.push_back(top == 0 ? 0.0 : paths_up(state, tor, top, memo));
     return counts;
 }
 
@@ -99,13 +104,14 @@ BaselinePick pick_corropt(const Incident& incident, double path_fraction) {
         if (!loss || !corrupting_fabric_link(state, loss->link)) continue;
         NetworkState trial = state;
         trial.apply(DisableLink{loss->link});
-        const std::optional<std::string> why_not =
-            capacity_violation(topo, healthy, spine_path_counts(state), spine_path_counts(trial), path_fraction);
+        const std::optional<std::string> why_not = capacity_violation(
+            topo, healthy, spine_path_counts(state), spine_path_counts(trial), path_fraction);
         if (!why_not) {
             decision.disable_links.push_back(loss->link);
             state = std::move(trial);
         } else {
-            notes += "keep " + topo.link_name(loss->link) + " (" + *why_not + ", below " + percent(path_fraction) + "); ";
+            notes += "keep " + topo.link_name(loss->link) + " (" + *why_not + ", below " +
+                     percent(path_fraction) + "); ";
         }
     }
     const std::optional<std::size_t> match = find_matching_candidate(incident, decision);

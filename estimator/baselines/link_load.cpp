@@ -34,7 +34,8 @@ Matrix origin_flow_rates(const Incident& incident) {
     for (std::size_t i = 0; i < tors; ++i) {
         const double senders = static_cast<double>(topo.servers_of_tor(topo.tors()[i]).size());
         for (std::size_t j = 0; j < tors; ++j) {
-            rate[i][j] = senders * incident.traffic.arrival_rate_per_server * sampler.tor_probability(i, j);
+            rate[i][j] =
+                senders * incident.traffic.arrival_rate_per_server * sampler.tor_probability(i, j);
         }
     }
     return rate;
@@ -71,10 +72,12 @@ Matrix endpoint_server_distribution(const Topology& topo, const std::vector<Dema
 }
 
 /// Q(i, t): probability that an endpoint from origin ToR i ends up below ToR t.
-Matrix to_tor_level(const Matrix& server_dist, const std::vector<std::size_t>& server_tor, std::size_t tors) {
+Matrix to_tor_level(const Matrix& server_dist, const std::vector<std::size_t>& server_tor,
+                    std::size_t tors) {
     Matrix q(server_dist.size(), std::vector<double>(tors, 0.0));
     for (std::size_t i = 0; i < server_dist.size(); ++i) {
-        for (std::size_t s = 0; s < server_tor.size(); ++s) q[i][server_tor[s]] += server_dist[i][s];
+        for (std::size_t s = 0; s < server_tor.size(); ++s)
+            q[i][server_tor[s]] += server_dist[i][s];
     }
     return q;
 }
@@ -111,15 +114,17 @@ void note_unroutable(LinkLoad& load, double bps, const std::string& why) {
 }
 
 /// Switch-level part: every ToR pair with demand, over its routed paths.
-void add_fabric_load(const Topology& topo, const Routing& routing, const Matrix& flows, double bits_per_flow,
-                     LinkLoad& load) {
+void add_fabric_load(const Topology& topo, const Routing& routing, const Matrix& flows,
+                     double bits_per_flow, LinkLoad& load) {
     const auto& tors = topo.tors();
     for (std::size_t a = 0; a < tors.size(); ++a) {
         for (std::size_t b = 0; b < tors.size(); ++b) {
             const double bps = flows[a][b] * bits_per_flow;
             if (a == b || bps <= 0.0) continue;  // same-rack traffic never leaves the ToR
             if (!routing.tors_connected(tors[a], tors[b])) {
-                note_unroutable(load, bps, topo.node(tors[a]).name + " cannot reach " + topo.node(tors[b]).name);
+                note_unroutable(
+                    load, bps,
+                    topo.node(tors[a]).name + " cannot reach " + topo.node(tors[b]).name);
                 continue;
             }
             add_pair_load(topo, routing, tors[a], tors[b], bps, load);
@@ -129,8 +134,8 @@ void add_fabric_load(const Topology& topo, const Routing& routing, const Matrix&
 
 /// Server links: each server sends what its (moved) sources send and receives what its
 /// (moved) destinations receive. A server with demand behind an unusable link or ToR is cut off.
-void add_server_load(const Topology& topo, const NetworkState& state, const Matrix& origin, const Matrix& server_dist,
-                     double bits_per_flow, LinkLoad& load) {
+void add_server_load(const Topology& topo, const NetworkState& state, const Matrix& origin,
+                     const Matrix& server_dist, double bits_per_flow, LinkLoad& load) {
     const std::size_t tors = origin.size();
     std::vector<double> sent(topo.servers().size(), 0.0);
     std::vector<double> received(topo.servers().size(), 0.0);
@@ -153,7 +158,9 @@ void add_server_load(const Topology& topo, const NetworkState& state, const Matr
         const double up = sent[s] * bits_per_flow;
         const double down = received[s] * bits_per_flow;
         if (!state.link_usable(link) || !state.node_usable(topo.node(server).tor)) {
-            if (up + down > 0.0) note_unroutable(load, up + down, "server " + topo.node(server).name + " is cut off");
+            if (up + down > 0.0)
+                note_unroutable(load, up + down,
+                                "server " + topo.node(server).name + " is cut off");
             continue;
         }
         load.channel_bps[at(topo.channel(link, server))] += up;
@@ -163,7 +170,8 @@ void add_server_load(const Topology& topo, const NetworkState& state, const Matr
 
 }  // namespace
 
-CandidateNetwork build_candidate_network(const Incident& incident, const std::vector<Action>& actions) {
+CandidateNetwork build_candidate_network(const Incident& incident,
+                                         const std::vector<Action>& actions) {
     CandidateNetwork network;
     network.state = std::make_unique<NetworkState>(incident.topology);
     NetworkState& state = *network.state;
@@ -182,7 +190,8 @@ LinkLoad expected_link_load(const Incident& incident, const CandidateNetwork& ne
     const std::vector<std::size_t> server_tor = server_tor_indices(topo);
     const Matrix origin = origin_flow_rates(incident);
     const Matrix server_dist = endpoint_server_distribution(topo, network.state->demand_moves());
-    const Matrix flows = moved_flow_rates(origin, to_tor_level(server_dist, server_tor, topo.tors().size()));
+    const Matrix flows =
+        moved_flow_rates(origin, to_tor_level(server_dist, server_tor, topo.tors().size()));
 
     LinkLoad load;
     load.channel_bps.assign(topo.channel_count(), 0.0);
@@ -191,7 +200,8 @@ LinkLoad expected_link_load(const Incident& incident, const CandidateNetwork& ne
     return load;
 }
 
-PeakUtilisation max_utilisation(const LinkLoad& load, const NetworkState& state, std::span<const char> ignore_link) {
+PeakUtilisation max_utilisation(const LinkLoad& load, const NetworkState& state,
+                                std::span<const char> ignore_link) {
     PeakUtilisation peak;
     const std::size_t links = state.topology().link_count();
     for (std::size_t l = 0; l < links; ++l) {

@@ -27,14 +27,16 @@ struct CandidateNetwork {
 };
 
 /// `actions` empty = the network as it stands (failures and ongoing mitigations only).
-CandidateNetwork build_candidate_network(const Incident& incident, const std::vector<Action>& actions);
+CandidateNetwork build_candidate_network(const Incident& incident,
+                                         const std::vector<Action>& actions);
 
 /// Expected offered load, in bits per second, per channel (ChannelId = 2 x link + direction).
 struct LinkLoad {
     std::vector<double> channel_bps;
     /// Demand that has no usable path (a cut-off server or a ToR pair without a route).
     double unroutable_bps = 0.0;
-    std::optional<std::string> unroutable_reason;  ///< the first such server or ToR pair, for messages
+    std::optional<std::string>
+        unroutable_reason;  ///< the first such server or ToR pair, for messages
 };
 
 /// Load of every channel: for every ToR pair (i, j), servers(i) x arrival rate x P(i -> j) x

@@ -18,12 +18,15 @@ int faulty_in_service(const NetworkState& state) {
     for (std::size_t l = 0; l < topo.link_count(); ++l) {
         const auto link = static_cast<LinkId>(l);
         const Link& ends = topo.link(link);
-        const bool fabric = topo.node(ends.a).kind == NodeKind::Switch && topo.node(ends.b).kind == NodeKind::Switch;
+        const bool fabric = topo.node(ends.a).kind == NodeKind::Switch &&
+                            topo.node(ends.b).kind == NodeKind::Switch;
         if (fabric && state.worst_drop_rate(link) > 0.0 && state.link_usable(link)) ++count;
     }
     for (std::size_t n = 0; n < topo.node_count(); ++n) {
         const auto node = static_cast<NodeId>(n);
-        if (topo.node(node).tier >= 1 && state.node_drop_rate(node) > 0.0 && state.node_usable(node)) ++count;
+        if (topo.node(node).tier >= 1 && state.node_drop_rate(node) > 0.0 &&
+            state.node_usable(node))
+            ++count;
     }
     return count;
 }
@@ -32,7 +35,8 @@ int faulty_in_service(const NetworkState& state) {
 /// maximum, wherever they are.
 std::vector<char> lossy_links(const NetworkState& state) {
     std::vector<char> lossy(state.topology().link_count(), 0);
-    for (std::size_t l = 0; l < lossy.size(); ++l) lossy[l] = state.worst_drop_rate(static_cast<LinkId>(l)) > 0.0;
+    for (std::size_t l = 0; l < lossy.size(); ++l)
+        lossy[l] = state.worst_drop_rate(static_cast<LinkId>(l)) > 0.0;
     return lossy;
 }
 
@@ -51,7 +55,8 @@ NetPilotAssessment assess(const Incident& incident, const Candidate& candidate) 
 
 /// Lexicographic: fewer faulty elements left in service, then lower maximum utilisation.
 bool better(const NetPilotAssessment& a, const NetPilotAssessment& b) {
-    if (a.faulty_in_service != b.faulty_in_service) return a.faulty_in_service < b.faulty_in_service;
+    if (a.faulty_in_service != b.faulty_in_service)
+        return a.faulty_in_service < b.faulty_in_service;
     return a.peak.utilisation < b.peak.utilisation * (1.0 - kUtilisationTie);
 }
 
@@ -73,14 +78,16 @@ std::string percent(double fraction) {
 std::string channel_name(const Topology& topo, ChannelId channel) {
     const Link& link = topo.link(channel / 2);
     const bool forward = channel % 2 == 0;
-    return topo.node(forward ? link.a : link.b).name + "->" + topo.node(forward ? link.b : link.a).name;
+    return topo.node(forward ? link.a : link.b).name + "->" +
+           topo.node(forward ? link.b : link.a).name;
 }
 
 std::string describe(const Incident& incident, const NetPilotAssessment& a) {
     std::string text = "max utilisation " + percent(a.peak.utilisation);
     if (a.peak.channel >= 0) text += " on " + channel_name(incident.topology, a.peak.channel);
     if (a.faulty_in_service > 0) {
-        text += ", " + std::to_string(a.faulty_in_service) + " lossy element(s) above the ToR left in service";
+        text += ", " + std::to_string(a.faulty_in_service) +
+                " lossy element(s) above the ToR left in service";
     }
     return text;
 }
@@ -96,14 +103,16 @@ std::optional<std::size_t> no_action_candidate(const Incident& incident) {
 BaselinePick take_no_action(const Incident& incident, const std::string& why) {
     const std::optional<std::size_t> none = no_action_candidate(incident);
     if (!none) return {"", std::nullopt, why + "; take no action: no candidate without actions"};
-    return {"", none, why + "; take no action: candidate \"" + incident.candidates[*none].name + "\""};
+    return {"", none,
+            why + "; take no action: candidate \"" + incident.candidates[*none].name + "\""};
 }
 
 }  // namespace
 
 std::vector<NetPilotAssessment> assess_netpilot(const Incident& incident) {
     std::vector<NetPilotAssessment> assessments;
-    for (const Candidate& candidate : incident.candidates) assessments.push_back(assess(incident, candidate));
+    for (const Candidate& candidate : incident.candidates)
+        assessments.push_back(assess(incident, candidate));
     return assessments;
 }
 
@@ -115,7 +124,8 @@ BaselinePick pick_netpilot(const Incident& incident, std::optional<double> thres
         return threshold ? take_no_action(incident, why) : BaselinePick{"", std::nullopt, why};
     }
     const NetPilotAssessment& chosen = assessments[*best];
-    const std::string summary = "lowest: \"" + incident.candidates[*best].name + "\", " + describe(incident, chosen);
+    const std::string summary =
+        "lowest: \"" + incident.candidates[*best].name + "\", " + describe(incident, chosen);
     if (threshold && !(chosen.peak.utilisation < *threshold)) {
         return take_no_action(incident, summary + ", not below " + percent(*threshold));
     }

@@ -60,14 +60,15 @@ struct Playbook {
         const Link& ends = topo.link(link);
         const int tier_a = topo.node(ends.a).tier;
         const int tier_b = topo.node(ends.b).tier;
-        if (drop <= levels.link_drop || drop >= 1.0 || !state.link_usable(link) || tier_a == tier_b) return;
+        if (drop <= levels.link_drop || drop >= 1.0 || !state.link_usable(link) || tier_a == tier_b)
+            return;
         const NodeId below = tier_a < tier_b ? ends.a : ends.b;
         NetworkState trial = state;
         trial.apply(DisableLink{link});
         const double left = uplinks_left(trial, below);
         if (left < uplink_fraction - kFractionSlack) {
-            note("keep " + topo.link_name(link) + " (" + topo.node(below).name + " would keep " + percent(left) +
-                 " of its uplinks, below " + percent(uplink_fraction) + ")");
+            note("keep " + topo.link_name(link) + " (" + topo.node(below).name + " would keep " +
+                 percent(left) + " of its uplinks, below " + percent(uplink_fraction) + ")");
             return;
         }
         decision.disable_links.push_back(link);
@@ -78,7 +79,8 @@ struct Playbook {
     void lossy_server_link(LinkId link, double drop) {
         if (drop <= levels.tor_or_below_drop) return;
         const Link& ends = incident.topology.link(link);
-        decision.drain_servers.push_back(incident.topology.node(ends.a).kind == NodeKind::Server ? ends.a : ends.b);
+        decision.drain_servers.push_back(
+            incident.topology.node(ends.a).kind == NodeKind::Server ? ends.a : ends.b);
     }
 
     /// Rule (2) at the ToR; loss at a switch above the ToR is outside the §4.1 playbook.
@@ -88,7 +90,8 @@ struct Playbook {
             note("loss at " + topo.node(node).name + " (above the ToR) is not in the playbook");
             return;
         }
-        const bool listed = std::find(decision.drain_tors.begin(), decision.drain_tors.end(), node) != decision.drain_tors.end();
+        const bool listed = std::find(decision.drain_tors.begin(), decision.drain_tors.end(),
+                                      node) != decision.drain_tors.end();
         if (drop <= levels.tor_or_below_drop || listed || already_drained(incident, node)) return;
         decision.drain_tors.push_back(node);
         state.apply(DisableNode{node});  // its uplinks leave service with it
@@ -114,8 +117,10 @@ struct Playbook {
 
 }  // namespace
 
-BaselinePick pick_operator(const Incident& incident, double uplink_fraction, const PlaybookLevels& levels) {
-    Playbook playbook{incident, uplink_fraction, levels, *build_candidate_network(incident, {}).state, {}, {}};
+BaselinePick pick_operator(const Incident& incident, double uplink_fraction,
+                           const PlaybookLevels& levels) {
+    Playbook playbook{
+        incident, uplink_fraction, levels, *build_candidate_network(incident, {}).state, {}, {}};
     // Failures in the order they were reported: an earlier disable counts against a later one.
     for (const Failure& failure : incident.failures) playbook.handle(failure);
     const std::optional<std::size_t> match = find_matching_candidate(incident, playbook.decision);

@@ -17,6 +17,7 @@ struct PlaybookLevels {
 };
 
 /// `uplink_fraction` is the rule (1) threshold: 0.5 for Operator-50.
-BaselinePick pick_operator(const Incident& incident, double uplink_fraction, const PlaybookLevels& levels = {});
+BaselinePick pick_operator(const Incident& incident, double uplink_fraction,
+                           const PlaybookLevels& levels = {});
 
 }  // namespace swarm::baselines

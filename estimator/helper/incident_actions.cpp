@@ -73,13 +73,15 @@ NodeId switch_at(const json& j, const std::string& path, const Topology& topo) {
 
 /// `direction`: "both" (default), "forward" (from link[0] to link[1] as the failure names them)
 /// or "reverse"; a one-direction loss is the drop on the channel leaving that end.
-std::optional<NodeId> loss_direction(const json& j, const std::string& path, const Topology& topo, LinkId link) {
+std::optional<NodeId> loss_direction(const json& j, const std::string& path, const Topology& topo,
+                                     LinkId link) {
     const json* direction = optional_field(j, "direction");
     if (direction == nullptr) return std::nullopt;
     const std::string& d = as_string(*direction, child(path, "direction"));
     if (d == "both") return std::nullopt;
     if (d != "forward" && d != "reverse") {
-        fail(child(path, "direction"), "must be \"both\", \"forward\" or \"reverse\", got " + in_quotes(d));
+        fail(child(path, "direction"),
+             "must be \"both\", \"forward\" or \"reverse\", got " + in_quotes(d));
     }
     const NodeId first = node_ref(j.at("link")[0], item(child(path, "link"), 0), topo);
     const Link& ends = topo.link(link);
@@ -93,7 +95,8 @@ const KindTable<Failure>& failure_kinds() {
          {{"link", "drop_rate", "direction"},
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
               const LinkId link = link_at(j, p, t);
-              return LinkLoss{link, number_at(j, p, "drop_rate", kProbability), loss_direction(j, p, t, link)};
+              return LinkLoss{link, number_at(j, p, "drop_rate", kProbability),
+                              loss_direction(j, p, t, link)};
           }}},
         {"link_down",
          {{"link"},
@@ -206,12 +209,14 @@ Action read_candidate_action(const json& j, const std::string& path, const Topol
     for (const auto& entry : action_kinds()) names.push_back(entry.first);
     for (const std::string& name : models.types()) names.push_back(name);
     std::sort(names.begin(), names.end());
-    fail(child(path, "type"), "unknown action type " + in_quotes(type) + "; known types: " + joined(names));
+    fail(child(path, "type"),
+         "unknown action type " + in_quotes(type) + "; known types: " + joined(names));
 }
 
 /// Two flow policies in one candidate must not both steer a server's flows: which one wins
 /// would depend on their order, and no deployed system runs two overlays on one host.
-void check_policy_overlap(const std::vector<Action>& actions, const std::string& path, const Topology& topo) {
+void check_policy_overlap(const std::vector<Action>& actions, const std::string& path,
+                          const Topology& topo) {
     std::vector<int> owner(topo.servers().size(), -1);
     for (std::size_t a = 0; a < actions.size(); ++a) {
         const auto* m = std::get_if<ModelAction>(&actions[a]);
@@ -220,25 +225,29 @@ void check_policy_overlap(const std::vector<Action>& actions, const std::string&
         if (auto sources = m->model->governed_sources()) {
             governed = std::move(*sources);
         } else {
-            for (std::size_t s = 0; s < owner.size(); ++s) governed.push_back(static_cast<std::int32_t>(s));
+            for (std::size_t s = 0; s < owner.size(); ++s)
+                governed.push_back(static_cast<std::int32_t>(s));
         }
         for (std::int32_t s : governed) {
             int& o = owner[static_cast<std::size_t>(s)];
             if (o >= 0) {
-                fail(item(path, a), "steers the flows of " + in_quotes(topo.node(topo.servers()[static_cast<std::size_t>(s)]).name) +
-                                        ", which " + item(path, static_cast<std::size_t>(o)) + " already steers");
+                fail(item(path, a),
+                     "steers the flows of " +
+                         in_quotes(topo.node(topo.servers()[static_cast<std::size_t>(s)]).name) +
+                         ", which " + item(path, static_cast<std::size_t>(o)) + " already steers");
             }
             o = static_cast<int>(a);
         }
     }
 }
 
-std::vector<Action> read_candidate_actions(const json* j, const std::string& path, const Topology& topo,
-                                           const ModelRegistry& models) {
+std::vector<Action> read_candidate_actions(const json* j, const std::string& path,
+                                           const Topology& topo, const ModelRegistry& models) {
     std::vector<Action> out;
     if (j == nullptr) return out;
     as_array(*j, path);
-    for (std::size_t i = 0; i < j->size(); ++i) out.push_back(read_candidate_action((*j)[i], item(path, i), topo, models));
+    for (std::size_t i = 0; i < j->size(); ++i)
+        out.push_back(read_candidate_action((*j)[i], item(path, i), topo, models));
     check_policy_overlap(out, path, topo);
     return out;
 }
@@ -270,8 +279,10 @@ std::vector<Candidate> read_candidates(const json& j, const std::string& path, c
             fail(child(at, "name"), "duplicate candidate name " + in_quotes(name) + " (also " +
                                         item(path, it->second) + ")");
         }
-        Candidate candidate{name, {}, read_candidate_actions(optional_field(j[i], "actions"), child(at, "actions"),
-                                                             topo, models)};
+        Candidate candidate{name,
+                            {},
+                            read_candidate_actions(optional_field(j[i], "actions"),
+                                                   child(at, "actions"), topo, models)};
         if (const json* description = optional_field(j[i], "description")) {
             candidate.description = as_string(*description, child(at, "description"));
         }

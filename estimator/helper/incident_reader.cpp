@@ -25,7 +25,8 @@ using namespace incident_sections;
 
 // ---- the document
 
-Incident read_document(const json& doc, const std::filesystem::path& data_dir, const ModelRegistry& models) {
+Incident read_document(const json& doc, const std::filesystem::path& data_dir,
+                       const ModelRegistry& models) {
     const std::string root = "$";
     as_object(doc, root);
     // The version first: a newer document may use keys this reader does not know.
@@ -35,13 +36,14 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
              "unsupported version " + shown(version) + "; this reader supports version 1");
     }
     if (doc.contains("network")) {
-        fail(child(root, "network"), "a stored network is referenced over REST only (PUT "
-                                     "/v1/networks/{name}, docs/api.md); here give its "
-                                     "\"topology\" and \"traffic\"");
+        fail(child(root, "network"),
+             "a stored network is referenced over REST only (PUT "
+             "/v1/networks/{name}, docs/api.md); here give its "
+             "\"topology\" and \"traffic\"");
     }
     check_keys(doc, root,
-               {"version", "name", "description", "topology", "routing", "ongoing_mitigations", "failures",
-                "traffic", "candidates", "comparator", "estimator", "transport"});
+               {"version", "name", "description", "topology", "routing", "ongoing_mitigations",
+                "failures", "traffic", "candidates", "comparator", "estimator", "transport"});
     Incident incident;
     incident.name = as_name(required_field(doc, root, "name"), child(root, "name"));
     if (const json* description = optional_field(doc, "description")) {
@@ -51,16 +53,16 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir, c
         read_topology(required_field(doc, root, "topology"), child(root, "topology"));
     const Topology& topo = incident.topology;
     incident.routing = read_routing(optional_field(doc, "routing"), child(root, "routing"), topo);
-    incident.ongoing_mitigations =
-        read_actions(optional_field(doc, "ongoing_mitigations"), child(root, "ongoing_mitigations"),
-                     topo);
-    incident.failures = read_failures(optional_field(doc, "failures"), child(root, "failures"), topo);
+    incident.ongoing_mitigations = read_actions(optional_field(doc, "ongoing_mitigations"),
+                                                child(root, "ongoing_mitigations"), topo);
+    incident.failures =
+        read_failures(optional_field(doc, "failures"), child(root, "failures"), topo);
     incident.traffic =
         read_traffic(required_field(doc, root, "traffic"), child(root, "traffic"), topo, data_dir);
     check_routing_bug_episodes(incident.failures, incident.traffic.duration.value,
                                child(root, "failures"));
-    incident.candidates =
-        read_candidates(required_field(doc, root, "candidates"), child(root, "candidates"), topo, models);
+    incident.candidates = read_candidates(required_field(doc, root, "candidates"),
+                                          child(root, "candidates"), topo, models);
     incident.comparator =
         read_comparator(optional_field(doc, "comparator"), child(root, "comparator"));
     incident.estimator = read_estimator(optional_field(doc, "estimator"), child(root, "estimator"));

@@ -157,7 +157,8 @@ TransportSpec read_transport(const json* j, const std::string& path,
         const std::string at = item(child(path, "mix"), i);
         as_object((*mix)[i], at);
         check_keys((*mix)[i], at, {"cc", "probability"});
-        const std::string set = table_set_for(required_field((*mix)[i], at, "cc"), child(at, "cc"), sets);
+        const std::string set =
+            table_set_for(required_field((*mix)[i], at, "cc"), child(at, "cc"), sets);
         for (const auto& [seen, p] : spec.mix) {
             if (seen == set) fail(child(at, "cc"), "listed twice");
         }

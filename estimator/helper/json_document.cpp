@@ -58,10 +58,12 @@ class DocumentChecker {
         std::string path = "$";
         if (!stack_.empty()) {
             Frame& parent = stack_.back();
-            path = parent.object ? child(parent.path, parent.key) : item(parent.path, parent.next_index++);
+            path = parent.object ? child(parent.path, parent.key)
+                                 : item(parent.path, parent.next_index++);
         }
         if (depth >= max_depth_) {
-            throw IncidentError(path, "arrays and objects nest more than " + std::to_string(max_depth_) +
+            throw IncidentError(path, "arrays and objects nest more than " +
+                                          std::to_string(max_depth_) +
                                           " levels deep (the limit for incident JSON)");
         }
         stack_.push_back(Frame{object, std::move(path), {}, {}, 0});
@@ -105,7 +107,8 @@ nlohmann::json parse_json_document(std::string_view text, int max_depth) {
     } catch (const IncidentError&) {
         throw;
     } catch (const json::parse_error& e) {
-        throw IncidentError("$", "malformed JSON at byte " + std::to_string(e.byte) + ": " + syntax_error(e));
+        throw IncidentError(
+            "$", "malformed JSON at byte " + std::to_string(e.byte) + ": " + syntax_error(e));
     } catch (const std::exception& e) {
         throw IncidentError("$", std::string("malformed JSON: ") + e.what());
     }

@@ -2,9 +2,8 @@
 // REST bodies): bounded nesting, no duplicate keys, and time and memory linear in the input.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace swarm {
 

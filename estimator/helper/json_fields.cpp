@@ -211,19 +211,22 @@ NodeId endpoint_ref(const json& j, const std::string& path, const Topology& topo
 /// in file order) of parallel links, which the two-name form would leave ambiguous.
 LinkId link_ref(const json& j, const std::string& path, const Topology& topo) {
     if (!j.is_array() || j.size() < 2 || j.size() > 3) {
-        fail(path, "expected an array of 2 node names (and a member index for parallel links), got " +
-                       given(j));
+        fail(path,
+             "expected an array of 2 node names (and a member index for parallel links), got " +
+                 given(j));
     }
     const NodeId a = node_ref(j[0], item(path, 0), topo);
     const NodeId b = node_ref(j[1], item(path, 1), topo);
     const std::vector<LinkId> members = topo.links_between(a, b);
-    const std::string between = in_quotes(topo.node(a).name) + " and " + in_quotes(topo.node(b).name);
+    const std::string between =
+        in_quotes(topo.node(a).name) + " and " + in_quotes(topo.node(b).name);
     if (members.empty()) {
         fail(path, "no link between " + between);
     }
     const std::string range = "0.." + std::to_string(members.size() - 1);
     if (j.size() == 3) {
-        const int member = int_in(j[2], item(path, 2), 0, static_cast<std::int64_t>(members.size()) - 1);
+        const int member =
+            int_in(j[2], item(path, 2), 0, static_cast<std::int64_t>(members.size()) - 1);
         return members[static_cast<std::size_t>(member)];
     }
     if (members.size() > 1) {

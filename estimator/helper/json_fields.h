@@ -6,12 +6,11 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "swarm/topology.h"
 
@@ -19,12 +18,12 @@ namespace swarm {
 
 /// Bad input: `path` is a JSON path such as "$.failures[0].drop_rate".
 class IncidentError : public std::runtime_error {
-public:
+   public:
     IncidentError(std::string path, const std::string& message)
         : std::runtime_error(path + ": " + message), path_(std::move(path)) {}
     const std::string& path() const { return path_; }
 
-private:
+   private:
     std::string path_;
 };
 

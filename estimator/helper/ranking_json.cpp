@@ -30,7 +30,8 @@ std::string metric_json_name(const Metric& metric) {
 nlohmann::json to_json(const Ranking& ranking) {
     nlohmann::json entries = nlohmann::json::array();
     for (const CandidateResult& c : ranking.ranking) {
-        nlohmann::json entry = {{"candidate", c.candidate}, {"rank", c.rank}, {"connected", c.connected}};
+        nlohmann::json entry = {
+            {"candidate", c.candidate}, {"rank", c.rank}, {"connected", c.connected}};
         if (!c.connected) entry["reason"] = c.reason;
         entry["metrics"] = c.connected ? metrics_json(c.metrics) : nlohmann::json(nullptr);
         if (c.connected) entry["censored_fraction"] = c.censored_fraction;

@@ -14,7 +14,7 @@
 namespace swarm {
 
 class TableSetCache {
-public:
+   public:
     explicit TableSetCache(std::filesystem::path tables_dir) : dir_(std::move(tables_dir)) {}
 
     /// The set <tables_dir>/<name>; throws std::runtime_error (from the loader) when missing or bad.
@@ -25,7 +25,7 @@ public:
         return [this](const std::string& name) { return get(name); };
     }
 
-private:
+   private:
     std::filesystem::path dir_;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<const TransportTables>> sets_;

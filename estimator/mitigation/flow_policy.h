@@ -40,7 +40,7 @@ struct RouteLeg {
 /// A flow's legs in start order. Kept and reused by the simulator: once warm, planning a flow
 /// does not allocate (legs keep their channel buffers).
 class FlowPlan {
-public:
+   public:
     void clear() { size_ = 0; }
     /// Appends a leg that takes over at `start_s` (not before the previous leg's start), with
     /// one subflow and no channels yet; the caller fills it in.
@@ -59,7 +59,7 @@ public:
     std::span<const RouteLeg> legs() const { return {legs_.data(), size_}; }
     bool empty() const { return size_ == 0; }
 
-private:
+   private:
     std::vector<RouteLeg> legs_;
     std::size_t size_ = 0;
 };
@@ -68,11 +68,12 @@ private:
 /// default, used when a policy provides none, reads the guest's tables: the loss-limited rate
 /// table and #RTTs x (base RTT + queueing) for short flows (SWARM §3.3).
 class FlowTransport {
-public:
+   public:
     virtual ~FlowTransport() = default;
     /// The loss-limited rate of the whole flow (all subflows together) on `leg`; `u` is the
     /// flow's uniform draw, the same for every leg of the flow (common random numbers).
-    virtual double loss_limited_bps(const RouteLeg& leg, const TransportTables& guest, double u) const = 0;
+    virtual double loss_limited_bps(const RouteLeg& leg, const TransportTables& guest,
+                                    double u) const = 0;
     /// A short flow's completion time on `leg` when each round trip also waits `queueing_s`.
     virtual double short_flow_fct_s(double size_bytes, const RouteLeg& leg, double queueing_s,
                                     const TransportTables& guest, double u) const = 0;
@@ -94,7 +95,7 @@ struct FlowRequest {
 /// One policy's state for one (demand, routing) sample: counters for its side metrics.
 /// Used by one thread at a time.
 class FlowPolicyRun {
-public:
+   public:
     virtual ~FlowPolicyRun() = default;
     /// Fills `plan` (cleared on entry) and returns true if the policy takes this flow; false
     /// leaves it to the network's default routing.
@@ -104,7 +105,8 @@ public:
     /// Appends (name, value) pairs reported beside the CLP, averaged over samples: the cost of
     /// the mitigation (probe packets per second, header bytes, relayed bytes, ...).
     /// `measured_s` is the length of the measurement window.
-    virtual void side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const {
+    virtual void side_metrics(double measured_s,
+                              std::vector<std::pair<std::string, double>>& out) const {
         (void)measured_s;
         (void)out;
     }
@@ -112,7 +114,7 @@ public:
 
 /// A model's flow steering for one candidate, built once and shared read-only by all samples.
 class FlowPolicy {
-public:
+   public:
     virtual ~FlowPolicy() = default;
     /// A fresh run for one sample; `seed` is derived from the sample's routing seed.
     virtual std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t seed) const = 0;

@@ -40,7 +40,7 @@ struct ModelContext {
 };
 
 class MitigationModel {
-public:
+   public:
     virtual ~MitigationModel() = default;
     /// The action type it is registered under ("zooroute").
     virtual std::string type() const = 0;
@@ -63,7 +63,8 @@ public:
     /// Why this candidate cannot be applied on this network (VROOM: no headroom on the target
     /// for the traffic the incident offers), or empty. `state` is the candidate's network after
     /// every permanent edit. An infeasible candidate is reported and never ranked.
-    virtual std::optional<std::string> infeasible(const NetworkState& state, const Incident& incident) const {
+    virtual std::optional<std::string> infeasible(const NetworkState& state,
+                                                  const Incident& incident) const {
         (void)state;
         (void)incident;
         return std::nullopt;
@@ -71,12 +72,14 @@ public:
     /// Only for models that steer flows: the servers (indices into Topology::servers()) whose
     /// flows, as source, the policy may take; empty optional = every server. Two policies of
     /// one candidate must not govern the same server (checked when the incident is read).
-    virtual std::optional<std::vector<std::int32_t>> governed_sources() const { return std::nullopt; }
+    virtual std::optional<std::vector<std::int32_t>> governed_sources() const {
+        return std::nullopt;
+    }
     /// Whether flow_policy() returns a policy that takes flows (for the overlap check, before
     /// any routing).
     virtual bool steers_flows() const { return false; }
 
-protected:
+   protected:
     /// The model's own flow steering, checked by flow_policy().
     virtual std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const {
         (void)context;

@@ -10,17 +10,23 @@ ModelParams::ModelParams(const nlohmann::json& object, std::string path, const T
                          const std::vector<std::string>& allowed)
     : object_(&as_object(object, path)), path_(std::move(path)), topology_(&topology) {
     for (const auto& [key, value] : object.items()) {
-        if (key == "type" || std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+        if (key == "type" || std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+            continue;
         std::vector<std::string> names{"type"};
         names.insert(names.end(), allowed.begin(), allowed.end());
         json_fields::fail(child(path_, key), "unknown key " + in_quotes(key) + " for action type " +
-                                                 in_quotes(object.value("type", "")) + "; allowed keys: " + joined(names));
+                                                 in_quotes(object.value("type", "")) +
+                                                 "; allowed keys: " + joined(names));
     }
 }
 
-void ModelParams::fail(std::string_view key, const std::string& message) const { json_fields::fail(at(key), message); }
+void ModelParams::fail(std::string_view key, const std::string& message) const {
+    json_fields::fail(at(key), message);
+}
 
-const nlohmann::json& ModelParams::required(std::string_view key) const { return required_field(*object_, path_, key); }
+const nlohmann::json& ModelParams::required(std::string_view key) const {
+    return required_field(*object_, path_, key);
+}
 
 double ModelParams::number(std::string_view key, double default_value, const Range& range) const {
     const json* value = raw(key);
@@ -39,7 +45,8 @@ int ModelParams::integer(std::string_view key, int default_value, int lo, int hi
 bool ModelParams::flag(std::string_view key, bool default_value) const {
     const json* value = raw(key);
     if (!value) return default_value;
-    if (!value->is_boolean()) json_fields::fail(at(key), "expected a boolean, got " + given(*value));
+    if (!value->is_boolean())
+        json_fields::fail(at(key), "expected a boolean, got " + given(*value));
     return value->get<bool>();
 }
 
@@ -49,22 +56,30 @@ std::string ModelParams::choice(std::string_view key, const std::string& default
     if (!value) return default_value;
     const std::string& text = as_string(*value, at(key));
     if (std::find(options.begin(), options.end(), text) == options.end()) {
-        json_fields::fail(at(key), "unknown value " + in_quotes(text) + "; expected one of: " + joined(options));
+        json_fields::fail(
+            at(key), "unknown value " + in_quotes(text) + "; expected one of: " + joined(options));
     }
     return text;
 }
 
-NodeId ModelParams::node(std::string_view key) const { return node_ref(required(key), at(key), *topology_); }
+NodeId ModelParams::node(std::string_view key) const {
+    return node_ref(required(key), at(key), *topology_);
+}
 
-NodeId ModelParams::switch_node(std::string_view key) const { return switch_ref(required(key), at(key), *topology_); }
+NodeId ModelParams::switch_node(std::string_view key) const {
+    return switch_ref(required(key), at(key), *topology_);
+}
 
-LinkId ModelParams::link(std::string_view key) const { return link_ref(required(key), at(key), *topology_); }
+LinkId ModelParams::link(std::string_view key) const {
+    return link_ref(required(key), at(key), *topology_);
+}
 
 std::vector<LinkId> ModelParams::links(std::string_view key) const {
     const json& list = as_array(required(key), at(key));
     if (list.empty()) json_fields::fail(at(key), "must list at least one link");
     std::vector<LinkId> out;
-    for (std::size_t i = 0; i < list.size(); ++i) out.push_back(link_ref(list[i], item(at(key), i), *topology_));
+    for (std::size_t i = 0; i < list.size(); ++i)
+        out.push_back(link_ref(list[i], item(at(key), i), *topology_));
     return out;
 }
 
@@ -72,7 +87,8 @@ std::vector<std::int32_t> ModelParams::servers_of(const json& name, const std::s
     const NodeId id = endpoint_ref(name, path, *topology_);
     if (topology_->node(id).kind == NodeKind::Server) return {topology_->server_index(id)};
     const auto& below = topology_->servers_of_tor(id);
-    if (below.empty()) json_fields::fail(path, in_quotes(topology_->node(id).name) + " has no servers");
+    if (below.empty())
+        json_fields::fail(path, in_quotes(topology_->node(id).name) + " has no servers");
     return below;
 }
 
@@ -89,14 +105,16 @@ std::vector<std::int32_t> ModelParams::servers(std::string_view key) const {
     return out;
 }
 
-std::vector<std::pair<std::int32_t, std::int32_t>> ModelParams::server_pairs(std::string_view key) const {
+std::vector<std::pair<std::int32_t, std::int32_t>> ModelParams::server_pairs(
+    std::string_view key) const {
     const json& list = as_array(required(key), at(key));
     if (list.empty()) json_fields::fail(at(key), "must list at least one pair of servers");
     std::vector<std::pair<std::int32_t, std::int32_t>> out;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string pair_at = item(at(key), i);
         if (!list[i].is_array() || list[i].size() != 2) {
-            json_fields::fail(pair_at, "expected an array of 2 server names, got " + given(list[i]));
+            json_fields::fail(pair_at,
+                              "expected an array of 2 server names, got " + given(list[i]));
         }
         std::int32_t ends[2];
         for (std::size_t e = 0; e < 2; ++e) {

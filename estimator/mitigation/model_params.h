@@ -3,13 +3,12 @@
 // defaults are explicit at the call site (where the model cites the paper they come from).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "estimator/helper/json_fields.h"
 #include "swarm/topology.h"
@@ -17,7 +16,7 @@
 namespace swarm {
 
 class ModelParams {
-public:
+   public:
     /// Throws IncidentError if `object` is not an object or has a key outside `allowed`
     /// ("type" is always allowed).
     ModelParams(const nlohmann::json& object, std::string path, const Topology& topology,
@@ -25,14 +24,19 @@ public:
 
     const std::string& path() const { return path_; }
     const Topology& topology() const { return *topology_; }
-    bool has(std::string_view key) const { return json_fields::optional_field(*object_, key) != nullptr; }
+    bool has(std::string_view key) const {
+        return json_fields::optional_field(*object_, key) != nullptr;
+    }
     /// The raw value, for parameters with a structure of their own; nullptr when absent.
-    const nlohmann::json* raw(std::string_view key) const { return json_fields::optional_field(*object_, key); }
+    const nlohmann::json* raw(std::string_view key) const {
+        return json_fields::optional_field(*object_, key);
+    }
     /// The JSON path of `key`, for messages about it.
     std::string at(std::string_view key) const { return json_fields::child(path_, key); }
     [[noreturn]] void fail(std::string_view key, const std::string& message) const;
 
-    double number(std::string_view key, double default_value, const json_fields::Range& range) const;
+    double number(std::string_view key, double default_value,
+                  const json_fields::Range& range) const;
     double required_number(std::string_view key, const json_fields::Range& range) const;
     int integer(std::string_view key, int default_value, int lo, int hi) const;
     bool flag(std::string_view key, bool default_value) const;
@@ -42,7 +46,7 @@ public:
 
     NodeId node(std::string_view key) const;  ///< any node, required
     NodeId switch_node(std::string_view key) const;
-    LinkId link(std::string_view key) const;  ///< ["a", "b"]
+    LinkId link(std::string_view key) const;                ///< ["a", "b"]
     std::vector<LinkId> links(std::string_view key) const;  ///< [["a", "b"], ...], non-empty
     /// Names of servers or ToRs (a ToR stands for every server below it) -> server indices,
     /// sorted and unique. Required and non-empty.
@@ -54,7 +58,7 @@ public:
     /// with a structure of their own (RON's host pairs, either end a server or a ToR).
     std::vector<std::int32_t> servers_of(const nlohmann::json& name, const std::string& path) const;
 
-private:
+   private:
     const nlohmann::json& required(std::string_view key) const;
 
     const nlohmann::json* object_;

@@ -5,7 +5,8 @@
 namespace swarm {
 
 void ModelRegistry::add(ModelSpec spec) {
-    if (specs_.count(spec.type)) throw std::invalid_argument("model type registered twice: " + spec.type);
+    if (specs_.count(spec.type))
+        throw std::invalid_argument("model type registered twice: " + spec.type);
     std::string type = spec.type;
     specs_.emplace(std::move(type), std::move(spec));
 }

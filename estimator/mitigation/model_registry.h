@@ -23,13 +23,13 @@ struct ModelSpec {
 };
 
 class ModelRegistry {
-public:
+   public:
     /// Throws std::invalid_argument if the type is already registered.
     void add(ModelSpec spec);
     const ModelSpec* find(const std::string& type) const;
     std::vector<std::string> types() const;
 
-private:
+   private:
     std::map<std::string, ModelSpec, std::less<>> specs_;
 };
 

@@ -19,44 +19,80 @@ namespace swarm {
 // ---- failures (what is broken) -------------------------------------------------------------
 /// Packet loss on a link; with `from` set, only in the direction leaving that end (a one-way
 /// fault: a bad transceiver or a dirty fibre on one side), else in both directions.
-struct LinkLoss { LinkId link; double drop_rate; std::optional<NodeId> from = std::nullopt; };
-struct LinkDown { LinkId link; };
-struct LinkCapacity { LinkId link; double fraction; };  ///< fraction of capacity left, in (0, 1]
-struct NodeLoss { NodeId node; double drop_rate; };
-struct NodeDown { NodeId node; };
+struct LinkLoss {
+    LinkId link;
+    double drop_rate;
+    std::optional<NodeId> from = std::nullopt;
+};
+struct LinkDown {
+    LinkId link;
+};
+struct LinkCapacity {
+    LinkId link;
+    double fraction;
+};  ///< fraction of capacity left, in (0, 1]
+struct NodeLoss {
+    NodeId node;
+    double drop_rate;
+};
+struct NodeDown {
+    NodeId node;
+};
 /// A silent blackhole (ZooRoute §2, RON §1): routing still sends traffic over the link or
 /// switch, which drops all of it. Unlike `LinkDown`, nothing routes around it by itself.
-struct LinkBlackhole { LinkId link; };
-struct NodeBlackhole { NodeId node; };
+struct LinkBlackhole {
+    LinkId link;
+};
+struct NodeBlackhole {
+    NodeId node;
+};
 /// A routing-software bug on a switch (Keller thesis ch. 2): during each episode its FIB is
 /// wrong for `destinations` (ToRs): no route (a blackhole), or a wrong next hop, which loops
 /// (lost once the TTL runs out) or detours. Routing still sends traffic through the switch,
 /// as with a silent blackhole. Episodes follow the thesis's synthetic bug model (§2.5.1): a
 /// duration and an inter-arrival time (start to start), periodic or exponential, or listed.
 struct RoutingBug {
-    struct Episode { double start_s; double end_s; };
+    struct Episode {
+        double start_s;
+        double end_s;
+    };
     NodeId node = -1;
     std::vector<NodeId> destinations;  ///< ToRs, sorted, never `node` itself
-    std::vector<NodeId> next_hops;     ///< empty: blackhole; else the wrong neighbour per destination
-    double start_s = 0.0;              ///< the first episode
-    double duration_s = 600.0;         ///< mean episode length, §2.5.1
-    double interarrival_s = 1.2e6;     ///< mean start-to-start time, §2.5.1
-    bool random = false;               ///< exponential durations and gaps instead of periodic ones
-    std::uint64_t seed = 1;            ///< the random episodes' stream
-    std::vector<Episode> episodes;     ///< explicit episodes; when set, the timing above is unused
+    std::vector<NodeId> next_hops;  ///< empty: blackhole; else the wrong neighbour per destination
+    double start_s = 0.0;           ///< the first episode
+    double duration_s = 600.0;      ///< mean episode length, §2.5.1
+    double interarrival_s = 1.2e6;  ///< mean start-to-start time, §2.5.1
+    bool random = false;            ///< exponential durations and gaps instead of periodic ones
+    std::uint64_t seed = 1;         ///< the random episodes' stream
+    std::vector<Episode> episodes;  ///< explicit episodes; when set, the timing above is unused
 };
-using Failure =
-    std::variant<LinkLoss, LinkDown, LinkCapacity, NodeLoss, NodeDown, LinkBlackhole, NodeBlackhole, RoutingBug>;
+using Failure = std::variant<LinkLoss, LinkDown, LinkCapacity, NodeLoss, NodeDown, LinkBlackhole,
+                             NodeBlackhole, RoutingBug>;
 
 // ---- mitigation actions (what an operator can do) -----------------------------------------
-struct DisableLink { LinkId link; };
-struct EnableLink { LinkId link; };   ///< undoes an earlier DisableLink, never repairs a failure
-struct DisableNode { NodeId node; };  ///< drains a switch; a drained ToR's VMs move elsewhere
-struct EnableNode { NodeId node; };
+struct DisableLink {
+    LinkId link;
+};
+struct EnableLink {
+    LinkId link;
+};  ///< undoes an earlier DisableLink, never repairs a failure
+struct DisableNode {
+    NodeId node;
+};  ///< drains a switch; a drained ToR's VMs move elsewhere
+struct EnableNode {
+    NodeId node;
+};
 /// WCMP weights of `node` towards some of its neighbours; unlisted neighbours keep weight 1.
-struct SetWcmp { NodeId node; std::vector<std::pair<NodeId, double>> weights; };
+struct SetWcmp {
+    NodeId node;
+    std::vector<std::pair<NodeId, double>> weights;
+};
 /// Moves `fraction` of the traffic of a server or ToR (`from`) to another (`to`): VM placement.
-struct MoveTraffic { NodeId from; NodeId to; double fraction; };
+struct MoveTraffic {
+    NodeId from;
+    NodeId to;
+    double fraction;
+};
 class MitigationModel;
 /// A candidate action provided by a mitigation-model plugin (models/, docs/models/): ZooRoute,
 /// BIFROST, VROOM, ... `type` is the name it is registered under; the model holds its
@@ -65,7 +101,8 @@ struct ModelAction {
     std::string type;
     std::shared_ptr<const MitigationModel> model;
 };
-using Action = std::variant<DisableLink, EnableLink, DisableNode, EnableNode, SetWcmp, MoveTraffic, ModelAction>;
+using Action = std::variant<DisableLink, EnableLink, DisableNode, EnableNode, SetWcmp, MoveTraffic,
+                            ModelAction>;
 
 struct Candidate {
     std::string name;
@@ -82,9 +119,15 @@ struct FlowSizeCdf {
 };
 
 struct UniformPattern {};
-struct LocalityPattern { double same_rack; double same_pod; double other_pod; };
+struct LocalityPattern {
+    double same_rack;
+    double same_pod;
+    double other_pod;
+};
 /// ToR-to-ToR probabilities: row = source ToR (order of Topology::tors()), sums to 1 per row.
-struct MatrixPattern { std::vector<std::vector<double>> tor_probability; };
+struct MatrixPattern {
+    std::vector<std::vector<double>> tor_probability;
+};
 using TrafficPattern = std::variant<UniformPattern, LocalityPattern, MatrixPattern>;
 
 struct TrafficSpec {

@@ -22,8 +22,8 @@ namespace swarm {
 struct TransportTables;
 
 struct RankOptions {
-    int threads = 0;                     ///< 0 = every core
-    std::optional<std::uint64_t> seed;   ///< overrides the incident's estimator.seed
+    int threads = 0;                    ///< 0 = every core
+    std::optional<std::uint64_t> seed;  ///< overrides the incident's estimator.seed
     /// Called with the fraction of (candidate x sample) work done, from worker threads.
     std::function<void(double)> progress;
     /// When it becomes true, rank() stops early and throws RankCancelled. Polled inside the
@@ -43,22 +43,23 @@ struct RankOptions {
 };
 
 class RankCancelled : public std::runtime_error {
-public:
+   public:
     RankCancelled() : std::runtime_error("ranking cancelled") {}
 
-protected:
+   protected:
     explicit RankCancelled(const char* what) : std::runtime_error(what) {}
 };
 
 /// RankOptions::deadline passed before the ranking finished.
 class RankDeadlineExceeded : public RankCancelled {
-public:
+   public:
     RankDeadlineExceeded() : RankCancelled("ranking deadline exceeded") {}
 };
 
 /// Ranks every candidate of `incident`. `tables` is the default table set, used by every flow
 /// unless the incident's `transport` section names others. Deterministic: for a given seed the
 /// result is bit-identical whatever the thread count (elapsed_s aside).
-Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options = {});
+Ranking rank(const Incident& incident, const TransportTables& tables,
+             const RankOptions& options = {});
 
 }  // namespace swarm

@@ -23,10 +23,10 @@ using MetricEstimates = std::vector<std::pair<Metric, MetricEstimate>>;
 
 struct CandidateResult {
     std::string candidate;
-    int rank = 0;            ///< 1 = best
-    bool connected = true;   ///< false: the candidate partitions servers that have demand
-    std::string reason;      ///< why not connected, or empty
-    MetricEstimates metrics; ///< empty when not connected
+    int rank = 0;                    ///< 1 = best
+    bool connected = true;           ///< false: the candidate partitions servers that have demand
+    std::string reason;              ///< why not connected, or empty
+    MetricEstimates metrics;         ///< empty when not connected
     double censored_fraction = 0.0;  ///< long flows still running at the horizon
     /// What the candidate's mitigation models cost beside the CLP, averaged over samples
     /// (probe packets per second, header bytes, ...; docs/models/).
@@ -39,12 +39,12 @@ struct Ranking {
     MetricEstimates healthy;               ///< the network with every failure removed
     int traffic_samples = 0;
     int routing_samples = 0;
-    int dkw_samples = 0;        ///< what DKW asks for at the incident's confidence and epsilon
-    double dkw_epsilon = 0.0;   ///< what traffic x routing samples achieve at that confidence
+    int dkw_samples = 0;       ///< what DKW asks for at the incident's confidence and epsilon
+    double dkw_epsilon = 0.0;  ///< what traffic x routing samples achieve at that confidence
     double confidence = 0.95;
     std::uint64_t seed = 0;
-    std::string tables;         ///< the transport table set used
-    std::string version;        ///< swarm version
+    std::string tables;   ///< the transport table set used
+    std::string version;  ///< swarm version
     double elapsed_s = 0.0;
 };
 

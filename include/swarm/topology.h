@@ -25,9 +25,9 @@ enum class NodeKind { Switch, Server };
 struct Node {
     std::string name;
     NodeKind kind = NodeKind::Switch;
-    int tier = 0;        ///< 0 = ToR, 1 = aggregation, 2 = spine, ...; -1 for servers
-    int pod = -1;        ///< pod index where known (locality patterns need it), else -1
-    NodeId tor = -1;     ///< for a server, the ToR it hangs off; for a ToR, itself
+    int tier = 0;     ///< 0 = ToR, 1 = aggregation, 2 = spine, ...; -1 for servers
+    int pod = -1;     ///< pod index where known (locality patterns need it), else -1
+    NodeId tor = -1;  ///< for a server, the ToR it hangs off; for a ToR, itself
 };
 
 struct Link {
@@ -39,7 +39,7 @@ struct Link {
 
 /// Immutable topology with name lookup and compressed adjacency.
 class Topology {
-public:
+   public:
     /// Adds a switch; returns its id. PRECONDITION: the name is unique.
     NodeId add_switch(std::string name, int tier, int pod = -1);
     /// Adds `count` servers below `tor`, named "<tor>-h<i>", each on its own link.
@@ -70,14 +70,18 @@ public:
     /// Servers below a ToR, as indices into servers().
     const std::vector<std::int32_t>& servers_of_tor(NodeId tor) const;
     /// The link from a server to its ToR.
-    LinkId server_link(std::int32_t server_index) const { return server_links_[static_cast<std::size_t>(server_index)]; }
+    LinkId server_link(std::int32_t server_index) const {
+        return server_links_[static_cast<std::size_t>(server_index)];
+    }
 
     /// Neighbours of a node as (neighbour, link) pairs.
     struct Adjacent {
         NodeId node;
         LinkId link;
     };
-    const std::vector<Adjacent>& adjacent(NodeId n) const { return adjacency_[static_cast<std::size_t>(n)]; }
+    const std::vector<Adjacent>& adjacent(NodeId n) const {
+        return adjacency_[static_cast<std::size_t>(n)];
+    }
 
     /// Channel carrying traffic over `link` from `from` to the other end.
     ChannelId channel(LinkId link, NodeId from) const {
@@ -86,7 +90,7 @@ public:
     /// "a-b" with the endpoint names, for messages.
     std::string link_name(LinkId l) const;
 
-private:
+   private:
     static std::uint64_t pair_key(NodeId a, NodeId b);
 
     std::vector<Node> nodes_;

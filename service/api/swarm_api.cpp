@@ -24,7 +24,8 @@ namespace {
 /// library. dladdr() asks the dynamic loader, so it holds wherever the prefix was moved to.
 std::filesystem::path library_file() {
     Dl_info info{};
-    if (dladdr(reinterpret_cast<const void*>(&library_file), &info) == 0 || !info.dli_fname) return {};
+    if (dladdr(reinterpret_cast<const void*>(&library_file), &info) == 0 || !info.dli_fname)
+        return {};
     std::error_code error;
     const std::filesystem::path file = std::filesystem::canonical(info.dli_fname, error);
     return error ? std::filesystem::path() : file;
@@ -59,9 +60,11 @@ std::filesystem::path data_dir() {
 
 namespace {
 
-Incident parse(std::string_view json_text, const std::filesystem::path& data, const std::filesystem::path& base) {
+Incident parse(std::string_view json_text, const std::filesystem::path& data,
+               const std::filesystem::path& base) {
     try {
-        return read_incident_text(std::string(json_text), data, builtin_models(), WorkBudget{}, base);
+        return read_incident_text(std::string(json_text), data, builtin_models(), WorkBudget{},
+                                  base);
     } catch (const IncidentError& e) {
         throw InvalidIncident(e.path(), e.what());
     }
@@ -91,7 +94,8 @@ TableSet TableSet::load_default() { return load(data_dir() / "tables" / cli::kDe
 const std::string& TableSet::name() const { return tables_->name; }
 
 Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions& options) {
-    if (options.table_sets || incident.transport.mix.empty()) return rank(incident, tables.tables(), options);
+    if (options.table_sets || incident.transport.mix.empty())
+        return rank(incident, tables.tables(), options);
     // An incident with a `transport` section names table sets: the caller gave no loader, so
     // they come from this installation's data (one cache per call; sets load in milliseconds).
     TableSetCache sets(data_dir() / "tables");

@@ -34,14 +34,16 @@ inline Topology testbed_clos(int servers_per_tor = 6) {
 }
 
 inline NodeId node(const Topology& t, const char* name) { return *t.find_node(name); }
-inline LinkId link(const Topology& t, const char* a, const char* b) { return *t.find_link(node(t, a), node(t, b)); }
+inline LinkId link(const Topology& t, const char* a, const char* b) {
+    return *t.find_link(node(t, a), node(t, b));
+}
 
 /// A table set under data/tables/ ("analytic-reno" for hand-solved cases, "ns3-cubic").
 inline const TransportTables& tables(const std::string& name) {
-    static const TransportTables reno =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
-    static const TransportTables cubic =
-        TransportTables::load(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
+    static const TransportTables reno = TransportTables::load(
+        std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "analytic-reno");
+    static const TransportTables cubic = TransportTables::load(
+        std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables" / "ns3-cubic");
     if (name == "analytic-reno") return reno;
     if (name == "ns3-cubic") return cubic;
     throw std::invalid_argument("no table set " + name);
@@ -80,8 +82,8 @@ inline SimulationSettings one_second_settings(double epoch_s = 1e-3) {
 
 /// `flows` through the epoch loop on `state` (analytic-reno tables, MTU 1500, no demand moves,
 /// routing seed 11, transport seed 12), under `models` if given.
-inline FlowOutcomes run_flows(const NetworkState& state, const std::vector<Flow>& flows, const SimulationSettings& s,
-                              const ScenarioModels* models = nullptr) {
+inline FlowOutcomes run_flows(const NetworkState& state, const std::vector<Flow>& flows,
+                              const SimulationSettings& s, const ScenarioModels* models = nullptr) {
     const Routing routing(state, 1500);
     const std::vector<DemandMove> no_moves;
     const DemandEditor editor(no_moves, state.topology().servers().size(), 1);

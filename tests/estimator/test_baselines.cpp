@@ -36,16 +36,19 @@ Incident testbed(double rate, const std::string& failures, const std::string& ca
     const std::string text = R"({"version": 1, "name": "baselines-test",
       "topology": {"clos": {"pods": 2, "tors_per_pod": 3, "aggs_per_pod": 2, "spines": 2,
                             "servers_per_tor": 6, "link_gbps": 10, "link_delay_us": 1}},
-      "failures": )" + failures + R"(, "ongoing_mitigations": )" + ongoing + R"(,
-      "traffic": {"arrival_rate_per_server": )" + std::to_string(rate) + R"(,
+      "failures": )" + failures +
+                             R"(, "ongoing_mitigations": )" + ongoing + R"(,
+      "traffic": {"arrival_rate_per_server": )" +
+                             std::to_string(rate) + R"(,
                   "flow_size_cdf": [[999000, 0], [1001000, 1]]},
-      "candidates": )" + candidates + "}";
+      "candidates": )" + candidates +
+                             "}";
     return read_incident(json::parse(text), kData, builtin_models());
 }
 
 std::string loss(const char* a, const char* b, double drop) {
-    return R"({"type": "link_loss", "link": [")" + std::string(a) + R"(", ")" + b + R"("], "drop_rate": )" +
-           std::to_string(drop) + "}";
+    return R"({"type": "link_loss", "link": [")" + std::string(a) + R"(", ")" + b +
+           R"("], "drop_rate": )" + std::to_string(drop) + "}";
 }
 std::string disable(const char* a, const char* b) {
     return R"({"type": "disable_link", "link": [")" + std::string(a) + R"(", ")" + b + R"("]})";
@@ -82,28 +85,33 @@ TEST(LinkLoad, UniformTrafficOnTheHealthyTestbed) {
     EXPECT_NEAR(load_on(incident, load, "t0-0-0", "t1-0-0"), tor_uplink, 1.0);
     EXPECT_NEAR(load_on(incident, load, "t1-1-1", "t0-1-2"), tor_uplink, 1.0);
     // T1 -> spine: the pod's 18 servers x 100 x 18/35 leave the pod, over 2 T1 x 2 spines.
-    EXPECT_NEAR(load_on(incident, load, "t1-0-0", "t2-0"), 18 * 100 * (18.0 / 35.0) * kBitsPerFlow / 4, 1.0);
+    EXPECT_NEAR(load_on(incident, load, "t1-0-0", "t2-0"),
+                18 * 100 * (18.0 / 35.0) * kBitsPerFlow / 4, 1.0);
     // A server sends and receives its own 100 flows/s.
     EXPECT_NEAR(load_on(incident, load, "t0-0-0-h0", "t0-0-0"), 100 * kBitsPerFlow, 1.0);
     EXPECT_NEAR(load_on(incident, load, "t0-0-0", "t0-0-0-h0"), 100 * kBitsPerFlow, 1.0);
-    const PeakUtilisation peak = max_utilisation(load, *build_candidate_network(incident, {}).state);
+    const PeakUtilisation peak =
+        max_utilisation(load, *build_candidate_network(incident, {}).state);
     EXPECT_NEAR(peak.utilisation, tor_uplink / kCapacity, 1e-9);  // 20.6%
 }
 
 TEST(LinkLoad, DisabledUplinkDoublesTheOtherOne) {
     const Incident incident = testbed(100, "[]", "[" + candidate("no-action") + "]");
-    const CandidateNetwork network = build_candidate_network(incident, {DisableLink{link_of(incident, "t0-0-0", "t1-0-0")}});
+    const CandidateNetwork network =
+        build_candidate_network(incident, {DisableLink{link_of(incident, "t0-0-0", "t1-0-0")}});
     const LinkLoad load = expected_link_load(incident, network);
     const double out_of_rack = 6 * 100 * (30.0 / 35.0) * kBitsPerFlow;
     EXPECT_NEAR(load_on(incident, load, "t0-0-0", "t1-0-1"), out_of_rack, 1.0);
-    EXPECT_NEAR(load_on(incident, load, "t1-0-1", "t0-0-0"), out_of_rack, 1.0);  // 30 senders x 6/35
+    EXPECT_NEAR(load_on(incident, load, "t1-0-1", "t0-0-0"), out_of_rack,
+                1.0);  // 30 senders x 6/35
     EXPECT_EQ(load_on(incident, load, "t0-0-0", "t1-0-0"), 0.0);
     EXPECT_NEAR(max_utilisation(load, *network.state).utilisation, out_of_rack / kCapacity, 1e-9);
 }
 
 TEST(LinkLoad, DrainedTorMovesItsServersLoadOntoTheOthers) {
     const Incident incident = testbed(100, "[]", "[" + candidate("no-action") + "]");
-    const CandidateNetwork network = build_candidate_network(incident, {DisableNode{*incident.topology.find_node("t0-0-0")}});
+    const CandidateNetwork network =
+        build_candidate_network(incident, {DisableNode{*incident.topology.find_node("t0-0-0")}});
     const LinkLoad load = expected_link_load(incident, network);
     EXPECT_EQ(load.unroutable_bps, 0.0);
     // The 6 drained servers' flows land uniformly on the other 30: each sends 100 + 600/30.
@@ -114,8 +122,9 @@ TEST(LinkLoad, DrainedTorMovesItsServersLoadOntoTheOthers) {
 
 TEST(LinkLoad, CutOffTorIsUnroutable) {
     const Incident incident = testbed(100, "[]", "[" + candidate("no-action") + "]");
-    const CandidateNetwork network = build_candidate_network(
-        incident, {DisableLink{link_of(incident, "t0-0-0", "t1-0-0")}, DisableLink{link_of(incident, "t0-0-0", "t1-0-1")}});
+    const CandidateNetwork network =
+        build_candidate_network(incident, {DisableLink{link_of(incident, "t0-0-0", "t1-0-0")},
+                                           DisableLink{link_of(incident, "t0-0-0", "t1-0-1")}});
     const LinkLoad load = expected_link_load(incident, network);
     EXPECT_GT(load.unroutable_bps, 0.0);
     ASSERT_TRUE(load.unroutable_reason);
@@ -126,13 +135,19 @@ TEST(LinkLoad, CutOffTorIsUnroutable) {
 
 /// A lossy ToR uplink and candidates that differ in what they disable.
 Incident netpilot_incident(double rate) {
-    return testbed(rate, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]",
-                   "[" + candidate("no-action") + "," +
-                       candidate("cut-off-tor", disable("t0-0-0", "t1-0-0") + "," + disable("t0-0-0", "t1-0-1")) + "," +
-                       candidate("disable-two", disable("t0-0-0", "t1-0-0") + "," + disable("t1-0-1", "t2-0")) + "," +
-                       candidate("disable-link", disable("t0-0-0", "t1-0-0")) + "," +
-                       candidate("wcmp", R"({"type": "set_wcmp", "node": "t0-0-0", "weights": {"t1-0-0": 1, "t1-0-1": 3}})") +
-                       "]");
+    return testbed(
+        rate, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]",
+        "[" + candidate("no-action") + "," +
+            candidate("cut-off-tor",
+                      disable("t0-0-0", "t1-0-0") + "," + disable("t0-0-0", "t1-0-1")) +
+            "," +
+            candidate("disable-two",
+                      disable("t0-0-0", "t1-0-0") + "," + disable("t1-0-1", "t2-0")) +
+            "," + candidate("disable-link", disable("t0-0-0", "t1-0-0")) + "," +
+            candidate(
+                "wcmp",
+                R"({"type": "set_wcmp", "node": "t0-0-0", "weights": {"t1-0-0": 1, "t1-0-1": 3}})") +
+            "]");
 }
 
 TEST(NetPilot, AssessesEveryCandidate) {
@@ -141,14 +156,17 @@ TEST(NetPilot, AssessesEveryCandidate) {
     EXPECT_EQ(a[0].faulty_in_service, 1);
     EXPECT_TRUE(a[1].unviable);
     EXPECT_EQ(a[3].faulty_in_service, 0);
-    EXPECT_NEAR(a[0].peak.utilisation, 6 * 100 * (30.0 / 35.0) * kBitsPerFlow / 2 / kCapacity, 1e-9);
+    EXPECT_NEAR(a[0].peak.utilisation, 6 * 100 * (30.0 / 35.0) * kBitsPerFlow / 2 / kCapacity,
+                1e-9);
     EXPECT_NEAR(a[3].peak.utilisation, 6 * 100 * (30.0 / 35.0) * kBitsPerFlow / kCapacity, 1e-9);
     // disable-two: T1 t1-0-1 sends all of t0-0-0's and half of its pod mates' inter-pod
     // traffic up its one spine link: (1 + 0.5 + 0.5) x 6 x 100 x 18/35 flows/s.
-    EXPECT_NEAR(a[2].peak.utilisation, 2 * 6 * 100 * (18.0 / 35.0) * kBitsPerFlow / kCapacity, 1e-9);
+    EXPECT_NEAR(a[2].peak.utilisation, 2 * 6 * 100 * (18.0 / 35.0) * kBitsPerFlow / kCapacity,
+                1e-9);
     // wcmp keeps the lossy link; NetPilot does not model it, so t0-0-0 -> t1-0-1 at 3/4 is the peak.
     EXPECT_EQ(a[4].faulty_in_service, 1);
-    EXPECT_NEAR(a[4].peak.utilisation, 0.75 * 6 * 100 * (30.0 / 35.0) * kBitsPerFlow / kCapacity, 1e-9);
+    EXPECT_NEAR(a[4].peak.utilisation, 0.75 * 6 * 100 * (30.0 / 35.0) * kBitsPerFlow / kCapacity,
+                1e-9);
 }
 
 TEST(NetPilot, OrigDisablesTheCorruptedLinkWithTheLowestMaxUtilisation) {
@@ -171,17 +189,22 @@ TEST(NetPilot, ThresholdVariantsTakeNoActionAboveTheirThreshold) {
 }
 
 TEST(NetPilot, WithoutAWayToDisableTheLossyLinkItMinimisesUtilisation) {
-    const Incident incident = testbed(100, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]",
-                                      "[" + candidate("wcmp", R"({"type": "set_wcmp", "node": "t0-0-0", "weights": {"t1-0-0": 1, "t1-0-1": 3}})") +
-                                          "," + candidate("no-action") + "]");
+    const Incident incident = testbed(
+        100, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]",
+        "[" +
+            candidate(
+                "wcmp",
+                R"({"type": "set_wcmp", "node": "t0-0-0", "weights": {"t1-0-0": 1, "t1-0-1": 3}})") +
+            "," + candidate("no-action") + "]");
     const BaselinePick pick = pick_with_baseline(incident, "NetPilot-Orig");
     EXPECT_EQ(pick_name(incident, pick), "no-action");
     EXPECT_NE(pick.reason.find("left in service"), std::string::npos) << pick.reason;
 }
 
 TEST(NetPilot, ThresholdVariantWithoutANoActionCandidateSaysSo) {
-    const Incident incident = testbed(220, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]",
-                                      "[" + candidate("disable-link", disable("t0-0-0", "t1-0-0")) + "]");
+    const Incident incident =
+        testbed(220, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]",
+                "[" + candidate("disable-link", disable("t0-0-0", "t1-0-0")) + "]");
     const BaselinePick pick = pick_with_baseline(incident, "NetPilot-80");
     EXPECT_FALSE(pick.candidate);
     EXPECT_NE(pick.reason.find("no candidate without actions"), std::string::npos) << pick.reason;
@@ -190,9 +213,12 @@ TEST(NetPilot, ThresholdVariantWithoutANoActionCandidateSaysSo) {
 // ---- CorrOpt --------------------------------------------------------------------------------
 
 std::string corropt_candidates() {
-    return "[" + candidate("no-action") + "," + candidate("disable-t1-t2", disable("t1-0-0", "t2-0")) + "," +
+    return "[" + candidate("no-action") + "," +
+           candidate("disable-t1-t2", disable("t1-0-0", "t2-0")) + "," +
            candidate("disable-t0-t1", disable("t0-0-0", "t1-0-1")) + "," +
-           candidate("disable-both", disable("t1-0-0", "t2-0") + "," + disable("t0-0-0", "t1-0-1")) + "]";
+           candidate("disable-both",
+                     disable("t1-0-0", "t2-0") + "," + disable("t0-0-0", "t1-0-1")) +
+           "]";
 }
 
 TEST(CorrOpt, SpinePathCounts) {
@@ -207,7 +233,8 @@ TEST(CorrOpt, SpinePathCounts) {
 
 TEST(CorrOpt, TorUplinkLeavesHalfThePaths) {
     // Disabling a T0-T1 link leaves that ToR 2 of its 4 spine paths: 50% meets 25% and 50%.
-    const Incident incident = testbed(100, "[" + loss("t0-0-0", "t1-0-1", 1e-3) + "]", corropt_candidates());
+    const Incident incident =
+        testbed(100, "[" + loss("t0-0-0", "t1-0-1", 1e-3) + "]", corropt_candidates());
     EXPECT_EQ(picked(incident, "CorrOpt-25"), "disable-t0-t1");
     EXPECT_EQ(picked(incident, "CorrOpt-50"), "disable-t0-t1");
     const BaselinePick p75 = pick_with_baseline(incident, "CorrOpt-75");
@@ -216,7 +243,8 @@ TEST(CorrOpt, TorUplinkLeavesHalfThePaths) {
 }
 
 TEST(CorrOpt, T1SpineLinkLeavesThreeQuartersOfThePaths) {
-    const Incident incident = testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-3) + "]", corropt_candidates());
+    const Incident incident =
+        testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-3) + "]", corropt_candidates());
     for (const char* name : {"CorrOpt-25", "CorrOpt-50", "CorrOpt-75"}) {
         EXPECT_EQ(picked(incident, name), "disable-t1-t2") << name;
     }
@@ -224,23 +252,27 @@ TEST(CorrOpt, T1SpineLinkLeavesThreeQuartersOfThePaths) {
 
 TEST(CorrOpt, LinksAreCheckedInReportOrderAgainstEarlierDecisions) {
     // After the T1-spine link goes, t0-0-0 has 3 paths; losing t0-0-0 - t1-0-1 too leaves 1 (25%).
-    const Incident incident =
-        testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-3) + "," + loss("t0-0-0", "t1-0-1", 1e-3) + "]", corropt_candidates());
+    const Incident incident = testbed(
+        100, "[" + loss("t1-0-0", "t2-0", 1e-3) + "," + loss("t0-0-0", "t1-0-1", 1e-3) + "]",
+        corropt_candidates());
     EXPECT_EQ(picked(incident, "CorrOpt-25"), "disable-both");
     EXPECT_EQ(picked(incident, "CorrOpt-50"), "disable-t1-t2");
     EXPECT_EQ(picked(incident, "CorrOpt-75"), "disable-t1-t2");
 }
 
 TEST(CorrOpt, OnlyLinkCorruptionCounts) {
-    const Incident incident = testbed(100, R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01},
+    const Incident incident =
+        testbed(100, R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01},
                                               {"type": "link_capacity", "link": ["t1-0-0", "t2-0"], "fraction": 0.5}])",
-                                      corropt_candidates());
+                corropt_candidates());
     EXPECT_EQ(picked(incident, "CorrOpt-25"), "no-action");
 }
 
 TEST(CorrOpt, NoMatchingCandidateIsReported) {
-    const Incident incident = testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-3) + "]",
-                                      "[" + candidate("no-action") + "," + candidate("drain-t1", R"({"type": "disable_node", "node": "t1-0-0"})") + "]");
+    const Incident incident =
+        testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-3) + "]",
+                "[" + candidate("no-action") + "," +
+                    candidate("drain-t1", R"({"type": "disable_node", "node": "t1-0-0"})") + "]");
     const BaselinePick pick = pick_with_baseline(incident, "CorrOpt-50");
     EXPECT_FALSE(pick.candidate);
     EXPECT_NE(pick.reason.find("no candidate does exactly that"), std::string::npos) << pick.reason;
@@ -262,18 +294,23 @@ TEST(CorrOpt, OngoingMitigationsCountAgainstTheNewLink) {
 // ---- operator playbook ----------------------------------------------------------------------
 
 std::string operator_candidates() {
-    return "[" + candidate("no-action") + "," + candidate("disable-t0-t1", disable("t0-0-0", "t1-0-0")) + "," +
+    return "[" + candidate("no-action") + "," +
+           candidate("disable-t0-t1", disable("t0-0-0", "t1-0-0")) + "," +
            candidate("disable-t1-t2", disable("t1-0-0", "t2-0")) + "," +
            candidate("drain-tor", R"({"type": "disable_node", "node": "t0-0-0"})") + "," +
-           candidate("drain-tor+disable-t0-t1",
-                     R"({"type": "disable_node", "node": "t0-0-0"},)" + disable("t0-0-1", "t1-0-0")) + "," +
-           candidate("move-server", R"({"type": "move_traffic", "from": "t0-0-0-h2", "to": "t0-1-0", "fraction": 1})") +
+           candidate("drain-tor+disable-t0-t1", R"({"type": "disable_node", "node": "t0-0-0"},)" +
+                                                    disable("t0-0-1", "t1-0-0")) +
+           "," +
+           candidate(
+               "move-server",
+               R"({"type": "move_traffic", "from": "t0-0-0-h2", "to": "t0-1-0", "fraction": 1})") +
            "]";
 }
 
 TEST(OperatorPlaybook, DisablesALossyUplinkIfEnoughUplinksRemain) {
     // One of the ToR's two uplinks remains: 50% meets 25% and 50%, not 75%.
-    const Incident incident = testbed(100, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]", operator_candidates());
+    const Incident incident =
+        testbed(100, "[" + loss("t0-0-0", "t1-0-0", 1e-4) + "]", operator_candidates());
     EXPECT_EQ(picked(incident, "Operator-25"), "disable-t0-t1");
     EXPECT_EQ(picked(incident, "Operator-50"), "disable-t0-t1");
     EXPECT_EQ(picked(incident, "Operator-75"), "no-action");
@@ -281,14 +318,16 @@ TEST(OperatorPlaybook, DisablesALossyUplinkIfEnoughUplinksRemain) {
 
 TEST(OperatorPlaybook, CountsUplinksAtTheSwitchBelowTheLink) {
     // A T1 has two spine uplinks: the same 50% (where CorrOpt sees 75% of the ToR's paths).
-    const Incident incident = testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-4) + "]", operator_candidates());
+    const Incident incident =
+        testbed(100, "[" + loss("t1-0-0", "t2-0", 1e-4) + "]", operator_candidates());
     EXPECT_EQ(picked(incident, "Operator-50"), "disable-t1-t2");
     EXPECT_EQ(picked(incident, "Operator-75"), "no-action");
     EXPECT_EQ(picked(incident, "CorrOpt-75"), "disable-t1-t2");
 }
 
 TEST(OperatorPlaybook, IgnoresLossBelowItsLevel) {
-    const Incident incident = testbed(100, "[" + loss("t0-0-0", "t1-0-0", 1e-6) + "]", operator_candidates());
+    const Incident incident =
+        testbed(100, "[" + loss("t0-0-0", "t1-0-0", 1e-6) + "]", operator_candidates());
     EXPECT_EQ(picked(incident, "Operator-25"), "no-action");
     PlaybookLevels strict;
     strict.link_drop = 1e-7;
@@ -297,28 +336,33 @@ TEST(OperatorPlaybook, IgnoresLossBelowItsLevel) {
 
 TEST(OperatorPlaybook, DrainsALossyTorWhateverTheThreshold) {
     const Incident incident =
-        testbed(100, R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01}])", operator_candidates());
+        testbed(100, R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01}])",
+                operator_candidates());
     for (const char* name : {"Operator-25", "Operator-50", "Operator-75"}) {
         EXPECT_EQ(picked(incident, name), "drain-tor") << name;
     }
 }
 
 TEST(OperatorPlaybook, DrainsAndDisablesTogether) {
-    const Incident incident = testbed(
-        100, R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01}, )" + loss("t0-0-1", "t1-0-0", 0.05) + "]",
-        operator_candidates());
+    const Incident incident =
+        testbed(100,
+                R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01}, )" +
+                    loss("t0-0-1", "t1-0-0", 0.05) + "]",
+                operator_candidates());
     EXPECT_EQ(picked(incident, "Operator-50"), "drain-tor+disable-t0-t1");
     EXPECT_EQ(picked(incident, "Operator-75"), "drain-tor");
 }
 
 TEST(OperatorPlaybook, LossBelowTheTorMovesTheServersVms) {
-    const Incident incident = testbed(100, "[" + loss("t0-0-0-h2", "t0-0-0", 1e-3) + "]", operator_candidates());
+    const Incident incident =
+        testbed(100, "[" + loss("t0-0-0-h2", "t0-0-0", 1e-3) + "]", operator_candidates());
     EXPECT_EQ(picked(incident, "Operator-75"), "move-server");
 }
 
 TEST(OperatorPlaybook, CongestionGetsNoAction) {
-    const Incident incident = testbed(
-        100, R"([{"type": "link_capacity", "link": ["t1-0-0", "t2-0"], "fraction": 0.5}])", operator_candidates());
+    const Incident incident =
+        testbed(100, R"([{"type": "link_capacity", "link": ["t1-0-0", "t2-0"], "fraction": 0.5}])",
+                operator_candidates());
     EXPECT_EQ(picked(incident, "Operator-25"), "no-action");
 }
 
@@ -345,8 +389,9 @@ TEST(BaselineStrategy, EveryBaselineRunsOnEveryShippedIncident) {
     for (const auto& entry : std::filesystem::directory_iterator(kData / "incidents")) {
         if (!entry.is_regular_file()) continue;  // fidelity/: the Table A.1 suite, same shapes
         std::ifstream in(entry.path());
-        const Incident incident = read_incident_text(std::string(std::istreambuf_iterator<char>(in), {}), kData,
-                                                     builtin_models(), WorkBudget{}, entry.path().parent_path());  // import-*.json name files
+        const Incident incident = read_incident_text(
+            std::string(std::istreambuf_iterator<char>(in), {}), kData, builtin_models(),
+            WorkBudget{}, entry.path().parent_path());  // import-*.json name files
         for (const std::string& name : baseline_names()) {
             const BaselinePick pick = pick_with_baseline(incident, name);
             EXPECT_EQ(pick.strategy, name);

@@ -13,7 +13,9 @@ Metric m(const char* name) { return *Metric::parse(name); }
 
 MetricEstimates estimates(double p1_tput, double avg_tput, double p99_fct) {
     auto e = [](double v) { return MetricEstimate{v, v, v, 1}; };
-    return {{m("p1_throughput"), e(p1_tput)}, {m("avg_throughput"), e(avg_tput)}, {m("p99_fct"), e(p99_fct)}};
+    return {{m("p1_throughput"), e(p1_tput)},
+            {m("avg_throughput"), e(avg_tput)},
+            {m("p99_fct"), e(p99_fct)}};
 }
 
 PriorityComparatorSpec priority(std::vector<const char*> order, double tolerance = 0.1) {
@@ -25,13 +27,15 @@ PriorityComparatorSpec priority(std::vector<const char*> order, double tolerance
 
 TEST(PriorityComparator, FirstMetricDecidesOutsideTolerance) {
     const std::vector<MetricEstimates> c = {estimates(100, 5, 1.0), estimates(200, 1, 9.0)};
-    const auto order = order_candidates(priority({"p1_throughput", "avg_throughput", "p99_fct"}), c, {}, {1, 1});
+    const auto order =
+        order_candidates(priority({"p1_throughput", "avg_throughput", "p99_fct"}), c, {}, {1, 1});
     EXPECT_EQ(order, (std::vector<std::size_t>{1, 0}));
 }
 
 TEST(PriorityComparator, TieWithinToleranceGoesToNextMetric) {
     // 95 is within 10% of 100 on p1 throughput; then p99 FCT (lower is better) decides.
-    const std::vector<MetricEstimates> c = {estimates(100, 5, 2.0), estimates(95, 5, 1.0), estimates(80, 9, 0.1)};
+    const std::vector<MetricEstimates> c = {estimates(100, 5, 2.0), estimates(95, 5, 1.0),
+                                            estimates(80, 9, 0.1)};
     const auto order = order_candidates(priority({"p1_throughput", "p99_fct"}), c, {}, {1, 1, 1});
     EXPECT_EQ(order, (std::vector<std::size_t>{1, 0, 2}));
 }
@@ -44,7 +48,8 @@ TEST(PriorityComparator, TieOnEveryMetricFallsBackToExactValues) {
 
 TEST(PriorityComparator, NanIsWorstAndIneligibleComeLast) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const std::vector<MetricEstimates> c = {estimates(nan, 5, 1.0), estimates(1, 5, 1.0), {}, estimates(2, 5, 1.0)};
+    const std::vector<MetricEstimates> c = {
+        estimates(nan, 5, 1.0), estimates(1, 5, 1.0), {}, estimates(2, 5, 1.0)};
     const auto order = order_candidates(priority({"p1_throughput"}), c, {}, {1, 1, 0, 1});
     EXPECT_EQ(order, (std::vector<std::size_t>{3, 1, 0, 2}));
 }
@@ -64,7 +69,8 @@ TEST(LinearComparator, NormalisesByHealthyAndInvertsThroughput) {
     // Score = 100/p1 + 10/avg + fct/1.
     EXPECT_DOUBLE_EQ(linear_score(spec, estimates(50, 10, 2.0), healthy), 2.0 + 1.0 + 2.0);
     EXPECT_DOUBLE_EQ(linear_score(spec, healthy, healthy), 3.0);
-    const std::vector<MetricEstimates> c = {estimates(50, 10, 2.0), estimates(100, 5, 1.5), estimates(100, 10, 1.0)};
+    const std::vector<MetricEstimates> c = {estimates(50, 10, 2.0), estimates(100, 5, 1.5),
+                                            estimates(100, 10, 1.0)};
     EXPECT_EQ(order_candidates(spec, c, healthy, {1, 1, 1}), (std::vector<std::size_t>{2, 1, 0}));
 }
 

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "estimator/diagnosis.h"
-#include "fixtures.h"
 #include "estimator/helper/incident_reader.h"
+#include "fixtures.h"
 #include "models/builtin_models.h"
 
 namespace swarm {
@@ -40,7 +40,8 @@ Incident two_tors() {
 
 struct Fixture {
     Incident incident = two_tors();
-    std::vector<CandidateDiagnosis> d = diagnose(incident, testing::tables("analytic-reno"), RankOptions{}, 100);
+    std::vector<CandidateDiagnosis> d =
+        diagnose(incident, testing::tables("analytic-reno"), RankOptions{}, 100);
     const Topology& topo() const { return incident.topology; }
     ChannelId channel(const char* from, const char* to) const {
         const NodeId a = *topo().find_node(from);
@@ -111,7 +112,8 @@ TEST(Diagnosis, DisablingMovesExactlyTheLinksBytesToTheOtherUplink) {
     for (std::size_t i = 1; i < f.d[2].busiest.size(); ++i)
         EXPECT_GE(f.d[2].busiest[i - 1].utilisation, f.d[2].busiest[i].utilisation);
     // Offered load is bytes x 8 / duration over the capacity: 10 Gbps channels.
-    for (const ChannelLoad& load : f.d[2].busiest) EXPECT_DOUBLE_EQ(load.utilisation, load.offered_bps / 10e9);
+    for (const ChannelLoad& load : f.d[2].busiest)
+        EXPECT_DOUBLE_EQ(load.utilisation, load.offered_bps / 10e9);
 }
 
 TEST(Diagnosis, OnlyLossyPathsAreLossLimited) {

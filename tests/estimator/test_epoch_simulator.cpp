@@ -18,9 +18,11 @@ using testing::tables;
 using testing::testbed_clos;
 
 class EpochSimulatorTest : public ::testing::Test {
-protected:
+   protected:
     Topology topo = testbed_clos(2);
-    std::int32_t server(const char* tor, int i) { return topo.servers_of_tor(node(topo, tor))[static_cast<std::size_t>(i)]; }
+    std::int32_t server(const char* tor, int i) {
+        return topo.servers_of_tor(node(topo, tor))[static_cast<std::size_t>(i)];
+    }
     // Same-rack path: server up, server down; base RTT = 2 * 2 us + 2 * 1.2 us.
     static constexpr double kRackRtt = 4e-6 + 2 * 1500 * 8 / 10e9;
 
@@ -33,7 +35,8 @@ protected:
 TEST_F(EpochSimulatorTest, LoneFlowRunsAtLineRateAcrossEpochs) {
     NetworkState state(topo);
     // 12 Mbit at 10 Gbps = 1.2 ms, starting mid-epoch: 5 Mbit in epoch 0, 7 Mbit in epoch 1.
-    const FlowOutcomes out = run(state, {{0.0005, server("t0-0-0", 0), server("t0-0-0", 1), 1.5e6}});
+    const FlowOutcomes out =
+        run(state, {{0.0005, server("t0-0-0", 0), server("t0-0-0", 1), 1.5e6}});
     ASSERT_EQ(out.long_throughput_bps.size(), 1u);
     EXPECT_NEAR(out.long_throughput_bps[0], 12e6 / (1.2e-3 + kRackRtt), 1.0);
     EXPECT_EQ(out.censored, 0u);
@@ -43,7 +46,8 @@ TEST_F(EpochSimulatorTest, FlowsIntoOneServerShareItsLink) {
     NetworkState state(topo);
     const std::int32_t dst = server("t0-0-0", 0);
     // Two 10 Mbit flows from two servers into one: 5 Gbps each, 2 ms.
-    const FlowOutcomes out = run(state, {{0.0, server("t0-0-0", 1), dst, 1.25e6}, {0.0, server("t0-0-1", 0), dst, 1.25e6}});
+    const FlowOutcomes out = run(
+        state, {{0.0, server("t0-0-0", 1), dst, 1.25e6}, {0.0, server("t0-0-1", 0), dst, 1.25e6}});
     ASSERT_EQ(out.long_throughput_bps.size(), 2u);
     EXPECT_NEAR(out.long_throughput_bps[0], 10e6 / (2e-3 + kRackRtt), 1.0);
     // The cross-rack flow has a longer path: 4 links, 4 serialisations.
@@ -55,7 +59,8 @@ TEST_F(EpochSimulatorTest, LaterArrivalSharesFromItsEpochOn) {
     const std::int32_t dst = server("t0-0-0", 0);
     // A: 30 Mbit from t=0. B: 10 Mbit from t=1 ms. Epoch 0: A alone at 10G (10 Mbit).
     // From 1 ms both at 5G: B finishes at 3 ms; A has 10 Mbit left at 3 ms, alone again: 4 ms.
-    const FlowOutcomes out = run(state, {{0.0, server("t0-0-0", 1), dst, 3.75e6}, {0.001, server("t0-0-1", 0), dst, 1.25e6}});
+    const FlowOutcomes out = run(state, {{0.0, server("t0-0-0", 1), dst, 3.75e6},
+                                         {0.001, server("t0-0-1", 0), dst, 1.25e6}});
     ASSERT_EQ(out.long_throughput_bps.size(), 2u);
     const double b_rtt = 8e-6 + 4 * 1.2e-6;
     // Completion order: B first.
@@ -67,7 +72,8 @@ TEST_F(EpochSimulatorTest, LossCapBoundsTheRateAndLeavesCapacityToOthers) {
     NetworkState state(topo);
     state.apply(Failure{LinkLoss{topo.server_link(server("t0-0-0", 1)), 0.02}});
     const std::int32_t dst = server("t0-0-0", 0);
-    const FlowOutcomes out = run(state, {{0.0, server("t0-0-0", 1), dst, 1.25e6}, {0.0, server("t0-1-0", 0), dst, 5e6}});
+    const FlowOutcomes out =
+        run(state, {{0.0, server("t0-0-0", 1), dst, 1.25e6}, {0.0, server("t0-1-0", 0), dst, 5e6}});
     ASSERT_EQ(out.long_throughput_bps.size(), 2u);
     const double low = tables("analytic-reno").loss_limited.sample_bps(0.02, kRackRtt, 0.0);
     const double high = tables("analytic-reno").loss_limited.sample_bps(0.02, kRackRtt, 1.0);
@@ -97,7 +103,8 @@ TEST_F(EpochSimulatorTest, OnlyFlowsStartingInTheWindowAreMeasured) {
     s.window_end_s = 0.020;
     const std::int32_t a = server("t0-0-0", 0);
     const std::int32_t b = server("t0-0-0", 1);
-    const FlowOutcomes out = run(state, {{0.005, a, b, 1e6}, {0.015, a, b, 1e6}, {0.015, b, a, 1e4}, {0.025, a, b, 1e6}}, s);
+    const FlowOutcomes out = run(
+        state, {{0.005, a, b, 1e6}, {0.015, a, b, 1e6}, {0.015, b, a, 1e4}, {0.025, a, b, 1e6}}, s);
     EXPECT_EQ(out.long_throughput_bps.size(), 1u);
     EXPECT_EQ(out.short_fct_s.size(), 1u);
 }
@@ -109,7 +116,8 @@ TEST_F(EpochSimulatorTest, FlowStillRunningAtHorizonIsCensoredAtItsRate) {
     s.duration_s = 0.5;
     s.window_end_s = 0.5;
     // 1 Gbit at 1 Mbps would take 1000 s; the horizon is 2 x duration = 1 s.
-    const FlowOutcomes out = run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s);
+    const FlowOutcomes out =
+        run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s);
     ASSERT_EQ(out.long_throughput_bps.size(), 1u);
     EXPECT_EQ(out.censored, 1u);
     EXPECT_NEAR(out.long_throughput_bps[0], 1e6, 1e3);
@@ -137,14 +145,16 @@ TEST_F(EpochSimulatorTest, RaisedStopFlagEndsTheSample) {
     const std::atomic<bool> stop{true};
     SimulationSettings s = one_second_settings();
     s.cancel = &stop;
-    EXPECT_THROW(run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s), RankCancelled);
+    EXPECT_THROW(run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s),
+                 RankCancelled);
 }
 
 TEST_F(EpochSimulatorTest, PassedDeadlineEndsTheSample) {
     NetworkState state(topo);
     SimulationSettings s = one_second_settings();
     s.deadline = std::chrono::steady_clock::now();
-    EXPECT_THROW(run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s), RankDeadlineExceeded);
+    EXPECT_THROW(run(state, {{0.0, server("t0-0-0", 0), server("t0-0-0", 1), 125e6}}, s),
+                 RankDeadlineExceeded);
 }
 
 TEST_F(EpochSimulatorTest, FutureDeadlineChangesNothing) {

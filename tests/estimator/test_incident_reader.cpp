@@ -229,7 +229,8 @@ json explicit_doc() {
 TEST(IncidentReader, ParallelLinksAreSeparateMembers) {
     json doc = explicit_doc();
     doc["topology"]["links"].push_back({{"nodes", {"s1", "t0-a"}}, {"gbps", 10}});  // second member
-    doc["failures"] = json::parse(R"([{"type": "link_loss", "link": ["s1", "t0-a", 1], "drop_rate": 0.01},
+    doc["failures"] =
+        json::parse(R"([{"type": "link_loss", "link": ["s1", "t0-a", 1], "drop_rate": 0.01},
                                       {"type": "link_down", "link": ["t0-b", "s1"]}])");
     const Incident incident = read(doc);
     const Topology& topo = incident.topology;
@@ -255,10 +256,12 @@ TEST(IncidentReader, OneDirectionLinkLoss) {
 
 TEST(IncidentReader, ImportedTopologiesReadLikeTheirExplicitForm) {
     for (const char* format : {"graphml", "networkx", "containerlab"}) {
-        const std::filesystem::path file = kDataDir / "incidents" / (std::string("import-") + format + ".json");
+        const std::filesystem::path file =
+            kDataDir / "incidents" / (std::string("import-") + format + ".json");
         std::ifstream in(file);
         const std::string text((std::istreambuf_iterator<char>(in)), {});
-        const Incident incident = read_incident_text(text, kDataDir, builtin_models(), WorkBudget{}, file.parent_path());
+        const Incident incident =
+            read_incident_text(text, kDataDir, builtin_models(), WorkBudget{}, file.parent_path());
         const Topology& topo = incident.topology;
         EXPECT_EQ(topo.tors().size(), 4u) << format;
         EXPECT_EQ(topo.servers().size(), 8u) << format;
@@ -606,17 +609,21 @@ const BadCase kBadCases[] = {
          d["topology"]["links"][1]["nodes"] = {"s1", "t0-a"};  // a second t0-a -- s1 member
          d["failures"] = json::parse(R"([{"type": "link_down", "link": ["t0-a", "s1"]}])");
      }),
-     "$.failures[0].link", "2 parallel links join \"t0-a\" and \"s1\"; name one as [\"t0-a\", \"s1\", i] with i in 0..1"},
+     "$.failures[0].link",
+     "2 parallel links join \"t0-a\" and \"s1\"; name one as [\"t0-a\", \"s1\", i] with i in 0..1"},
     {"parallel_link_member_out_of_range", with_explicit([](json& d) {
          d["topology"]["links"][1]["nodes"] = {"s1", "t0-a"};
          d["failures"] = json::parse(R"([{"type": "link_down", "link": ["t0-a", "s1", 2]}])");
      }),
      "$.failures[0].link[2]", "must be in [0, 1], got 2"},
     {"link_loss_bad_direction",
-     set_text("/failures/0", R"({"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.1, "direction": "up"})"),
+     set_text(
+         "/failures/0",
+         R"({"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.1, "direction": "up"})"),
      "$.failures[0].direction", "must be \"both\", \"forward\" or \"reverse\", got \"up\""},
     {"direction_only_on_link_loss",
-     set_text("/failures/0", R"({"type": "link_down", "link": ["t0-0-0", "t1-0-0"], "direction": "forward"})"),
+     set_text("/failures/0",
+              R"({"type": "link_down", "link": ["t0-0-0", "t1-0-0"], "direction": "forward"})"),
      "$.failures[0].direction", "unknown key \"direction\" for failure type \"link_down\""},
     {"explicit_negative_gbps", with_explicit(set("/topology/links/0/gbps", -40)),
      "$.topology.links[0].gbps", "must be > 0, got -40"},

@@ -38,8 +38,9 @@ nlohmann::json loaded_incident(double drop_rate) {
       "comparator": {"type": "priority", "order": ["p1_throughput", "avg_throughput", "p99_fct"]},
       "estimator": {"epoch_ms": 1, "traffic_samples": 3, "routing_samples": 2, "seed": 7}
     })")
-        .patch(nlohmann::json::parse(R"([{"op": "replace", "path": "/failures/0/drop_rate", "value": )" +
-                                     std::to_string(drop_rate) + "}]"));
+        .patch(nlohmann::json::parse(
+            R"([{"op": "replace", "path": "/failures/0/drop_rate", "value": )" +
+            std::to_string(drop_rate) + "}]"));
 }
 
 Ranking rank_json(const nlohmann::json& document, int threads = 0) {
@@ -48,7 +49,9 @@ Ranking rank_json(const nlohmann::json& document, int threads = 0) {
     return rank(read_incident(document, kData, builtin_models()), tables(), options);
 }
 
-double p1(const CandidateResult& c) { return estimate_of(c.metrics, *Metric::parse("p1_throughput")); }
+double p1(const CandidateResult& c) {
+    return estimate_of(c.metrics, *Metric::parse("p1_throughput"));
+}
 
 TEST(RankBehaviour, LowDropRateNoActionBeatsDisablingOnP1Throughput) {
     const Ranking r = rank_json(loaded_incident(1e-4));
@@ -80,7 +83,8 @@ TEST(RankBehaviour, PartitioningCandidateRanksLastAndSaysWhy) {
 
 TEST(RankBehaviour, DrainingAToRMovesItsDemandInsteadOfDroppingIt) {
     nlohmann::json doc = loaded_incident(1e-4);
-    doc["failures"] = nlohmann::json::parse(R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.05}])");
+    doc["failures"] =
+        nlohmann::json::parse(R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.05}])");
     doc["candidates"] = nlohmann::json::parse(R"([{"name": "no-action", "actions": []},
         {"name": "drain", "actions": [{"type": "disable_node", "node": "t0-0-0"}]}])");
     const Ranking r = rank_json(doc);
@@ -129,13 +133,17 @@ TEST(RankCancel, CancelTokenStopsTheRun) {
     std::atomic<bool> cancel{true};
     RankOptions options;
     options.cancel = &cancel;
-    EXPECT_THROW(rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options), RankCancelled);
+    EXPECT_THROW(
+        rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options),
+        RankCancelled);
 }
 
 TEST(RankCancel, PassedDeadlineStopsTheRun) {
     RankOptions options;
     options.deadline = std::chrono::steady_clock::now();
-    EXPECT_THROW(rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options), RankDeadlineExceeded);
+    EXPECT_THROW(
+        rank(read_incident(loaded_incident(1e-4), kData, builtin_models()), tables(), options),
+        RankDeadlineExceeded);
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ BudgetExceeded budget_error(const std::string& file) {
 TEST(PartitionedHealthyNetwork, IsAnInputErrorNotACrash) {
     // A ToR chain a-b-c: the reader accepts it, but a cannot reach c (no valley routing), so the
     // healthy network never ran a sample and summarise() read rows that did not exist.
-    const Incident incident = read_incident_text(text_of(kCases / "tor-chain-partitioned.json"), kData, builtin_models());
+    const Incident incident =
+        read_incident_text(text_of(kCases / "tor-chain-partitioned.json"), kData, builtin_models());
     const TransportTables tables = TransportTables::load(kData / "tables" / "analytic-reno");
     try {
         rank(incident, tables);
@@ -67,7 +68,8 @@ TEST(JsonDocument, DeepNestingFailsAtTheLimitWithItsPath) {
         std::string path = "$";
         for (int i = 0; i < kMaxJsonDepth; ++i) path += "[0]";
         EXPECT_EQ(e.path(), path);
-        EXPECT_NE(std::string(e.what()).find("nest more than 64 levels"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("nest more than 64 levels"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -90,7 +92,8 @@ TEST(JsonDocument, NestingUpToTheLimitIsAccepted) {
 
 TEST(JsonDocument, ADeepIncidentFileIsRejectedByTheReader) {
     // The CLI's 200 KB of `[` (90 s before the limit).
-    EXPECT_THROW(read_incident_text(std::string(200'000, '['), kData, builtin_models()), IncidentError);
+    EXPECT_THROW(read_incident_text(std::string(200'000, '['), kData, builtin_models()),
+                 IncidentError);
 }
 
 TEST(JsonDocument, SyntaxErrorsCarryNoLibraryTextOrInputBytes) {
@@ -191,7 +194,8 @@ TEST(WorkBudget, EveryLimitIsConfigurable) {
 }
 
 TEST(WorkBudget, RankChecksItsOptionsBudget) {
-    const Incident incident = read_incident_text(text_of(kData / "incidents" / "scenario1-low-fcs.json"), kData, builtin_models());
+    const Incident incident = read_incident_text(
+        text_of(kData / "incidents" / "scenario1-low-fcs.json"), kData, builtin_models());
     const TransportTables tables = TransportTables::load(kData / "tables" / "analytic-reno");
     RankOptions options;
     options.budget.max_samples = 1;
@@ -202,8 +206,9 @@ TEST(WorkBudget, EveryShippedIncidentFitsTheDefaults) {
     for (const auto& dir : {kData / "incidents", kData / "incidents" / "fidelity"}) {
         for (const auto& entry : std::filesystem::directory_iterator(dir)) {
             if (entry.path().extension() != ".json") continue;
-            EXPECT_NO_THROW(read_incident_text(text_of(entry.path()), kData, builtin_models(), WorkBudget{},
-                                               entry.path().parent_path()))  // import-*.json name files
+            EXPECT_NO_THROW(
+                read_incident_text(text_of(entry.path()), kData, builtin_models(), WorkBudget{},
+                                   entry.path().parent_path()))  // import-*.json name files
                 << entry.path();
         }
     }

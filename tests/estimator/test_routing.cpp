@@ -14,7 +14,8 @@ using testing::link;
 using testing::node;
 using testing::testbed_clos;
 
-double probability_via(const std::vector<std::pair<std::vector<NodeId>, double>>& paths, NodeId hop) {
+double probability_via(const std::vector<std::pair<std::vector<NodeId>, double>>& paths,
+                       NodeId hop) {
     double total = 0.0;
     for (const auto& [nodes, p] : paths) {
         if (std::find(nodes.begin(), nodes.end(), hop) != nodes.end()) total += p;
@@ -43,7 +44,8 @@ TEST(Routing, EcmpSplitsEquallyOverShortestPaths) {
 TEST(Routing, WcmpWeightsScaleHopProbabilities) {
     const Topology topo = testbed_clos();
     NetworkState state(topo);
-    state.apply_wcmp({node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
+    state.apply_wcmp(
+        {node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
     state.apply_wcmp({node(topo, "t1-0-1"), {{node(topo, "t2-0"), 0.0}}});
     Routing routing(state, 1500);
     const auto paths = routing.enumerate_paths(node(topo, "t0-0-0"), node(topo, "t0-1-0"));
@@ -60,7 +62,8 @@ TEST(Routing, WcmpWeightsScaleHopProbabilities) {
 TEST(Routing, AllZeroWeightsFallBackToEqualSplit) {
     const Topology topo = testbed_clos();
     NetworkState state(topo);
-    state.apply_wcmp({node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 0.0}, {node(topo, "t1-0-1"), 0.0}}});
+    state.apply_wcmp(
+        {node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 0.0}, {node(topo, "t1-0-1"), 0.0}}});
     Routing routing(state, 1500);
     const auto paths = routing.enumerate_paths(node(topo, "t0-0-0"), node(topo, "t0-0-1"));
     ASSERT_EQ(paths.size(), 2u);
@@ -93,11 +96,13 @@ TEST(Routing, FullLossMeansDown) {
 TEST(Routing, SampledPathsFollowTheProbabilities) {
     const Topology topo = testbed_clos(2);
     NetworkState state(topo);
-    state.apply_wcmp({node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
+    state.apply_wcmp(
+        {node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
     Routing routing(state, 1500);
     const std::int32_t src = topo.servers_of_tor(node(topo, "t0-0-0"))[0];
     const std::int32_t dst = topo.servers_of_tor(node(topo, "t0-1-0"))[0];
-    const ChannelId up_via_t1_0 = topo.channel(link(topo, "t0-0-0", "t1-0-0"), node(topo, "t0-0-0"));
+    const ChannelId up_via_t1_0 =
+        topo.channel(link(topo, "t0-0-0", "t1-0-0"), node(topo, "t0-0-0"));
     Rng rng(7);
     std::vector<ChannelId> channels;
     const int draws = 40000;
@@ -129,7 +134,8 @@ TEST(Routing, PathPropertiesComposeLossAndDelay) {
         ASSERT_EQ(channels.size(), 4u);
         // 4 links of 1 us each way, and 4 MTU serialisations at 10 Gbps (1.2 us each).
         EXPECT_NEAR(p.base_rtt_s, 8e-6 + 4 * 1.2e-6, 1e-12);
-        const bool lossy = channels[1] == topo.channel(link(topo, "t0-0-0", "t1-0-0"), node(topo, "t0-0-0"));
+        const bool lossy =
+            channels[1] == topo.channel(link(topo, "t0-0-0", "t1-0-0"), node(topo, "t0-0-0"));
         const double expected = lossy ? 1.0 - 0.99 * 0.98 : 0.02;
         EXPECT_NEAR(p.drop_rate, expected, 1e-12);
         (lossy ? saw_lossy : saw_clean) = true;
@@ -143,10 +149,12 @@ TEST(Routing, PathPropertiesComposeLossAndDelay) {
 TEST(Routing, CompiledNextHopTableMatchesEnumeration) {
     const Topology topo = testbed_clos(1);
     std::vector<NetworkState> states(5, NetworkState(topo));
-    states[1].apply_wcmp({node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
+    states[1].apply_wcmp(
+        {node(topo, "t0-0-0"), {{node(topo, "t1-0-0"), 1.0}, {node(topo, "t1-0-1"), 3.0}}});
     states[1].apply_wcmp({node(topo, "t1-0-1"), {{node(topo, "t2-0"), 0.0}}});
     states[1].apply_wcmp({node(topo, "t2-1"), {{node(topo, "t1-1-0"), 2.5}}});
-    states[2].apply_wcmp({node(topo, "t0-1-2"), {{node(topo, "t1-1-0"), 0.0}, {node(topo, "t1-1-1"), 0.0}}});
+    states[2].apply_wcmp(
+        {node(topo, "t0-1-2"), {{node(topo, "t1-1-0"), 0.0}, {node(topo, "t1-1-1"), 0.0}}});
     states[3].apply(Action{DisableLink{link(topo, "t1-0-0", "t2-1")}});
     states[3].apply(Action{DisableLink{link(topo, "t0-1-1", "t1-1-0")}});
     states[4].apply(Failure{NodeLoss{node(topo, "t1-1-1"), 0.5}});

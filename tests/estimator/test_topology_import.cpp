@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "estimator/helper/json_fields.h"
 #include "estimator/helper/topology_import/topology_import.h"
@@ -17,9 +16,12 @@ namespace swarm {
 namespace {
 
 using json = nlohmann::json;
-const std::filesystem::path kTopologies = std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "topologies";
+const std::filesystem::path kTopologies =
+    std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "topologies";
 
-json incident_importing(const json& import) { return {{"version", 1}, {"topology", {{"import", import}}}}; }
+json incident_importing(const json& import) {
+    return {{"version", 1}, {"topology", {{"import", import}}}};
+}
 
 json imported(const json& import, const std::filesystem::path& base = kTopologies) {
     return resolve_topology_import(incident_importing(import), base).at("topology");
@@ -60,7 +62,8 @@ TEST(TopologyImport, ThreeFormatsOfTheExampleFabricAgree) {
     EXPECT_EQ(g.at("nodes"), n.at("nodes"));
     EXPECT_EQ(g.at("nodes"), c.at("nodes"));  // the 8 Linux hosts became 2 servers per leaf
     ASSERT_EQ(g.at("nodes").size(), 6u);
-    EXPECT_EQ(g.at("nodes")[2], json({{"name", "leaf-0"}, {"tier", 0}, {"pod", 0}, {"servers", 2}}));
+    EXPECT_EQ(g.at("nodes")[2],
+              json({{"name", "leaf-0"}, {"tier", 0}, {"pod", 0}, {"servers", 2}}));
     EXPECT_EQ(g.at("nodes")[0], json({{"name", "spine-0"}, {"tier", 1}}));
     const auto links = link_set(g);
     EXPECT_EQ(links.size(), 9u);  // 8 leaf-spine links + the second LAG member
@@ -101,7 +104,8 @@ constexpr const char* kYed = R"(<?xml version="1.0" encoding="UTF-8" standalone=
 </graphml>)";
 
 TEST(TopologyImport, YedGraphml) {
-    const json t = imported({{"format", "graphml"}, {"inline", kYed}, {"link_delay_us", 2}, {"server_link_gbps", 10}});
+    const json t = imported(
+        {{"format", "graphml"}, {"inline", kYed}, {"link_delay_us", 2}, {"server_link_gbps", 10}});
     EXPECT_EQ(t.at("nodes"), json::parse(R"([{"name": "tor-a", "tier": 0, "servers": 3},
         {"name": "tor-b", "tier": 0, "servers": 3}, {"name": "agg", "tier": 1}])"));
     EXPECT_EQ(link_set(t), (std::vector<std::string>{"agg|tor-a|40.0", "agg|tor-b|40.0"}));
@@ -115,7 +119,8 @@ TEST(TopologyImport, NetworkxInlineWithServerNodes) {
                 {"id": 3, "role": "server"}, {"id": 4, "role": "server"}],
       "links": [{"source": 0, "target": 2}, {"source": 1, "target": 2},
                 {"source": 3, "target": 0, "gbps": 25}, {"source": 4, "target": 1, "gbps": 25}]})");
-    const json t = imported({{"format", "networkx"}, {"inline", data}, {"link_gbps", 100}, {"link_delay_us", 1}});
+    const json t = imported(
+        {{"format", "networkx"}, {"inline", data}, {"link_gbps", 100}, {"link_delay_us", 1}});
     EXPECT_EQ(t.at("nodes")[0], json({{"name", "0"}, {"tier", 0}, {"servers", 1}}));
     EXPECT_EQ(t.at("nodes").size(), 3u);
     EXPECT_EQ(t.at("links").size(), 2u);
@@ -125,11 +130,16 @@ TEST(TopologyImport, NetworkxInlineWithServerNodes) {
 
 TEST(TopologyImport, ErrorsNameTheNodeOrLink) {
     const auto networkx = [](const char* nodes, const char* links) {
-        return json{{"format", "networkx"}, {"link_gbps", 10}, {"link_delay_us", 1},
-                    {"inline", json::parse(std::string("{\"nodes\": ") + nodes + ", \"links\": " + links + "}")}};
+        return json{{"format", "networkx"},
+                    {"link_gbps", 10},
+                    {"link_delay_us", 1},
+                    {"inline", json::parse(std::string("{\"nodes\": ") + nodes +
+                                           ", \"links\": " + links + "}")}};
     };
-    EXPECT_NE(error_of(networkx(R"([{"id": "a", "tier": 0}, {"id": "b"}])", R"([{"source": "a", "target": "b"}])"))
-                  .find("NetworkX node \"b\" has no tier attribute"), std::string::npos);
+    EXPECT_NE(error_of(networkx(R"([{"id": "a", "tier": 0}, {"id": "b"}])",
+                                R"([{"source": "a", "target": "b"}])"))
+                  .find("NetworkX node \"b\" has no tier attribute"),
+              std::string::npos);
     EXPECT_NE(error_of(networkx(R"([{"id": "a", "tier": 0}, {"id": "b", "tier": 0}])", "[]"))
                   .find("do not form one connected fabric: NetworkX node \"b\" cannot reach \"a\""),
               std::string::npos);
@@ -141,23 +151,37 @@ TEST(TopologyImport, ErrorsNameTheNodeOrLink) {
                                 R"([{"source": "a", "target": "b"}])"))
                   .find("NetworkX node \"b\": attribute tier must be a number, got string \"top\""),
               std::string::npos);
-    EXPECT_NE(error_of(networkx(R"([{"id": "a", "tier": 0}])", R"([{"source": "a", "target": "z"}])"))
-                  .find("$.topology.import.inline.links[0].target: no node with id \"z\""), std::string::npos);
-    json no_speed = networkx(R"([{"id": "a", "tier": 0}, {"id": "b", "tier": 1}])", R"([{"source": "a", "target": "b"}])");
+    EXPECT_NE(
+        error_of(networkx(R"([{"id": "a", "tier": 0}])", R"([{"source": "a", "target": "z"}])"))
+            .find("$.topology.import.inline.links[0].target: no node with id \"z\""),
+        std::string::npos);
+    json no_speed = networkx(R"([{"id": "a", "tier": 0}, {"id": "b", "tier": 1}])",
+                             R"([{"source": "a", "target": "b"}])");
     no_speed.erase("link_gbps");
-    EXPECT_NE(error_of(no_speed).find("NetworkX link \"a\" -- \"b\" has no gbps attribute and the import gives no link_gbps default"),
+    EXPECT_NE(error_of(no_speed).find("NetworkX link \"a\" -- \"b\" has no gbps attribute and the "
+                                      "import gives no link_gbps default"),
               std::string::npos);
-    EXPECT_NE(error_of({{"format", "networkx"}, {"inline", {{"directed", true}, {"nodes", json::array()}, {"links", json::array()}}}})
-                  .find("directed"), std::string::npos);
-    EXPECT_NE(error_of({{"format", "containerlab"}, {"inline", "topology: [1, 2"}}).find("cannot read the Containerlab YAML"),
+    EXPECT_NE(error_of({{"format", "networkx"},
+                        {"inline",
+                         {{"directed", true}, {"nodes", json::array()}, {"links", json::array()}}}})
+                  .find("directed"),
               std::string::npos);
-    EXPECT_NE(error_of({{"format", "graphml"}, {"inline", "<graphml><graph><node id=\"a\"/></graph"}})
-                  .find("$.topology.import.inline: cannot read GraphML"), std::string::npos);
-    EXPECT_NE(error_of({{"file", "leaf-spine.graphml"}}, {}).find("only be named when the incident is read from a file"),
+    EXPECT_NE(error_of({{"format", "containerlab"}, {"inline", "topology: [1, 2"}})
+                  .find("cannot read the Containerlab YAML"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of({{"format", "graphml"}, {"inline", "<graphml><graph><node id=\"a\"/></graph"}})
+            .find("$.topology.import.inline: cannot read GraphML"),
+        std::string::npos);
+    EXPECT_NE(error_of({{"file", "leaf-spine.graphml"}}, {})
+                  .find("only be named when the incident is read from a file"),
               std::string::npos);
     EXPECT_NE(error_of({{"file", "missing.graphml"}}).find("cannot read"), std::string::npos);
-    EXPECT_NE(error_of({{"format", "gml"}, {"inline", ""}}).find("unknown format \"gml\""), std::string::npos);
-    EXPECT_NE(error_of({{"format", "graphml"}}).find("needs exactly one of \"file\" and \"inline\""), std::string::npos);
+    EXPECT_NE(error_of({{"format", "gml"}, {"inline", ""}}).find("unknown format \"gml\""),
+              std::string::npos);
+    EXPECT_NE(
+        error_of({{"format", "graphml"}}).find("needs exactly one of \"file\" and \"inline\""),
+        std::string::npos);
 }
 
 TEST(TopologyImport, OtherDocumentsUnchanged) {

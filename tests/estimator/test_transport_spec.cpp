@@ -49,17 +49,23 @@ TEST(TransportSpec, MixKeepsProbabilities) {
 TEST(TransportSpec, BadSectionsNameThePath) {
     nlohmann::json doc = base();
     doc["transport"] = {{"cc", "quic-magic"}};
-    EXPECT_NE(error_of(doc).find("$.transport.cc: no transport tables for congestion control \"quic-magic\"; available:"),
+    EXPECT_NE(error_of(doc).find("$.transport.cc: no transport tables for congestion control "
+                                 "\"quic-magic\"; available:"),
               std::string::npos)
         << error_of(doc);
     doc["transport"] = nlohmann::json::parse(R"({"mix": [{"cc": "reno", "probability": 0.5}]})");
-    EXPECT_NE(error_of(doc).find("$.transport.mix: probabilities must sum to 1"), std::string::npos) << error_of(doc);
+    EXPECT_NE(error_of(doc).find("$.transport.mix: probabilities must sum to 1"), std::string::npos)
+        << error_of(doc);
     doc["transport"] = nlohmann::json::parse(R"({"cc": "reno", "mix": []})");
-    EXPECT_NE(error_of(doc).find("$.transport: give exactly one of"), std::string::npos) << error_of(doc);
-    doc["transport"] = nlohmann::json::parse(R"({"mix": [{"cc": "reno", "probability": 0.5}, {"cc": "reno", "probability": 0.5}]})");
-    EXPECT_NE(error_of(doc).find("$.transport.mix[1].cc: listed twice"), std::string::npos) << error_of(doc);
+    EXPECT_NE(error_of(doc).find("$.transport: give exactly one of"), std::string::npos)
+        << error_of(doc);
+    doc["transport"] = nlohmann::json::parse(
+        R"({"mix": [{"cc": "reno", "probability": 0.5}, {"cc": "reno", "probability": 0.5}]})");
+    EXPECT_NE(error_of(doc).find("$.transport.mix[1].cc: listed twice"), std::string::npos)
+        << error_of(doc);
     doc["transport"] = nlohmann::json::parse(R"({"cc": "reno", "bogus": 1})");
-    EXPECT_NE(error_of(doc).find("$.transport.bogus: unknown key"), std::string::npos) << error_of(doc);
+    EXPECT_NE(error_of(doc).find("$.transport.bogus: unknown key"), std::string::npos)
+        << error_of(doc);
 }
 
 }  // namespace
@@ -75,7 +81,8 @@ namespace swarm {
 namespace {
 
 std::shared_ptr<const TransportTables> analytic(const std::string& name = "analytic-reno") {
-    auto tables = std::make_shared<TransportTables>(TransportTables::load(kData / "tables" / "analytic-reno"));
+    auto tables = std::make_shared<TransportTables>(
+        TransportTables::load(kData / "tables" / "analytic-reno"));
     tables->name = name;
     return tables;
 }

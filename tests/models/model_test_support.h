@@ -5,16 +5,16 @@
 // an incident document is rejected with, and quick checks of why a candidate is not ranked.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
@@ -38,12 +38,14 @@ constexpr double kExactEpoch = 0.0078125;
 /// One flow of `bytes` from server `src` to server `dst` at t = 0 under `model` on `state`, in a
 /// 1 s run measured from 0 to 1 s (analytic-reno tables; flow 0's routing seed is
 /// derive_seed(routing_seed, {0})).
-inline FlowOutcomes run_one_flow(const MitigationModel& model, const NetworkState& state, std::int32_t src,
-                                 std::int32_t dst, double bytes, double epoch_s, std::uint64_t routing_seed) {
+inline FlowOutcomes run_one_flow(const MitigationModel& model, const NetworkState& state,
+                                 std::int32_t src, std::int32_t dst, double bytes, double epoch_s,
+                                 std::uint64_t routing_seed) {
     const Incident incident;  // the policy context only; the models under test read nothing from it
     const TransportMix transport(tables("analytic-reno"));
     const Routing routing(state, 1500);
-    const ModelBinding bound = bind_models({&model}, {incident, state, routing, transport, epoch_s});
+    const ModelBinding bound =
+        bind_models({&model}, {incident, state, routing, transport, epoch_s});
     EpochSimulator simulator(routing, transport, one_second_settings(epoch_s), &bound.models);
     const std::vector<DemandMove> no_moves;
     const DemandEditor editor(no_moves, state.topology().servers().size(), 1);
@@ -121,8 +123,10 @@ inline nlohmann::json one_candidate(nlohmann::json doc, nlohmann::json actions) 
 }
 
 /// Why `candidate` of `doc` is reported unranked (analytic-reno tables); a failure if it is ranked.
-inline std::string infeasible_reason(const nlohmann::json& doc, const std::string& candidate = "c") {
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()), tables("analytic-reno"), RankOptions{});
+inline std::string infeasible_reason(const nlohmann::json& doc,
+                                     const std::string& candidate = "c") {
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()),
+                           tables("analytic-reno"), RankOptions{});
     const CandidateResult& c = entry(r, candidate);
     EXPECT_FALSE(c.connected) << candidate;
     return c.reason;

@@ -81,19 +81,23 @@ TEST(BifrostTransport, LossLimitedRateFromLittlesLaw) {
     // p = 1%, R = 20 us: hold = R(1 + p) + p² 8 ms + p³ 16 ms + p⁴ 32 ms.
     const double hold = 20e-6 * 1.01 + 1e-4 * 8e-3 + 1e-6 * 16e-3 + 1e-8 * 32e-3;
     EXPECT_NEAR(t.expected_hold_s(0.01, 20e-6), hold, 1e-15);
-    EXPECT_NEAR(t.loss_limited_bps(leg_with(0.01, 20e-6), analytic_tables(), 0.3), window_bits / hold, 1.0);
+    EXPECT_NEAR(t.loss_limited_bps(leg_with(0.01, 20e-6), analytic_tables(), 0.3),
+                window_bits / hold, 1.0);
     EXPECT_NEAR(window_bits / hold, 282.2e9, 0.1e9);
     // p = 50%: 30 us + 2 ms per lost retransmission level: about 984 Mb/s.
-    EXPECT_NEAR(t.loss_limited_bps(leg_with(0.5, 20e-6, 4), analytic_tables(), 0.9), window_bits / 6.03e-3, 1.0);
+    EXPECT_NEAR(t.loss_limited_bps(leg_with(0.5, 20e-6, 4), analytic_tables(), 0.9),
+                window_bits / 6.03e-3, 1.0);
     // No loss: the window over one RTT; the draw u plays no part.
-    EXPECT_DOUBLE_EQ(t.loss_limited_bps(leg_with(0.0, 20e-6), analytic_tables(), 0.1), window_bits / 20e-6);
+    EXPECT_DOUBLE_EQ(t.loss_limited_bps(leg_with(0.0, 20e-6), analytic_tables(), 0.1),
+                     window_bits / 20e-6);
 }
 
 TEST(BifrostTransport, ShortFlowWithoutLossIsTheGuestsLossFreeCurve) {
     const BifrostTransport t{BifrostRecovery{}};
     const TransportTables& g = measured_tables();
     for (const double u : {0.05, 0.5, 0.99}) {
-        const double expected = g.short_flow_rtts.sample_rtts(30000, 0.0, 13e-6, u) * (13e-6 + 5e-6);
+        const double expected =
+            g.short_flow_rtts.sample_rtts(30000, 0.0, 13e-6, u) * (13e-6 + 5e-6);
         EXPECT_DOUBLE_EQ(t.short_flow_fct_s(30000, leg_with(0.0, 13e-6), 5e-6, g, u), expected);
     }
 }
@@ -144,7 +148,8 @@ TEST(BifrostTransport, GapLossesCostARoundTripTailLossesTheTimer) {
 // ---- path selection (§4.1), exclusion and fallback -----------------------------------------
 
 TEST(BifrostSpray, HealthyIsDeliveringAndNotLossierThanTheBestByTheThreshold) {
-    const std::vector<SprayCandidate> c{{0.0, 1e-5, 0.1}, {0.01, 1e-5, 0.2}, {0.2, 1e-5, 0.3}, {1.0, 1e-5, 0.4}};
+    const std::vector<SprayCandidate> c{
+        {0.0, 1e-5, 0.1}, {0.01, 1e-5, 0.2}, {0.2, 1e-5, 0.3}, {1.0, 1e-5, 0.4}};
     EXPECT_EQ(healthy_candidates(c, 0.1), (std::vector<bool>{true, true, false, false}));
     // Loss every path shares is not held against any: 1% everywhere, all healthy.
     const std::vector<SprayCandidate> shared{{0.01, 1e-5, 0.1}, {0.01, 1e-5, 0.2}};
@@ -160,8 +165,11 @@ TEST(BifrostSpray, HealthyIsDeliveringAndNotLossierThanTheBestByTheThreshold) {
 
 TEST(BifrostSpray, TopKByRttThenTieOrder) {
     // Sub-nanosecond differences are ties; the tie order then decides.
-    const std::vector<SprayCandidate> c{
-        {0.0, 12.8e-6, 0.5}, {0.0, 12.8e-6 + 1e-13, 0.1}, {0.0, 11.0e-6, 0.9}, {0.0, 14e-6, 0.0}, {0.0, 12.8e-6, 0.3}};
+    const std::vector<SprayCandidate> c{{0.0, 12.8e-6, 0.5},
+                                        {0.0, 12.8e-6 + 1e-13, 0.1},
+                                        {0.0, 11.0e-6, 0.9},
+                                        {0.0, 14e-6, 0.0},
+                                        {0.0, 12.8e-6, 0.3}};
     const std::vector<bool> all(c.size(), true);
     EXPECT_EQ(lowest_rtt(c, all, 3), (std::vector<std::size_t>{2, 1, 4}));
     EXPECT_EQ(lowest_rtt(c, all, 8), (std::vector<std::size_t>{2, 1, 4, 0, 3}));
@@ -169,7 +177,8 @@ TEST(BifrostSpray, TopKByRttThenTieOrder) {
 }
 
 TEST(BifrostSpray, SetsBeforeAndAfterDetection) {
-    const std::vector<SprayCandidate> c{{0.3, 1e-5, 0.1}, {0.0, 1e-5, 0.2}, {1.0, 1e-5, 0.05}, {0.0, 1e-5, 0.9}};
+    const std::vector<SprayCandidate> c{
+        {0.3, 1e-5, 0.1}, {0.0, 1e-5, 0.2}, {1.0, 1e-5, 0.05}, {0.0, 1e-5, 0.9}};
     const SpraySets s = spray_sets(c, 2, 0.1);
     EXPECT_EQ(s.before, (std::vector<std::size_t>{2, 0}));
     EXPECT_EQ(s.after, (std::vector<std::size_t>{1, 3}));
@@ -189,7 +198,7 @@ TEST(BifrostSpray, PacketGroups) {
 
 /// One run of the model's policy on the testbed Clos (2 servers per ToR), for plan() checks.
 class BifrostPlanTest : public ::testing::Test {
-protected:
+   protected:
     Topology topo = testbed_clos(2);
     NetworkState state{topo};
     std::int32_t server(const char* tor, int i) const {
@@ -210,7 +219,8 @@ protected:
         return policy_->start_run(99);
     }
     /// BIFROST reads no flow index: flow_request's (the seed) is as good as any.
-    FlowRequest request(std::int32_t src, std::int32_t dst, double arrival, double bytes, std::uint64_t seed = 5) const {
+    FlowRequest request(std::int32_t src, std::int32_t dst, double arrival, double bytes,
+                        std::uint64_t seed = 5) const {
         return testing::flow_request(src, dst, arrival, bytes, seed);
     }
     /// The switch-level route of one path (channel list): the nodes it enters.
@@ -281,7 +291,8 @@ TEST_F(BifrostPlanTest, LossyPathLeavesTheSpraySetAtDetection) {
     EXPECT_NEAR(plan_.legs()[1].start_s, 0.104, 1e-12);
     EXPECT_EQ(plan_.legs()[1].subflows, 4);
     const auto healthy = paths(plan_.legs()[1], 4);
-    EXPECT_EQ(healthy, std::vector<std::vector<NodeId>>(4, healthy[0]));  // the one healthy path, 4 times
+    EXPECT_EQ(healthy,
+              std::vector<std::vector<NodeId>>(4, healthy[0]));  // the one healthy path, 4 times
     EXPECT_EQ(plan_.legs()[1].drop_rate, 0.0);
     EXPECT_TRUE(via(hops(plan_.legs()[1].channels), "t1-0-1"));
     // Later flows of the pair start on the healthy path; the reverse pair is its own connection.
@@ -349,7 +360,8 @@ TEST_F(BifrostPlanTest, ShortFlowOnABlackholedPathWaitsOneRto) {
     auto r = run();
     const std::int32_t a = server("t0-0-0", 0);
     const std::int32_t b = server("t0-0-1", 0);
-    ASSERT_TRUE(r->plan(request(a, b, 0.1, 1e6), plan_));  // opens the connection; detection at 0.104
+    ASSERT_TRUE(
+        r->plan(request(a, b, 0.1, 1e6), plan_));  // opens the connection; detection at 0.104
     int direct = 0;
     int waited = 0;
     for (std::uint64_t seed = 0; seed < 64; ++seed) {
@@ -470,38 +482,54 @@ TEST(BifrostParams, DefaultsComeFromThePaper) {
 TEST(BifrostParams, BadValuesNameTheirPath) {
     const std::string at = "$.candidates[2].actions[0].";
     EXPECT_EQ(error_with({{"candidate_paths", 9}}),
-              at + "candidate_paths: must be in [1, 8] (a 3-bit Path ID names at most 8 paths, BIFROST App. C.1), got 9");
-    EXPECT_EQ(error_with({{"candidate_paths", 2}}), at + "candidate_paths: must be at least top_k (4 by default), got 2");
-    EXPECT_EQ(error_with({{"candidate_paths", 2}, {"top_k", 3}}), at + "top_k: must be in [1, 2], got 3");
+              at + "candidate_paths: must be in [1, 8] (a 3-bit Path ID names at most 8 paths, "
+                   "BIFROST App. C.1), got 9");
+    EXPECT_EQ(error_with({{"candidate_paths", 2}}),
+              at + "candidate_paths: must be at least top_k (4 by default), got 2");
+    EXPECT_EQ(error_with({{"candidate_paths", 2}, {"top_k", 3}}),
+              at + "top_k: must be in [1, 2], got 3");
     EXPECT_EQ(error_with({{"candidate_paths", 2}, {"top_k", 2}}), "");
     EXPECT_EQ(error_with({{"top_k", 0}}), at + "top_k: must be in [1, 8], got 0");
     EXPECT_EQ(error_with({{"top_k", 2.5}}), at + "top_k: expected an integer, got number 2.5");
-    EXPECT_EQ(error_with({{"window_packets", 5000}}), at + "window_packets: must be in [1, 4096], got 5000");
-    EXPECT_EQ(error_with({{"packet_group_packets", 0}}), at + "packet_group_packets: must be in [1, 4096], got 0");
-    EXPECT_EQ(error_with({{"initial_rto_ms", 0}}), at + "initial_rto_ms: must be in (0, 1000], got 0");
+    EXPECT_EQ(error_with({{"window_packets", 5000}}),
+              at + "window_packets: must be in [1, 4096], got 5000");
+    EXPECT_EQ(error_with({{"packet_group_packets", 0}}),
+              at + "packet_group_packets: must be in [1, 4096], got 0");
+    EXPECT_EQ(error_with({{"initial_rto_ms", 0}}),
+              at + "initial_rto_ms: must be in (0, 1000], got 0");
     EXPECT_EQ(error_with({{"rto_backoff", 0.5}}), at + "rto_backoff: must be in [1, 16], got 0.5");
-    EXPECT_EQ(error_with({{"release_after_rtos", 0}}), at + "release_after_rtos: must be in [1, 16], got 0");
-    EXPECT_EQ(error_with({{"header_bytes", 300}}), at + "header_bytes: must be in [0, 256], got 300");
-    EXPECT_EQ(error_with({{"exclude_loss_threshold", 0}}), at + "exclude_loss_threshold: must be in (0, 1], got 0");
+    EXPECT_EQ(error_with({{"release_after_rtos", 0}}),
+              at + "release_after_rtos: must be in [1, 16], got 0");
+    EXPECT_EQ(error_with({{"header_bytes", 300}}),
+              at + "header_bytes: must be in [0, 256], got 300");
+    EXPECT_EQ(error_with({{"exclude_loss_threshold", 0}}),
+              at + "exclude_loss_threshold: must be in (0, 1], got 0");
     EXPECT_EQ(error_with({{"detection_ms", -1}}), at + "detection_ms: must be >= 0, got -1");
-    EXPECT_EQ(error_with({{"start_s", "soon"}}), at + "start_s: expected a number, got string \"soon\"");
+    EXPECT_EQ(error_with({{"start_s", "soon"}}),
+              at + "start_s: expected a number, got string \"soon\"");
     EXPECT_EQ(error_with({{"hosts", {"t9-9-9"}}}), at + "hosts[0]: unknown node \"t9-9-9\"");
-    EXPECT_EQ(error_with({{"top-k", 4}}),
-              "$.candidates[2].actions[0][\"top-k\"]: unknown key \"top-k\" for action type \"bifrost\"; allowed keys: "
-              "type, hosts, top_k, candidate_paths, packet_group_packets, initial_rto_ms, rto_backoff, "
-              "release_after_rtos, window_packets, header_bytes, exclude_loss_threshold, detection_ms, start_s");
+    EXPECT_EQ(
+        error_with({{"top-k", 4}}),
+        "$.candidates[2].actions[0][\"top-k\"]: unknown key \"top-k\" for action type \"bifrost\"; "
+        "allowed keys: "
+        "type, hosts, top_k, candidate_paths, packet_group_packets, initial_rto_ms, rto_backoff, "
+        "release_after_rtos, window_packets, header_bytes, exclude_loss_threshold, detection_ms, "
+        "start_s");
 }
 
 TEST(BifrostParams, TwoSteeringActionsMayNotShareAServer) {
     nlohmann::json doc = small_incident(nlohmann::json::array());
     doc["candidates"][2]["actions"].push_back({{"type", "bifrost"}, {"hosts", {"t0-0-1"}}});
-    EXPECT_EQ(read_error(doc), "$.candidates[2].actions[1]: steers the flows of \"t0-0-1-h0\", which "
-                               "$.candidates[2].actions[0] already steers");
+    EXPECT_EQ(read_error(doc),
+              "$.candidates[2].actions[1]: steers the flows of \"t0-0-1-h0\", which "
+              "$.candidates[2].actions[0] already steers");
 }
 
 // ---- behaviour (issue 5 item 7; docs/models/bifrost.md §5) ---------------------------------
 
-double metric(const MetricEstimates& m, const char* name) { return estimate_of(m, *Metric::parse(name)); }
+double metric(const MetricEstimates& m, const char* name) {
+    return estimate_of(m, *Metric::parse(name));
+}
 
 const CandidateResult& entry(const Ranking& r, const std::string& name) {
     for (const auto& c : r.ranking) {
@@ -513,11 +541,13 @@ const CandidateResult& entry(const Ranking& r, const std::string& name) {
 Ranking rank_small(const nlohmann::json& failures, int threads = 0) {
     RankOptions options;
     options.threads = threads;
-    return rank(read_incident(small_incident(failures), kData, builtin_models()), measured_tables(), options);
+    return rank(read_incident(small_incident(failures), kData, builtin_models()), measured_tables(),
+                options);
 }
 
 TEST(BifrostBehaviour, OneLossyPathSprayingBeatsEcmpWithTcpOnTheFctTail) {
-    const Ranking r = rank_small(R"([{"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.01}])"_json);
+    const Ranking r = rank_small(
+        R"([{"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.01}])"_json);
     const MetricEstimates& tcp = entry(r, "no-action").metrics;
     const MetricEstimates& bifrost = entry(r, "bifrost").metrics;
     // TCP: a few percent of the lossy link's short flows take a 200 ms timeout, more than 1%
@@ -541,7 +571,8 @@ TEST(BifrostBehaviour, OneLossyPathSprayingBeatsEcmpWithTcpOnTheFctTail) {
 }
 
 TEST(BifrostBehaviour, LossEveryPathSharesIsRecoveredNotAvoided) {
-    const Ranking r = rank_small(R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01}])"_json);
+    const Ranking r =
+        rank_small(R"([{"type": "node_loss", "node": "t0-0-0", "drop_rate": 0.01}])"_json);
     const MetricEstimates& tcp = entry(r, "no-action").metrics;
     const MetricEstimates& bifrost = entry(r, "bifrost").metrics;
     EXPECT_GT(metric(tcp, "p99_fct"), 50 * metric(bifrost, "p99_fct"));
@@ -550,11 +581,14 @@ TEST(BifrostBehaviour, LossEveryPathSharesIsRecoveredNotAvoided) {
 }
 
 TEST(BifrostBehaviour, BlackholeIsLeftAfterDetectionLikeDisablingTheLink) {
-    const Ranking r = rank_small(R"([{"type": "link_blackhole", "link": ["t0-0-0", "t1-0-0"]}])"_json);
+    const Ranking r =
+        rank_small(R"([{"type": "link_blackhole", "link": ["t0-0-0", "t1-0-0"]}])"_json);
     const MetricEstimates& off = entry(r, "disable-link").metrics;
     const MetricEstimates& bifrost = entry(r, "bifrost").metrics;
-    EXPECT_NEAR(metric(bifrost, "p1_throughput"), metric(off, "p1_throughput"), 0.1 * metric(off, "p1_throughput"));
-    EXPECT_NEAR(metric(bifrost, "avg_throughput"), metric(off, "avg_throughput"), 0.1 * metric(off, "avg_throughput"));
+    EXPECT_NEAR(metric(bifrost, "p1_throughput"), metric(off, "p1_throughput"),
+                0.1 * metric(off, "p1_throughput"));
+    EXPECT_NEAR(metric(bifrost, "avg_throughput"), metric(off, "avg_throughput"),
+                0.1 * metric(off, "avg_throughput"));
     EXPECT_LT(metric(bifrost, "p99_fct"), metric(off, "p99_fct") + 4e-3);
     EXPECT_GT(metric(entry(r, "no-action").metrics, "p99_fct"), 1.0);  // censored at the horizon
 }

@@ -22,7 +22,7 @@ using namespace testing;  // fixtures.h and model_test_support.h
 
 /// A policy whose plan is fixed by the test: every flow gets `legs` (their channels as given).
 class FixedPolicy : public FlowPolicy {
-public:
+   public:
     struct Leg {
         double start_s;
         std::vector<ChannelId> channels;
@@ -34,7 +34,7 @@ public:
         : legs_(std::move(legs)), transport_(transport) {}
 
     class Run : public FlowPolicyRun {
-    public:
+       public:
         explicit Run(const FixedPolicy& policy) : policy_(&policy) {}
         bool plan(const FlowRequest& request, FlowPlan& plan) override {
             ++planned_;
@@ -48,25 +48,30 @@ public:
             return true;
         }
         const FlowTransport* transport() const override { return policy_->transport_; }
-        void side_metrics(double measured_s, std::vector<std::pair<std::string, double>>& out) const override {
+        void side_metrics(double measured_s,
+                          std::vector<std::pair<std::string, double>>& out) const override {
             out.emplace_back("planned_per_s", planned_ / measured_s);
         }
 
-    private:
+       private:
         const FixedPolicy* policy_;
         int planned_ = 0;
     };
-    std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t) const override { return std::make_unique<Run>(*this); }
+    std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t) const override {
+        return std::make_unique<Run>(*this);
+    }
 
-private:
+   private:
     std::vector<Leg> legs_;
     const FlowTransport* transport_;
 };
 
 /// A transport with fixed answers, so the loop's use of it is visible exactly.
 class FixedTransport : public FlowTransport {
-public:
-    double loss_limited_bps(const RouteLeg&, const TransportTables&, double) const override { return 1e9; }
+   public:
+    double loss_limited_bps(const RouteLeg&, const TransportTables&, double) const override {
+        return 1e9;
+    }
     double short_flow_fct_s(double, const RouteLeg& leg, double queueing_s, const TransportTables&,
                             double) const override {
         return 3.0 * (leg.base_rtt_s + queueing_s);
@@ -74,7 +79,7 @@ public:
 };
 
 class ModelCoreTest : public ::testing::Test {
-protected:
+   protected:
     Topology topo = testbed_clos(2);
     static constexpr double kRackRtt = 4e-6 + 2 * 1500 * 8 / 10e9;
     /// The same-rack pair most cases send between (up(a), down(b): RTT kRackRtt), and the
@@ -85,22 +90,29 @@ protected:
     std::int32_t server(const char* tor, int i) {
         return topo.servers_of_tor(node(topo, tor))[static_cast<std::size_t>(i)];
     }
-    ChannelId up(std::int32_t s) { return topo.channel(topo.server_link(s), topo.servers()[static_cast<std::size_t>(s)]); }
+    ChannelId up(std::int32_t s) {
+        return topo.channel(topo.server_link(s), topo.servers()[static_cast<std::size_t>(s)]);
+    }
     ChannelId down(std::int32_t s) {
         const NodeId host = topo.servers()[static_cast<std::size_t>(s)];
         return topo.channel(topo.server_link(s), topo.node(host).tor);
     }
-    ChannelId hop(const char* from, const char* to) { return topo.channel(link(topo, from, to), node(topo, from)); }
+    ChannelId hop(const char* from, const char* to) {
+        return topo.channel(link(topo, from, to), node(topo, from));
+    }
     /// server(t0-0-0, 0) -> server(t0-0-1, 0) via aggregation switch `agg`.
     std::vector<ChannelId> via(const char* agg) {
-        return {up(server("t0-0-0", 0)), hop("t0-0-0", agg), hop(agg, "t0-0-1"), down(server("t0-0-1", 0))};
+        return {up(server("t0-0-0", 0)), hop("t0-0-0", agg), hop(agg, "t0-0-1"),
+                down(server("t0-0-1", 0))};
     }
 
-    FlowOutcomes run(const NetworkState& state, const std::vector<Flow>& flows, const ScenarioModels* models) {
+    FlowOutcomes run(const NetworkState& state, const std::vector<Flow>& flows,
+                     const ScenarioModels* models) {
         return run_flows(state, flows, one_second_settings(), models);
     }
     /// Models with one policy that plans `legs` for every flow, with `transport` if given.
-    static ScenarioModels fixed_policy(std::vector<FixedPolicy::Leg> legs, const FlowTransport* transport = nullptr) {
+    static ScenarioModels fixed_policy(std::vector<FixedPolicy::Leg> legs,
+                                       const FlowTransport* transport = nullptr) {
         ScenarioModels models;
         models.policies.push_back(std::make_shared<FixedPolicy>(std::move(legs), transport));
         return models;
@@ -167,9 +179,10 @@ TEST_F(ModelCoreTest, SharedChannelCountsEverySubflow) {
 TEST_F(ModelCoreTest, ShortFlowWaitsForTheFirstLegThatGetsThrough) {
     NetworkState state(topo);
     static const FixedTransport transport;
-    const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 1.0, kRackRtt},  // a blackhole
-                                                {0.030, {up(a), down(b)}, 1, 0.0, kRackRtt}},
-                                               &transport);
+    const ScenarioModels models =
+        fixed_policy({{0.0, {up(a), down(b)}, 1, 1.0, kRackRtt},  // a blackhole
+                      {0.030, {up(a), down(b)}, 1, 0.0, kRackRtt}},
+                     &transport);
     const FlowOutcomes out = run(state, {{0.010, a, b, 20000}}, &models);
     ASSERT_EQ(out.short_fct_s.size(), 1u);
     // 20 ms of waiting, then the transport's 3 RTTs on an idle path.
@@ -180,7 +193,8 @@ TEST_F(ModelCoreTest, ShortFlowWaitsForTheFirstLegThatGetsThrough) {
 TEST_F(ModelCoreTest, ModelTransportSetsTheLossLimitedRate) {
     NetworkState state(topo);
     static const FixedTransport transport;
-    const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 0.05, kRackRtt}}, &transport);
+    const ScenarioModels models =
+        fixed_policy({{0.0, {up(a), down(b)}, 1, 0.05, kRackRtt}}, &transport);
     // 1 Gbps from the transport whatever the loss: 10 Mbit in 10 ms.
     const FlowOutcomes out = run(state, {{0.0, a, b, 1.25e6}}, &models);
     EXPECT_NEAR(out.long_throughput_bps[0], 10e6 / (10e-3 + kRackRtt), 1.0);
@@ -219,7 +233,8 @@ TEST_F(ModelCoreTest, PhaseChangesCapacityAndRoutesForRunningFlows) {
 TEST_F(ModelCoreTest, SideMetricsComeFromEachRun) {
     NetworkState state(topo);
     const ScenarioModels models = fixed_policy({{0.0, {up(a), down(b)}, 1, 0.0, kRackRtt}});
-    const FlowOutcomes out = run(state, {{0.0, a, b, 20000}, {0.2, a, b, 20000}, {0.4, b, a, 20000}}, &models);
+    const FlowOutcomes out =
+        run(state, {{0.0, a, b, 20000}, {0.2, a, b, 20000}, {0.4, b, a, 20000}}, &models);
     ASSERT_EQ(out.side_metrics.size(), 1u);
     EXPECT_EQ(out.side_metrics[0].first, "planned_per_s");
     EXPECT_DOUBLE_EQ(out.side_metrics[0].second, 3.0);
@@ -237,7 +252,8 @@ TEST_F(ModelCoreTest, PathPropertiesOfAChainMatchSampledPaths) {
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
         Rng rng(seed);
         std::vector<ChannelId> channels;
-        const PathProperties s = routing.sample_path(server("t0-0-0", 0), server("t0-0-1", 0), rng, channels);
+        const PathProperties s =
+            routing.sample_path(server("t0-0-0", 0), server("t0-0-1", 0), rng, channels);
         const PathProperties again = routing.path_properties(channels);
         EXPECT_DOUBLE_EQ(s.drop_rate, again.drop_rate);
         EXPECT_DOUBLE_EQ(s.base_rtt_s, again.base_rtt_s);
@@ -256,8 +272,8 @@ TEST_F(ModelCoreTest, ChannelDropAppliesInOneDirectionOnly) {
     const Routing routing(state, 1500);
     // Up through t1-0-0 into `across`: both channel drops; the way back: the link's only.
     EXPECT_NEAR(routing.path_properties(via("t1-0-0")).drop_rate, 1.0 - 0.99 * 0.98 * 0.95, 1e-12);
-    const std::vector<ChannelId> back = {up(across), hop("t0-0-1", "t1-0-0"), hop("t1-0-0", "t0-0-0"),
-                                         down(server("t0-0-0", 0))};
+    const std::vector<ChannelId> back = {up(across), hop("t0-0-1", "t1-0-0"),
+                                         hop("t1-0-0", "t0-0-0"), down(server("t0-0-0", 0))};
     EXPECT_NEAR(routing.path_properties(back).drop_rate, 0.01, 1e-12);
     // Sampled paths agree, in both directions.
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
@@ -275,8 +291,9 @@ TEST_F(ModelCoreTest, ChannelDropAppliesInOneDirectionOnly) {
 
 /// Repairs a link: the simplest state-editing model. Infeasible when told so.
 class RepairModel : public MitigationModel {
-public:
-    RepairModel(LinkId link, bool feasible, double after_s) : link_(link), feasible_(feasible), after_s_(after_s) {}
+   public:
+    RepairModel(LinkId link, bool feasible, double after_s)
+        : link_(link), feasible_(feasible), after_s_(after_s) {}
     std::string type() const override { return "repair"; }
     void edit_state(NetworkState& state) const override {
         if (after_s_ <= 0.0) state.set_link_drop_rate(link_, 0.0);
@@ -291,7 +308,7 @@ public:
         return "no technician on site";
     }
 
-private:
+   private:
     LinkId link_;
     bool feasible_;
     double after_s_;
@@ -299,7 +316,7 @@ private:
 
 /// Counts the flows of chosen sources, for side metrics and the overlap check.
 class CountingModel : public MitigationModel {
-public:
+   public:
     explicit CountingModel(std::vector<std::int32_t> sources) : sources_(std::move(sources)) {}
     std::string type() const override { return "count"; }
     bool steers_flows() const override { return true; }
@@ -316,12 +333,14 @@ public:
                     ++count;
                     Rng rng(r.path_seed);  // exactly the default path
                     RouteLeg& leg = plan.add_leg(r.arrival_s);
-                    const PathProperties props = p->routing->sample_path(r.src_server, r.dst_server, rng, leg.channels);
+                    const PathProperties props =
+                        p->routing->sample_path(r.src_server, r.dst_server, rng, leg.channels);
                     leg.drop_rate = props.drop_rate;
                     leg.base_rtt_s = props.base_rtt_s;
                     return true;
                 }
-                void side_metrics(double s, std::vector<std::pair<std::string, double>>& out) const override {
+                void side_metrics(double s,
+                                  std::vector<std::pair<std::string, double>>& out) const override {
                     out.emplace_back("counted_per_s", count / s);
                 }
             };
@@ -338,22 +357,26 @@ public:
         return policy;
     }
 
-private:
+   private:
     std::vector<std::int32_t> sources_;
 };
 
 ModelRegistry test_registry() {
     ModelRegistry registry;
     registry.add({"repair", {"link", "after_ms", "feasible"}, [](const ModelParams& p) {
-                      return std::make_shared<RepairModel>(p.link("link"), p.flag("feasible", true),
-                                                           p.number("after_ms", 0.0, json_fields::kNonNegative) / 1e3);
+                      return std::make_shared<RepairModel>(
+                          p.link("link"), p.flag("feasible", true),
+                          p.number("after_ms", 0.0, json_fields::kNonNegative) / 1e3);
                   }});
-    registry.add({"count", {"hosts"}, [](const ModelParams& p) { return std::make_shared<CountingModel>(p.servers("hosts")); }});
+    registry.add({"count", {"hosts"}, [](const ModelParams& p) {
+                      return std::make_shared<CountingModel>(p.servers("hosts"));
+                  }});
     return registry;
 }
 
 nlohmann::json small_incident() {
-    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-high-fcs.json");
+    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" /
+                     "scenario1-high-fcs.json");
     nlohmann::json doc = nlohmann::json::parse(in);
     doc["traffic"]["duration_s"] = 0.4;
     doc["traffic"]["measure_window_s"] = {0.1, 0.3};
@@ -363,21 +386,27 @@ nlohmann::json small_incident() {
     doc["candidates"] = nlohmann::json::array({
         {{"name", "no-action"}, {"actions", nlohmann::json::array()}},
         {{"name", "repair"}, {"actions", {{{"type", "repair"}, {"link", lossy}}}}},
-        {{"name", "repair-later"}, {"actions", {{{"type", "repair"}, {"link", lossy}, {"after_ms", 150}}}}},
-        {{"name", "repair-early"}, {"actions", {{{"type", "repair"}, {"link", lossy}, {"after_ms", 1}}}}},
-        {{"name", "cannot-repair"}, {"actions", {{{"type", "repair"}, {"link", lossy}, {"feasible", false}}}}},
+        {{"name", "repair-later"},
+         {"actions", {{{"type", "repair"}, {"link", lossy}, {"after_ms", 150}}}}},
+        {{"name", "repair-early"},
+         {"actions", {{{"type", "repair"}, {"link", lossy}, {"after_ms", 1}}}}},
+        {{"name", "cannot-repair"},
+         {"actions", {{{"type", "repair"}, {"link", lossy}, {"feasible", false}}}}},
         {{"name", "count"}, {"actions", {{{"type", "count"}, {"hosts", {"t0-0-0"}}}}}},
     });
     return doc;
 }
 
 TEST(ModelRanking, ModelsEditStatePhasesAndReportCosts) {
-    const Incident incident = read_incident(small_incident(), SWARM_SOURCE_DATA_DIR, test_registry());
+    const Incident incident =
+        read_incident(small_incident(), SWARM_SOURCE_DATA_DIR, test_registry());
     RankOptions options;
     const Ranking r = rank(incident, tables("analytic-reno"), options);
     // A repair at time 0 is the healthy network, sample for sample (common random numbers).
-    EXPECT_DOUBLE_EQ(estimate(entry(r, "repair").metrics, "p1_throughput"), estimate(r.healthy, "p1_throughput"));
-    EXPECT_DOUBLE_EQ(estimate(entry(r, "repair").metrics, "p99_fct"), estimate(r.healthy, "p99_fct"));
+    EXPECT_DOUBLE_EQ(estimate(entry(r, "repair").metrics, "p1_throughput"),
+                     estimate(r.healthy, "p1_throughput"));
+    EXPECT_DOUBLE_EQ(estimate(entry(r, "repair").metrics, "p99_fct"),
+                     estimate(r.healthy, "p99_fct"));
     // 5% loss hurts the tail; a repair a quarter into the window helps, less than one at once.
     // (The average need not follow: flows stuck behind the loss all resume at the repair and
     // crowd the flows arriving then.)
@@ -386,7 +415,8 @@ TEST(ModelRanking, ModelsEditStatePhasesAndReportCosts) {
     const double now = estimate(entry(r, "repair").metrics, "p1_throughput");
     EXPECT_LT(none, later);
     EXPECT_LT(later, now);
-    EXPECT_GT(estimate(entry(r, "no-action").metrics, "p99_fct"), estimate(entry(r, "repair-later").metrics, "p99_fct"));
+    EXPECT_GT(estimate(entry(r, "no-action").metrics, "p99_fct"),
+              estimate(entry(r, "repair-later").metrics, "p99_fct"));
     // A repair in the first epoch, long before the window, is the repair at once.
     const double early = estimate(entry(r, "repair-early").metrics, "avg_throughput");
     EXPECT_NEAR(early, estimate(entry(r, "repair").metrics, "avg_throughput"), 1e-3 * early);
@@ -403,7 +433,8 @@ TEST(ModelRanking, ModelsEditStatePhasesAndReportCosts) {
 }
 
 TEST(ModelRanking, ResultsDoNotDependOnTheThreadCount) {
-    const Incident incident = read_incident(small_incident(), SWARM_SOURCE_DATA_DIR, test_registry());
+    const Incident incident =
+        read_incident(small_incident(), SWARM_SOURCE_DATA_DIR, test_registry());
     RankOptions one;
     one.threads = 1;
     RankOptions two;
@@ -414,7 +445,8 @@ TEST(ModelRanking, ResultsDoNotDependOnTheThreadCount) {
     for (std::size_t i = 0; i < a.ranking.size(); ++i) {
         EXPECT_EQ(a.ranking[i].candidate, b.ranking[i].candidate);
         for (std::size_t m = 0; m < a.ranking[i].metrics.size(); ++m) {
-            EXPECT_EQ(a.ranking[i].metrics[m].second.estimate, b.ranking[i].metrics[m].second.estimate);
+            EXPECT_EQ(a.ranking[i].metrics[m].second.estimate,
+                      b.ranking[i].metrics[m].second.estimate);
         }
         EXPECT_EQ(a.ranking[i].side_metrics, b.ranking[i].side_metrics);
     }
@@ -432,8 +464,10 @@ std::string read_error(const nlohmann::json& doc) {
 TEST(ModelIncident, UnknownTypeListsClassicAndModelTypes) {
     nlohmann::json doc = small_incident();
     doc["candidates"][1]["actions"][0]["type"] = "reboot";
-    EXPECT_EQ(read_error(doc), "$.candidates[1].actions[0].type: unknown action type \"reboot\"; known types: count, "
-                               "disable_link, disable_node, enable_link, enable_node, move_traffic, repair, set_wcmp");
+    EXPECT_EQ(
+        read_error(doc),
+        "$.candidates[1].actions[0].type: unknown action type \"reboot\"; known types: count, "
+        "disable_link, disable_node, enable_link, enable_node, move_traffic, repair, set_wcmp");
 }
 
 TEST(ModelIncident, ShippedModelsAreAllKnownTypes) {
@@ -445,13 +479,16 @@ TEST(ModelIncident, ShippedModelsAreAllKnownTypes) {
     } catch (const IncidentError& e) {
         message = e.what();
     }
-    for (const std::string& type : builtin_models().types()) EXPECT_NE(message.find(type), std::string::npos) << type;
+    for (const std::string& type : builtin_models().types())
+        EXPECT_NE(message.find(type), std::string::npos) << type;
 }
 
 TEST(ModelIncident, SchemaListsEveryShippedModel) {
-    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "schema" / "incident.schema.json");
+    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "schema" /
+                     "incident.schema.json");
     const nlohmann::json schema = nlohmann::json::parse(in);
-    std::vector<std::string> listed = schema.at("$defs").at("model_action").at("properties").at("type").at("enum");
+    std::vector<std::string> listed =
+        schema.at("$defs").at("model_action").at("properties").at("type").at("enum");
     std::sort(listed.begin(), listed.end());
     EXPECT_EQ(listed, builtin_models().types());  // types() is sorted (a std::map)
 }
@@ -462,11 +499,14 @@ TEST(ModelIncident, BadParametersNameTheirPath) {
     EXPECT_EQ(read_error(doc), "$.candidates[2].actions[0].after_ms: must be >= 0, got -1");
     doc = small_incident();
     doc["candidates"][1]["actions"][0]["colour"] = "red";
-    EXPECT_EQ(read_error(doc), "$.candidates[1].actions[0].colour: unknown key \"colour\" for action type \"repair\"; "
-                               "allowed keys: type, link, after_ms, feasible");
+    EXPECT_EQ(
+        read_error(doc),
+        "$.candidates[1].actions[0].colour: unknown key \"colour\" for action type \"repair\"; "
+        "allowed keys: type, link, after_ms, feasible");
     doc = small_incident();
     doc["candidates"][1]["actions"][0]["feasible"] = "yes";
-    EXPECT_EQ(read_error(doc), "$.candidates[1].actions[0].feasible: expected a boolean, got string \"yes\"");
+    EXPECT_EQ(read_error(doc),
+              "$.candidates[1].actions[0].feasible: expected a boolean, got string \"yes\"");
     doc = small_incident();
     doc["candidates"][5]["actions"][0]["hosts"] = {"t9-9-9"};
     EXPECT_EQ(read_error(doc), "$.candidates[5].actions[0].hosts[0]: unknown node \"t9-9-9\"");
@@ -478,8 +518,9 @@ TEST(ModelIncident, BadParametersNameTheirPath) {
 TEST(ModelIncident, TwoPoliciesMayNotSteerOneServer) {
     nlohmann::json doc = small_incident();
     doc["candidates"][5]["actions"].push_back({{"type", "count"}, {"hosts", {"t0-0-0-h1"}}});
-    EXPECT_EQ(read_error(doc), "$.candidates[5].actions[1]: steers the flows of \"t0-0-0-h1\", which "
-                               "$.candidates[5].actions[0] already steers");
+    EXPECT_EQ(read_error(doc),
+              "$.candidates[5].actions[1]: steers the flows of \"t0-0-0-h1\", which "
+              "$.candidates[5].actions[0] already steers");
     doc = small_incident();
     doc["candidates"][5]["actions"].push_back({{"type", "count"}, {"hosts", {"t0-0-1"}}});
     EXPECT_EQ(read_error(doc), "");
@@ -488,7 +529,8 @@ TEST(ModelIncident, TwoPoliciesMayNotSteerOneServer) {
 TEST(ModelIncident, ModelsAreCandidateActionsOnly) {
     nlohmann::json doc = small_incident();
     doc["ongoing_mitigations"] = {{{"type", "count"}, {"hosts", {"t0-0-0"}}}};
-    EXPECT_NE(read_error(doc).find("$.ongoing_mitigations[0].type: unknown action type \"count\""), std::string::npos);
+    EXPECT_NE(read_error(doc).find("$.ongoing_mitigations[0].type: unknown action type \"count\""),
+              std::string::npos);
 }
 
 TEST(ModelIncident, BlackholeFailuresAreRead) {
@@ -518,14 +560,15 @@ using namespace testing;
 /// default path), whatever steers_flows() and governed_sources() say; or, with `policy` false,
 /// it returns no policy at all.
 class MisdeclaredModel : public MitigationModel {
-public:
-    MisdeclaredModel(bool steers, std::optional<std::vector<std::int32_t>> sources, bool policy = true)
+   public:
+    MisdeclaredModel(bool steers, std::optional<std::vector<std::int32_t>> sources,
+                     bool policy = true)
         : steers_(steers), sources_(std::move(sources)), policy_(policy) {}
     std::string type() const override { return "misdeclared"; }
     bool steers_flows() const override { return steers_; }
     std::optional<std::vector<std::int32_t>> governed_sources() const override { return sources_; }
 
-private:
+   private:
     struct TakeAll : FlowPolicy {
         const Routing* routing;
         struct Run : FlowPolicyRun {
@@ -533,7 +576,8 @@ private:
             bool plan(const FlowRequest& r, FlowPlan& plan) override {
                 Rng rng(r.path_seed);
                 RouteLeg& leg = plan.add_leg(r.arrival_s);
-                const PathProperties props = routing->sample_path(r.src_server, r.dst_server, rng, leg.channels);
+                const PathProperties props =
+                    routing->sample_path(r.src_server, r.dst_server, rng, leg.channels);
                 leg.drop_rate = props.drop_rate;
                 leg.base_rtt_s = props.base_rtt_s;
                 return true;
@@ -581,7 +625,8 @@ TEST(ModelContract, APolicyTakesOnlyFlowsOfItsGovernedSources) {
     EXPECT_EQ(plan_error(MisdeclaredModel(true, std::nullopt), 2), "");  // every source
     const Topology topo = testbed_clos(2);
     EXPECT_EQ(plan_error(MisdeclaredModel(true, std::vector<std::int32_t>{0, 1}), 2),
-              "mitigation model \"misdeclared\" took flow 7 from server " + topo.node(topo.servers()[2]).name +
+              "mitigation model \"misdeclared\" took flow 7 from server " +
+                  topo.node(topo.servers()[2]).name +
                   ", which is not among its governed_sources()");
 }
 
@@ -596,8 +641,10 @@ TEST(ModelContract, AModelThatSteersFlowsReturnsAPolicy) {
         plan_error(MisdeclaredModel(true, std::nullopt, false), 0);
         ADD_FAILURE() << "no error for a steering model without a policy";
     } catch (const std::logic_error& e) {
-        EXPECT_STREQ(e.what(), "mitigation model \"misdeclared\" declares that it steers flows (steers_flows()) but "
-                               "returned no flow policy");
+        EXPECT_STREQ(
+            e.what(),
+            "mitigation model \"misdeclared\" declares that it steers flows (steers_flows()) but "
+            "returned no flow policy");
     }
     EXPECT_EQ(plan_error(MisdeclaredModel(false, std::nullopt, false), 0), "no policy");
 }
@@ -608,14 +655,16 @@ TEST(ModelContract, ACaughtModelStopsTheRanking) {
                       return std::make_shared<MisdeclaredModel>(true, p.servers("hosts"));
                   }});
     nlohmann::json doc = small_incident();
-    doc["candidates"] = {{{"name", "no-action"}, {"actions", nlohmann::json::array()}},
-                         {{"name", "m"}, {"actions", {{{"type", "misdeclared"}, {"hosts", {"t0-0-0"}}}}}}};
+    doc["candidates"] = {
+        {{"name", "no-action"}, {"actions", nlohmann::json::array()}},
+        {{"name", "m"}, {"actions", {{{"type", "misdeclared"}, {"hosts", {"t0-0-0"}}}}}}};
     const Incident incident = read_incident(doc, SWARM_SOURCE_DATA_DIR, registry);
     try {
         rank(incident, tables("analytic-reno"), RankOptions{});
         ADD_FAILURE() << "the misdeclared model was not caught";
     } catch (const std::logic_error& e) {
-        EXPECT_NE(std::string(e.what()).find("which is not among its governed_sources()"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("which is not among its governed_sources()"),
+                  std::string::npos)
             << e.what();
     }
 }

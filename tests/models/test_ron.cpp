@@ -22,12 +22,11 @@
 namespace swarm {
 namespace {
 
+using testing::estimate;
 using testing::flow_request;
 using testing::incident_error;
-using testing::estimate;
 using testing::shipped_incident;
 using testing::side_metric;
-
 
 // Base RTTs on 1 us, 10 Gbps links: 2 x propagation + one 1500 B serialisation (1.2 us) per hop.
 /// [[a, b], ...] as JSON arrays (a braced list of two strings would read as an object).
@@ -37,20 +36,24 @@ nlohmann::json pairs(std::initializer_list<std::pair<const char*, const char*>> 
     return out;
 }
 
-constexpr double kDirectRtt = 2 * 4e-6 + 4 * 1.2e-6;                  // A -> g -> B: 4 hops
-constexpr double kRelayRtt = 2 * 8e-6 + 8 * 1.2e-6 + 2 * 20e-6;      // two such paths + forwarding
+constexpr double kDirectRtt = 2 * 4e-6 + 4 * 1.2e-6;             // A -> g -> B: 4 hops
+constexpr double kRelayRtt = 2 * 8e-6 + 8 * 1.2e-6 + 2 * 20e-6;  // two such paths + forwarding
 
 class RonTest : public ::testing::Test {
-protected:
+   protected:
     /// The shipped incident with `failures` and one candidate: RON on A-B with `extra` parameters.
-    void load(const nlohmann::json& failures, const nlohmann::json& extra = nlohmann::json::object()) {
+    void load(const nlohmann::json& failures,
+              const nlohmann::json& extra = nlohmann::json::object()) {
         nlohmann::json doc = shipped_incident("ron-crossed-loss");
         doc["failures"] = failures;
-        nlohmann::json action = {{"type", "ron"}, {"pairs", pairs({{"t0-0-0", "t0-0-1"}})}, {"relays", {"t0-0-2", "t0-0-3"}},
+        nlohmann::json action = {{"type", "ron"},
+                                 {"pairs", pairs({{"t0-0-0", "t0-0-1"}})},
+                                 {"relays", {"t0-0-2", "t0-0-3"}},
                                  {"probe_interval_s", 0.02}};
         action.update(extra);
         doc["candidates"] = {{{"name", "ron"}, {"actions", {action}}}};
-        incident = std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()));
+        incident =
+            std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()));
         state = std::make_unique<NetworkState>(incident->topology);
         for (const Failure& f : incident->failures) state->apply(f);
         routing = std::make_unique<Routing>(*state, 1500);
@@ -91,11 +94,12 @@ TEST_F(RonTest, LossyPairMovesToACleanRelayAtFiveTimesTheRtt) {
     for (int i = 0; i < 4; ++i) {
         for (int j = 0; j < 4; ++j) {
             for (const auto& [src, dst] : {std::pair{server("t0-0-0", i), server("t0-0-1", j)},
-                                          std::pair{server("t0-0-1", j), server("t0-0-0", i)}}) {
+                                           std::pair{server("t0-0-1", j), server("t0-0-0", i)}}) {
                 FlowPlan plan;
                 ASSERT_TRUE(run->plan(flow(src, dst, 1.4), plan));
                 const RouteLeg& last = plan.legs().back();
-                EXPECT_LE(last.drop_rate, 0.05 + 1e-12);  // a relay only if it beats the direct path
+                EXPECT_LE(last.drop_rate,
+                          0.05 + 1e-12);  // a relay only if it beats the direct path
                 if (plan.legs().size() == 1 && last.drop_rate == 0.0) {
                     ++clean;
                     EXPECT_NEAR(last.base_rtt_s, kRelayRtt, 1e-12);
@@ -160,7 +164,7 @@ TEST_F(RonTest, RescuesThePairAtALatencyCostInTheEpochLoop) {
     for (int i = 0; i < 4; ++i) {
         for (int j = 0; j < 4; ++j) {
             for (const auto& [src, dst] : {std::pair{server("t0-0-0", i), server("t0-0-1", j)},
-                                          std::pair{server("t0-0-1", j), server("t0-0-0", i)}}) {
+                                           std::pair{server("t0-0-1", j), server("t0-0-0", i)}}) {
                 for (double bytes : {20e3, 2e6}) {
                     d.arrival_s.push_back(t);
                     d.src.push_back(src);
@@ -211,18 +215,23 @@ TEST_F(RonTest, RescuesThePairAtALatencyCostInTheEpochLoop) {
 }
 
 TEST(RonBehaviour, RanksAboveEveryClassicActionOnCrossedLoss) {
-    const Incident incident = read_incident(shipped_incident("ron-crossed-loss"), SWARM_SOURCE_DATA_DIR, builtin_models());
+    const Incident incident = read_incident(shipped_incident("ron-crossed-loss"),
+                                            SWARM_SOURCE_DATA_DIR, builtin_models());
     const Ranking r = rank(incident, testing::tables("ns3-cubic"), RankOptions{});
     // p1 throughput: the tail is the A-B flows; RON lifts it by two orders of magnitude.
-    EXPECT_GT(estimate(r, "ron-20ms", "p1_throughput"), 50.0 * estimate(r, "no-action", "p1_throughput"));
-    EXPECT_GT(estimate(r, "ron-20ms+disable-one-link", "p1_throughput"), 100.0 * estimate(r, "no-action", "p1_throughput"));
+    EXPECT_GT(estimate(r, "ron-20ms", "p1_throughput"),
+              50.0 * estimate(r, "no-action", "p1_throughput"));
+    EXPECT_GT(estimate(r, "ron-20ms+disable-one-link", "p1_throughput"),
+              100.0 * estimate(r, "no-action", "p1_throughput"));
     EXPECT_EQ(r.ranking[0].candidate, "ron-20ms+disable-one-link");
     EXPECT_EQ(r.ranking[1].candidate, "ron-20ms");
     // The relays' own flows pay for the relayed load on their NICs: the average drops.
-    EXPECT_LT(estimate(r, "ron-20ms", "avg_throughput"), estimate(r, "no-action", "avg_throughput"));
+    EXPECT_LT(estimate(r, "ron-20ms", "avg_throughput"),
+              estimate(r, "no-action", "avg_throughput"));
     EXPECT_GT(side_metric(r, "ron-20ms", "relayed_bytes_per_s"), 1e8);
     // RON's 4 s probing sees nothing within a 1.5 s run.
-    EXPECT_EQ(estimate(r, "ron-default", "p1_throughput"), estimate(r, "no-action", "p1_throughput"));
+    EXPECT_EQ(estimate(r, "ron-default", "p1_throughput"),
+              estimate(r, "no-action", "p1_throughput"));
     EXPECT_EQ(side_metric(r, "ron-default", "relayed_flow_fraction"), 0.0);
     EXPECT_DOUBLE_EQ(side_metric(r, "ron-default", "probe_packets_per_s"), 2.0 * 16 * 15 / 4.0);
 }
@@ -234,25 +243,35 @@ TEST(RonParams, BadValuesNameTheirPath) {
         return incident_error(doc);
     };
     const std::string at = "$.candidates[3].actions[0].";
-    EXPECT_EQ(error({{"probe_interval_s", 0}}), at + "probe_interval_s: must be in (0, 3600], got 0");
-    EXPECT_EQ(error({{"metric", "jitter"}}), at + "metric: unknown value \"jitter\"; expected one of: loss, latency");
+    EXPECT_EQ(error({{"probe_interval_s", 0}}),
+              at + "probe_interval_s: must be in (0, 3600], got 0");
+    EXPECT_EQ(error({{"metric", "jitter"}}),
+              at + "metric: unknown value \"jitter\"; expected one of: loss, latency");
     EXPECT_EQ(error({{"pairs", pairs({{"t0-0-0-h0", "t0-0-0-h1"}})}}),
-              at + "pairs[0]: \"t0-0-0-h0\" and \"t0-0-0-h1\" share a ToR: one path, nothing to relay around");
+              at + "pairs[0]: \"t0-0-0-h0\" and \"t0-0-0-h1\" share a ToR: one path, nothing to "
+                   "relay around");
     EXPECT_EQ(error({{"pairs", pairs({{"t0-0-0-h0", "t0-0-1-h0"}, {"t0-0-1-h0", "t0-0-0-h0"}})}}),
               at + "pairs[1]: duplicate pair (\"t0-0-1-h0\", \"t0-0-0-h0\")");
-    EXPECT_EQ(error({{"pairs", pairs({{"t0-0-0-h0", "t1-0-0"}})}}), at + "pairs[0][1]: \"t1-0-0\" is neither a server nor a ToR");
-    EXPECT_EQ(error({{"pairs", {"t0-0-0"}}}), at + "pairs[0]: expected an array of 2 server or ToR names, got string \"t0-0-0\"");
+    EXPECT_EQ(error({{"pairs", pairs({{"t0-0-0-h0", "t1-0-0"}})}}),
+              at + "pairs[0][1]: \"t1-0-0\" is neither a server nor a ToR");
+    EXPECT_EQ(error({{"pairs", {"t0-0-0"}}}),
+              at + "pairs[0]: expected an array of 2 server or ToR names, got string \"t0-0-0\"");
     EXPECT_EQ(error({{"pairs", pairs({{"t0-0-0-h0", "t0-0-1-h0"}})}, {"relays", {"t0-0-0-h0"}}}),
-              at + "relays: no relay left for the pair (\"t0-0-0-h0\", \"t0-0-1-h0\"): a pair cannot relay through its "
+              at + "relays: no relay left for the pair (\"t0-0-0-h0\", \"t0-0-1-h0\"): a pair "
+                   "cannot relay through its "
                    "own ends");
     // §1: fewer than fifty nodes.
     nlohmann::json big = shipped_incident("ron-crossed-loss");
     big["topology"]["clos"]["servers_per_tor"] = 16;
-    EXPECT_EQ(incident_error(big), "$.candidates[3].actions[0]: RON has 64 nodes; the design keeps a RON under 50 (RON §1)");
+    EXPECT_EQ(
+        incident_error(big),
+        "$.candidates[3].actions[0]: RON has 64 nodes; the design keeps a RON under 50 (RON §1)");
     // RON and ZooRoute may not both steer a server's flows.
     nlohmann::json both = shipped_incident("ron-crossed-loss");
     both["candidates"][3]["actions"].push_back({{"type", "zooroute"}, {"hosts", {"t0-0-0-h2"}}});
-    EXPECT_NE(incident_error(both).find("$.candidates[3].actions[1]: steers the flows of \"t0-0-0-h2\""), std::string::npos);
+    EXPECT_NE(
+        incident_error(both).find("$.candidates[3].actions[1]: steers the flows of \"t0-0-0-h2\""),
+        std::string::npos);
 }
 
 }  // namespace

@@ -28,33 +28,39 @@ constexpr double kHop = 1e-6;             // link delay
 constexpr double kMtu10G = 1500 * 8 / 10e9;
 
 class GraftingTest : public ::testing::Test {
-protected:
+   protected:
     Topology topo = testbed_clos(2);
     Incident incident;  // the policy context only
     const TransportMix transport{tables("analytic-reno")};
 
-    std::shared_ptr<const MitigationModel> make(double import_s = 0.0625, const char* peer = "t0-0-0",
-                                                const char* from = "t1-0-0", const char* to = "t1-0-1") {
-        nlohmann::json params = {{"type", "router_grafting"},   {"peer", peer},        {"from", from}, {"to", to},
-                                 {"link_migration_ms", 7.8125}, {"import_s", import_s}};
+    std::shared_ptr<const MitigationModel> make(double import_s = 0.0625,
+                                                const char* peer = "t0-0-0",
+                                                const char* from = "t1-0-0",
+                                                const char* to = "t1-0-1") {
+        nlohmann::json params = {
+            {"type", "router_grafting"},   {"peer", peer},        {"from", from}, {"to", to},
+            {"link_migration_ms", 7.8125}, {"import_s", import_s}};
         const ModelSpec* spec = builtin_models().find("router_grafting");
         return spec->make(ModelParams(params, "$.graft", topo, spec->keys));
     }
     std::int32_t server(const char* tor) { return topo.servers_of_tor(node(topo, tor))[0]; }
-    ChannelId hop(const char* a, const char* b) { return topo.channel(link(topo, a, b), node(topo, a)); }
+    ChannelId hop(const char* a, const char* b) {
+        return topo.channel(link(topo, a, b), node(topo, a));
+    }
     /// The first routing seed whose draw for flow 0 from `src` to `dst` crosses a -> b.
-    std::uint64_t seed_crossing(const Routing& routing, const char* src, const char* dst, const char* a,
-                                const char* b) {
+    std::uint64_t seed_crossing(const Routing& routing, const char* src, const char* dst,
+                                const char* a, const char* b) {
         for (std::uint64_t seed = 0;; ++seed) {
             Rng rng(derive_seed(seed, {0}));
             std::vector<ChannelId> channels;
             routing.sample_path(server(src), server(dst), rng, channels);
-            if (std::find(channels.begin(), channels.end(), hop(a, b)) != channels.end()) return seed;
+            if (std::find(channels.begin(), channels.end(), hop(a, b)) != channels.end())
+                return seed;
         }
     }
     /// A 1 MB flow at t = 0 whose own ECMP draw from `src` to `dst` crosses a -> b.
-    FlowRequest request_crossing(const Routing& routing, const char* src, const char* dst, const char* a,
-                                 const char* b) {
+    FlowRequest request_crossing(const Routing& routing, const char* src, const char* dst,
+                                 const char* a, const char* b) {
         FlowRequest r;
         r.src_server = server(src);
         r.dst_server = server(dst);
@@ -63,10 +69,10 @@ protected:
         return r;
     }
     /// One long flow of `bits` at t = 0, with the routing seed given.
-    double throughput(const NetworkState& state, const MitigationModel& model, const char* src, const char* dst,
-                      double bits, std::uint64_t routing_seed) {
-        const FlowOutcomes out =
-            run_one_flow(model, state, server(src), server(dst), bits / 8, kExactEpoch, routing_seed);
+    double throughput(const NetworkState& state, const MitigationModel& model, const char* src,
+                      const char* dst, double bits, std::uint64_t routing_seed) {
+        const FlowOutcomes out = run_one_flow(model, state, server(src), server(dst), bits / 8,
+                                              kExactEpoch, routing_seed);
         EXPECT_EQ(out.long_throughput_bps.size(), 1u);
         return out.long_throughput_bps.empty() ? 0.0 : out.long_throughput_bps[0];
     }
@@ -166,11 +172,13 @@ TEST_F(GraftingTest, SpineSessionOfAnAggregationSwitch) {
     EXPECT_EQ(tunnel[4], "t2-1");
     EXPECT_EQ(tunnel[5], "t1-0-0");
     EXPECT_EQ(tunnel[6], "t0-0-0");
-    EXPECT_NEAR(plan.legs()[1].base_rtt_s, plan.legs()[0].base_rtt_s + 4 * kHop + 2 * kMtu10G - kMtu10G / 2, 1e-15);
+    EXPECT_NEAR(plan.legs()[1].base_rtt_s,
+                plan.legs()[0].base_rtt_s + 4 * kHop + 2 * kMtu10G - kMtu10G / 2, 1e-15);
     // After t_I the pod-1 flow comes down t2-1 (doubled circuit) or another way, never t2-0 ->
     // t1-0-0.
     const std::vector<std::string> now = switches(topo, plan.legs()[2]);
-    for (std::size_t i = 0; i + 1 < now.size(); ++i) EXPECT_FALSE(now[i] == "t2-0" && now[i + 1] == "t1-0-0");
+    for (std::size_t i = 0; i + 1 < now.size(); ++i)
+        EXPECT_FALSE(now[i] == "t2-0" && now[i + 1] == "t1-0-0");
 }
 
 TEST_F(GraftingTest, TunnelPhaseShowsInThroughput) {
@@ -185,9 +193,11 @@ TEST_F(GraftingTest, TunnelPhaseShowsInThroughput) {
     const double rtt = 8 * kHop + 3 * kMtu10G + kMtu10G / 2;
     // 1 Gbit: 78.125 Mbit by t_L at 10 Gbps, 62.5 Mbit through the tunnel until t_I at 1 Gbps,
     // the remaining 859.375 Mbit at 10 Gbps in 85.9375 ms: done at 0.15625 s.
-    EXPECT_NEAR(throughput(state, *make(), "t0-0-1", "t0-0-0", 1e9, seed), 1e9 / (0.15625 + rtt), 1.0);
+    EXPECT_NEAR(throughput(state, *make(), "t0-0-1", "t0-0-0", 1e9, seed), 1e9 / (0.15625 + rtt),
+                1.0);
     // Routes imported at once (import_s 0): no tunnel, done at t_L + 92.1875 ms = 0.1 s.
-    EXPECT_NEAR(throughput(state, *make(0.0), "t0-0-1", "t0-0-0", 1e9, seed), 1e9 / (0.1 + rtt), 1.0);
+    EXPECT_NEAR(throughput(state, *make(0.0), "t0-0-1", "t0-0-0", 1e9, seed), 1e9 / (0.1 + rtt),
+                1.0);
 }
 
 TEST_F(GraftingTest, TrafficFromThePeerMovesAtOnce) {
@@ -199,8 +209,10 @@ TEST_F(GraftingTest, TrafficFromThePeerMovesAtOnce) {
     const double rtt = 8 * kHop + 1500 * 8 / 1e9 + 3 * kMtu10G;
     // 100 Mbit: 7.8125 Mbit by t_L at 1 Gbps, then 92.1875 Mbit at 10 Gbps through t1-0-1
     // (whatever import_s): done at 0.01703125 s.
-    EXPECT_NEAR(throughput(state, *make(), "t0-0-0", "t0-0-1", 100e6, seed), 100e6 / (0.01703125 + rtt), 1.0);
-    EXPECT_NEAR(throughput(state, *make(1.0), "t0-0-0", "t0-0-1", 100e6, seed), 100e6 / (0.01703125 + rtt), 1.0);
+    EXPECT_NEAR(throughput(state, *make(), "t0-0-0", "t0-0-1", 100e6, seed),
+                100e6 / (0.01703125 + rtt), 1.0);
+    EXPECT_NEAR(throughput(state, *make(1.0), "t0-0-0", "t0-0-1", 100e6, seed),
+                100e6 / (0.01703125 + rtt), 1.0);
 }
 
 TEST_F(GraftingTest, GraftAddsTheCircuitBesideTheOtherAndItsWeight) {
@@ -223,7 +235,8 @@ TEST_F(GraftingTest, GraftAddsTheCircuitBesideTheOtherAndItsWeight) {
 // ---- in a ranking -------------------------------------------------------------------------------
 
 nlohmann::json example() {
-    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "router-grafting-lossy-uplink.json");
+    std::ifstream in(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" /
+                     "router-grafting-lossy-uplink.json");
     nlohmann::json doc = nlohmann::json::parse(in);
     doc["estimator"]["traffic_samples"] = 3;
     doc["estimator"]["routing_samples"] = 2;
@@ -236,7 +249,8 @@ TEST(GraftingRanking, GraftingRemovesTheLossWithoutLosingTheCircuit) {
         for (auto& a : c["actions"]) a.erase("start_s");  // graft at t = 0: the window is after it
     }
     RankOptions options;
-    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()), tables("ns3-cubic"), options);
+    const Ranking r = rank(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()),
+                           tables("ns3-cubic"), options);
     const double none = estimate(entry(r, "no-action").metrics, "p1_throughput");
     const double graft = estimate(entry(r, "router-grafting").metrics, "p1_throughput");
     const double disable = estimate(entry(r, "disable-link").metrics, "p1_throughput");
@@ -262,7 +276,8 @@ std::string read_error(const nlohmann::json& action) {
 
 TEST(GraftingParameters, BadParametersNameTheirPath) {
     const std::string at = "$.candidates[1].actions[0].";
-    const nlohmann::json good = {{"type", "router_grafting"}, {"peer", "t0-0-0"}, {"from", "t1-0-0"}, {"to", "t1-0-1"}};
+    const nlohmann::json good = {
+        {"type", "router_grafting"}, {"peer", "t0-0-0"}, {"from", "t1-0-0"}, {"to", "t1-0-1"}};
     EXPECT_EQ(read_error(good), "");
     auto with = [&](const char* key, nlohmann::json value) {
         nlohmann::json a = good;
@@ -273,13 +288,16 @@ TEST(GraftingParameters, BadParametersNameTheirPath) {
     EXPECT_EQ(with("from", "t0-0-0"), at + "from: must differ from peer");
     EXPECT_EQ(with("to", "t1-0-0"), at + "to: must differ from peer and from");
     EXPECT_EQ(with("from", "t1-1-0"), at + "from: no link between \"t0-0-0\" and \"t1-1-0\"");
-    EXPECT_EQ(with("to", "t2-0"), at +
-                                      "to: \"t2-0\" is in tier 2, \"t1-0-0\" in tier 1; the moved link must still join "
-                                      "adjacent tiers");
-    EXPECT_EQ(with("to", "t1-1-0"), at + "to: no link between \"t0-0-0\" and \"t1-1-0\"; grafting onto a new circuit "
-                                         "needs a link-addition edit, which swarm does not have");
+    EXPECT_EQ(with("to", "t2-0"),
+              at +
+                  "to: \"t2-0\" is in tier 2, \"t1-0-0\" in tier 1; the moved link must still join "
+                  "adjacent tiers");
+    EXPECT_EQ(with("to", "t1-1-0"),
+              at + "to: no link between \"t0-0-0\" and \"t1-1-0\"; grafting onto a new circuit "
+                   "needs a link-addition edit, which swarm does not have");
     EXPECT_EQ(with("import_s", -1), at + "import_s: must be in [0, 3600], got -1");
-    EXPECT_EQ(with("link_migration_ms", 20000), at + "link_migration_ms: must be in [0, 10000], got 20000");
+    EXPECT_EQ(with("link_migration_ms", 20000),
+              at + "link_migration_ms: must be in [0, 10000], got 20000");
     EXPECT_EQ(with("start_s", "soon"), at + "start_s: expected a number, got string \"soon\"");
     nlohmann::json missing = good;
     missing.erase("to");
@@ -302,7 +320,8 @@ TEST(GraftingPlacement, InfeasibleGraftsGiveTheirReason) {
     pod["topology"]["clos"] = {{"pods", 1},         {"tors_per_pod", 2},    {"aggs_per_pod", 2},
                                {"spines", 0},       {"servers_per_tor", 2}, {"link_gbps", 10},
                                {"link_delay_us", 1}};
-    const nlohmann::json disable_tor_link = {{"type", "disable_link"}, {"link", {"t0-0-1", "t1-0-1"}}};
+    const nlohmann::json disable_tor_link = {{"type", "disable_link"},
+                                             {"link", {"t0-0-1", "t1-0-1"}}};
     EXPECT_EQ(infeasible_reason(one_candidate(pod, {disable_tor_link, graft})),
               "router_grafting: no tunnel from t1-0-0 to t1-0-1 that avoids t0-0-0 (§4.4.2)");
 }

@@ -22,12 +22,11 @@ namespace swarm {
 namespace {
 
 using testing::entry;
+using testing::estimate;
 using testing::flow_request;
 using testing::incident_error;
-using testing::estimate;
 using testing::shipped_incident;
 using testing::side_metric;
-
 
 // ---- shared helpers -------------------------------------------------------------------------------
 
@@ -67,14 +66,15 @@ TEST(ProbeDetection, LossyPathNeedsKOverQProbesOnAverage) {
 // ---- one flow's plan --------------------------------------------------------------------------------
 
 class ZooRoutePlan : public ::testing::Test {
-protected:
+   protected:
     /// The shipped blackhole incident with one candidate: ZooRoute with `action`'s parameters.
     void load(nlohmann::json action, double duration_s = 2.0) {
         nlohmann::json doc = shipped_incident("zooroute-silent-blackhole");
         action["type"] = "zooroute";
         doc["traffic"]["duration_s"] = duration_s;
         doc["candidates"] = {{{"name", "zooroute"}, {"actions", {action}}}};
-        incident = std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()));
+        incident =
+            std::make_unique<Incident>(read_incident(doc, SWARM_SOURCE_DATA_DIR, builtin_models()));
         state = std::make_unique<NetworkState>(incident->topology);
         for (const Failure& f : incident->failures) state->apply(f);
         routing = std::make_unique<Routing>(*state, 1500);
@@ -169,12 +169,15 @@ TEST(ZooRouteBehaviour, ShortProbingRescuesASilentBlackholeAndTheDefaultIsTooSlo
     // of milliseconds, not seconds) and the average gains > 15%.
     EXPECT_GT(estimate(r, "zooroute-10ms", "p1_throughput"), 1e9);
     EXPECT_LT(estimate(r, "zooroute-10ms", "p99_fct"), 0.01);
-    EXPECT_GT(estimate(r, "zooroute-10ms", "avg_throughput"), 1.15 * estimate(r, "no-action", "avg_throughput"));
+    EXPECT_GT(estimate(r, "zooroute-10ms", "avg_throughput"),
+              1.15 * estimate(r, "no-action", "avg_throughput"));
     EXPECT_NEAR(side_metric(r, "zooroute-10ms", "rerouted_fraction"), 0.29, 0.03);
     EXPECT_LT(entry(r, "zooroute-10ms").rank, entry(r, "no-action").rank);
     // ... and ties taking the link down (within the incident's 10% tie tolerance).
     for (const char* m : {"p1_throughput", "avg_throughput", "p99_fct"}) {
-        EXPECT_NEAR(estimate(r, "zooroute-10ms", m), estimate(r, "disable-link", m), 0.1 * estimate(r, "disable-link", m)) << m;
+        EXPECT_NEAR(estimate(r, "zooroute-10ms", m), estimate(r, "disable-link", m),
+                    0.1 * estimate(r, "disable-link", m))
+            << m;
     }
     // The default 1 s interval detects after about 3.5 s: in a 2 s run nothing moves.
     for (const char* m : {"p1_throughput", "avg_throughput", "p99_fct"}) {
@@ -191,7 +194,8 @@ TEST(ZooRouteBehaviour, SevereCapacityLossLeavesReroutedFlowsNowhereToGo) {
     const Ranking before = rank_doc(doc);
     // The other uplink keeps 2 Gbps for about 3.7 Gbps of leaving traffic (§3 "severe network
     // capacity loss").
-    doc["failures"].push_back({{"type", "link_capacity"}, {"link", {"t0-0-0", "t1-0-1"}}, {"fraction", 0.2}});
+    doc["failures"].push_back(
+        {{"type", "link_capacity"}, {"link", {"t0-0-0", "t1-0-1"}}, {"fraction", 0.2}});
     const Ranking after = rank_doc(doc);
     const double gain_before = estimate(before, "zooroute-10ms", "avg_throughput") /
                                estimate(before, "no-action", "avg_throughput");
@@ -200,15 +204,19 @@ TEST(ZooRouteBehaviour, SevereCapacityLossLeavesReroutedFlowsNowhereToGo) {
     EXPECT_GT(gain_before, 1.15);
     EXPECT_LT(gain_after, 1.02);  // its edge on the average is gone: the same 2 Gbps, shared
     // Moving the demand away (drain the ToR) now beats it by far; before, they were close.
-    EXPECT_LT(estimate(before, "drain-tor", "p1_throughput"), 1.25 * estimate(before, "zooroute-10ms", "p1_throughput"));
-    EXPECT_GT(estimate(after, "drain-tor", "p1_throughput"), 10.0 * estimate(after, "zooroute-10ms", "p1_throughput"));
-    EXPECT_GT(estimate(after, "drain-tor", "avg_throughput"), 1.5 * estimate(after, "zooroute-10ms", "avg_throughput"));
+    EXPECT_LT(estimate(before, "drain-tor", "p1_throughput"),
+              1.25 * estimate(before, "zooroute-10ms", "p1_throughput"));
+    EXPECT_GT(estimate(after, "drain-tor", "p1_throughput"),
+              10.0 * estimate(after, "zooroute-10ms", "p1_throughput"));
+    EXPECT_GT(estimate(after, "drain-tor", "avg_throughput"),
+              1.5 * estimate(after, "zooroute-10ms", "avg_throughput"));
     EXPECT_EQ(after.ranking.front().candidate, "drain-tor");
 }
 
 TEST(ZooRouteBehaviour, LossBelowTheThresholdIsLeftAloneAndOverheadFollowsTheMode) {
     nlohmann::json doc = shipped_incident("zooroute-silent-blackhole");
-    doc["failures"] = {{{"type", "link_loss"}, {"link", {"t0-0-0", "t1-0-0"}}, {"drop_rate", 0.01}}};
+    doc["failures"] = {
+        {{"type", "link_loss"}, {"link", {"t0-0-0", "t1-0-0"}}, {"drop_rate", 0.01}}};
     const nlohmann::json base = {{"type", "zooroute"}, {"probe_interval_ms", 10}};
     auto with = [&](const char* key, const nlohmann::json& value) {
         nlohmann::json a = base;
@@ -237,9 +245,11 @@ TEST(ZooRouteBehaviour, LossBelowTheThresholdIsLeftAloneAndOverheadFollowsTheMod
     EXPECT_DOUBLE_EQ(side_metric(r, "learning", "probe_packets_per_s"),
                      0.5 * side_metric(r, "partial", "probe_packets_per_s"));
     EXPECT_NEAR(side_metric(r, "full", "probe_packets_per_s"), 56 * 16 * 2 / 0.01, 1.0);
-    EXPECT_GT(side_metric(r, "full", "probe_packets_per_s"), 2.0 * side_metric(r, "partial", "probe_packets_per_s"));
+    EXPECT_GT(side_metric(r, "full", "probe_packets_per_s"),
+              2.0 * side_metric(r, "partial", "probe_packets_per_s"));
     // Twice the interval, fewer probes (about half; learning is slower too, so not exactly).
-    EXPECT_LT(side_metric(r, "slower", "probe_packets_per_s"), 0.7 * side_metric(r, "partial", "probe_packets_per_s"));
+    EXPECT_LT(side_metric(r, "slower", "probe_packets_per_s"),
+              0.7 * side_metric(r, "partial", "probe_packets_per_s"));
 }
 
 TEST(ZooRouteBehaviour, SameResultWhateverTheThreadCount) {
@@ -266,19 +276,27 @@ TEST(ZooRouteParams, BadValuesNameTheirPath) {
         doc["candidates"][3]["actions"][0][key] = value;
         return incident_error(doc);
     };
-    EXPECT_EQ(error("probe_interval_ms", 0), "$.candidates[3].actions[0].probe_interval_ms: must be in (0, 60000], got 0");
-    EXPECT_EQ(error("probes_to_detect", 0), "$.candidates[3].actions[0].probes_to_detect: must be in [1, 100], got 0");
-    EXPECT_EQ(error("loss_threshold", 1.5), "$.candidates[3].actions[0].loss_threshold: must be in (0, 1], got 1.5");
-    EXPECT_EQ(error("mode", "half"), "$.candidates[3].actions[0].mode: unknown value \"half\"; expected one of: partial, full");
+    EXPECT_EQ(error("probe_interval_ms", 0),
+              "$.candidates[3].actions[0].probe_interval_ms: must be in (0, 60000], got 0");
+    EXPECT_EQ(error("probes_to_detect", 0),
+              "$.candidates[3].actions[0].probes_to_detect: must be in [1, 100], got 0");
+    EXPECT_EQ(error("loss_threshold", 1.5),
+              "$.candidates[3].actions[0].loss_threshold: must be in (0, 1], got 1.5");
+    EXPECT_EQ(
+        error("mode", "half"),
+        "$.candidates[3].actions[0].mode: unknown value \"half\"; expected one of: partial, full");
     EXPECT_EQ(error("hosts", nlohmann::json::array({"t1-0-0"})),
               "$.candidates[3].actions[0].hosts[0]: \"t1-0-0\" is neither a server nor a ToR");
-    EXPECT_EQ(error("probe_bytes", 10), "$.candidates[3].actions[0].probe_bytes: must be in [64, 9000], got 10");
-    EXPECT_NE(error("group_size", 4).find("$.candidates[3].actions[0].group_size: unknown key \"group_size\""),
+    EXPECT_EQ(error("probe_bytes", 10),
+              "$.candidates[3].actions[0].probe_bytes: must be in [64, 9000], got 10");
+    EXPECT_NE(error("group_size", 4)
+                  .find("$.candidates[3].actions[0].group_size: unknown key \"group_size\""),
               std::string::npos);
     // Two ZooRoute actions in one candidate steer the same hosts.
     nlohmann::json doc = shipped_incident("zooroute-silent-blackhole");
     doc["candidates"][3]["actions"].push_back({{"type", "zooroute"}, {"hosts", {"t0-0-1"}}});
-    EXPECT_NE(incident_error(doc).find("$.candidates[3].actions[1]: steers the flows of"), std::string::npos);
+    EXPECT_NE(incident_error(doc).find("$.candidates[3].actions[1]: steers the flows of"),
+              std::string::npos);
 }
 
 }  // namespace

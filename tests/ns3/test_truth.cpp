@@ -25,7 +25,8 @@ const std::filesystem::path kData(SWARM_SOURCE_DATA_DIR);
 /// Runs each function in its own forked process (two at a time) and returns their outputs.
 std::vector<std::string> forked(const std::vector<std::function<std::string()>>& work) {
     std::vector<ns3tables::Job> jobs;
-    for (std::size_t i = 0; i < work.size(); ++i) jobs.push_back({"job" + std::to_string(i), work[i]});
+    for (std::size_t i = 0; i < work.size(); ++i)
+        jobs.push_back({"job" + std::to_string(i), work[i]});
     ns3tables::ResultCache cache{std::filesystem::path()};
     ns3tables::run_jobs(jobs, 2, cache, "test_truth");
     std::vector<std::string> out;
@@ -64,7 +65,8 @@ TEST(Truth, LoneFlowOnAnUnloadedPathGetsTheLineRateAtScale) {
     // the goodput is the line rate times the payload share of a packet on the wire:
     // 1448 / (1448 + 32 TCP + 20 IP + 2 PPP) = 0.964.
     const double payload_share = 1448.0 / 1502.0;
-    const auto out = forked({[] { return std::to_string(lone_flow_goodput(0.0, 10'000'000, 120.0, 1)); }});
+    const auto out =
+        forked({[] { return std::to_string(lone_flow_goodput(0.0, 10'000'000, 120.0, 1)); }});
     const double goodput = std::stod(out[0]);
     EXPECT_LE(goodput, 10e9 * payload_share);
     EXPECT_GE(goodput, 0.9 * 10e9 * payload_share);
@@ -78,7 +80,8 @@ TEST(Truth, LossOnALinkLimitsThroughputAsTheTablesSay) {
     const TransportTables tables = TransportTables::load(kData / "tables" / "ns3-cubic");
     std::vector<std::function<std::string()>> work;
     for (std::uint64_t run = 1; run <= 5; ++run) {
-        work.push_back([run] { return std::to_string(lone_flow_goodput(1e-2, 10000 * 1448, 120.0, run)); });
+        work.push_back(
+            [run] { return std::to_string(lone_flow_goodput(1e-2, 10000 * 1448, 120.0, run)); });
     }
     std::vector<double> goodputs;
     for (const std::string& s : forked(work)) goodputs.push_back(std::stod(s));
@@ -110,7 +113,8 @@ TEST(Truth, ADisabledLinkCarriesNothing) {
         std::size_t n = 0;
         for (const SimFlow& f : in.flows) {
             for (std::size_t h = 0; h + 1 < f.path.size(); ++h) {
-                n += (f.path[h] == tor && f.path[h + 1] == agg) || (f.path[h] == agg && f.path[h + 1] == tor);
+                n += (f.path[h] == tor && f.path[h + 1] == agg) ||
+                     (f.path[h] == agg && f.path[h + 1] == tor);
             }
         }
         return n;

@@ -25,20 +25,24 @@ std::vector<std::string> lines(const std::string& text) {
 TEST(CliConventions, ValidateReportsEachFile) {
     TempDir dir;
     write_file(dir / "bad.json", R"({"version": 1})");
-    const CommandResult run = run_command(kSwarm + " validate " + (kIncidents / "import-containerlab.json").string() +
-                                              " " + (dir / "bad.json").string(),
-                                          dir.path());
+    const CommandResult run =
+        run_command(kSwarm + " validate " + (kIncidents / "import-containerlab.json").string() +
+                        " " + (dir / "bad.json").string(),
+                    dir.path());
     EXPECT_EQ(run.exit_code, 2);
-    EXPECT_NE(run.out.find("import-containerlab.json: ok (import-containerlab: 14 nodes, 17 links, 1 failures, 3 candidates)"),
+    EXPECT_NE(run.out.find("import-containerlab.json: ok (import-containerlab: 14 nodes, 17 links, "
+                           "1 failures, 3 candidates)"),
               std::string::npos)
         << run.out;
-    EXPECT_NE(run.err.find("error: " + (dir / "bad.json").string() + ": $"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("error: " + (dir / "bad.json").string() + ": $"), std::string::npos)
+        << run.err;
 }
 
 TEST(CliConventions, ConvertWritesTheExplicitFormThatRanksAlike) {
     TempDir dir;
     const std::string incident = (kIncidents / "import-graphml.json").string();
-    const CommandResult convert = run_command(kSwarm + " convert " + incident + " --out " + (dir / "c.json").string(), dir.path());
+    const CommandResult convert = run_command(
+        kSwarm + " convert " + incident + " --out " + (dir / "c.json").string(), dir.path());
     ASSERT_EQ(convert.exit_code, 0) << convert.err;
     const json converted = json::parse(read_file(dir / "c.json"));
     EXPECT_FALSE(converted["topology"].contains("import"));
@@ -49,7 +53,8 @@ TEST(CliConventions, ConvertWritesTheExplicitFormThatRanksAlike) {
 
     const std::string options = " --format json --threads 1 --seed 3";
     const CommandResult original = run_command(kSwarm + " rank " + incident + options, dir.path());
-    const CommandResult again = run_command(kSwarm + " rank " + (dir / "c.json").string() + options, dir.path());
+    const CommandResult again =
+        run_command(kSwarm + " rank " + (dir / "c.json").string() + options, dir.path());
     ASSERT_EQ(original.exit_code, 0) << original.err;
     ASSERT_EQ(again.exit_code, 0) << again.err;
     EXPECT_EQ(without_elapsed(json::parse(original.out)), without_elapsed(json::parse(again.out)));
@@ -60,16 +65,19 @@ TEST(CliConventions, CsvHasOneRowPerCandidateAndMetric) {
     json incident = tiny_incident("tiny, \"quoted\"");
     incident["estimator"]["traffic_samples"] = 2;  // an interval needs two samples
     write_file(dir / "tiny.json", incident.dump());
-    const CommandResult run = run_command(kSwarm + " rank " + (dir / "tiny.json").string() + " --format csv", dir.path());
+    const CommandResult run =
+        run_command(kSwarm + " rank " + (dir / "tiny.json").string() + " --format csv", dir.path());
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const auto rows = lines(run.out);
     ASSERT_EQ(rows.size(), 1u + 3u * 3u + 3u);  // header, 3 candidates x 3 metrics, healthy x 3
-    EXPECT_EQ(rows[0], "incident,candidate,rank,connected,metric,unit,estimate,ci_low,ci_high,samples");
+    EXPECT_EQ(rows[0],
+              "incident,candidate,rank,connected,metric,unit,estimate,ci_low,ci_high,samples");
     EXPECT_EQ(rows[1].rfind("\"tiny, \"\"quoted\"\"\",", 0), 0u) << rows[1];
     EXPECT_NE(rows[1].find(",1,true,p1_throughput,bit/s,"), std::string::npos) << rows[1];
     EXPECT_NE(rows.back().find(",(healthy),,true,p99_fct,s,"), std::string::npos) << rows.back();
     // The estimate columns are the JSON contract's values, to full precision.
-    const CommandResult as_json = run_command(kSwarm + " rank " + (dir / "tiny.json").string() + " --format json", dir.path());
+    const CommandResult as_json = run_command(
+        kSwarm + " rank " + (dir / "tiny.json").string() + " --format json", dir.path());
     const json best = json::parse(as_json.out)["ranking"][0]["metrics"]["p1_throughput_bps"];
     const std::string values = rows[1].substr(rows[1].find(",bit/s,") + 7);
     char* end = nullptr;
@@ -81,7 +89,8 @@ TEST(CliConventions, CsvHasOneRowPerCandidateAndMetric) {
 TEST(CliConventions, EachCandidateSaysWhyItRanksAboveTheNext) {
     TempDir dir;
     write_file(dir / "tiny.json", tiny_incident("why").dump());
-    const CommandResult run = run_command(kSwarm + " rank " + (dir / "tiny.json").string() + " --format json", dir.path());
+    const CommandResult run = run_command(
+        kSwarm + " rank " + (dir / "tiny.json").string() + " --format json", dir.path());
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const json ranking = json::parse(run.out)["ranking"];
     ASSERT_EQ(ranking.size(), 3u);
@@ -103,7 +112,8 @@ TEST(CliConventions, EachCandidateSaysWhyItRanksAboveTheNext) {
         const json& e = candidate["explanation"];
         EXPECT_LE(e["busiest_channels"].size(), 3u);
         EXPECT_FALSE(e["busiest_channels"].empty());
-        EXPECT_NE(e["busiest_channels"][0]["channel"].get<std::string>().find(" → "), std::string::npos);
+        EXPECT_NE(e["busiest_channels"][0]["channel"].get<std::string>().find(" → "),
+                  std::string::npos);
         // The one lossy link, in both directions.
         ASSERT_EQ(e["failed_elements"].size(), 2u) << e;
         EXPECT_EQ(e["failed_elements"][0]["element"], "t0-0-0 → t1-0-0");
@@ -112,10 +122,11 @@ TEST(CliConventions, EachCandidateSaysWhyItRanksAboveTheNext) {
             EXPECT_LE(e[f].get<double>(), 1.0);
         }
     }
-    const CommandResult table = run_command(kSwarm + " rank " + (dir / "tiny.json").string(), dir.path());
+    const CommandResult table =
+        run_command(kSwarm + " rank " + (dir / "tiny.json").string(), dir.path());
     EXPECT_NE(table.out.find("of flows cross a failed element"), std::string::npos) << table.out;
-    EXPECT_NE(table.out.find("why:\n  " + ranking[0]["candidate"].get<std::string>() + " ranks above " +
-                             ranking[1]["candidate"].get<std::string>() + " on "),
+    EXPECT_NE(table.out.find("why:\n  " + ranking[0]["candidate"].get<std::string>() +
+                             " ranks above " + ranking[1]["candidate"].get<std::string>() + " on "),
               std::string::npos)
         << table.out;
 }
@@ -123,20 +134,22 @@ TEST(CliConventions, EachCandidateSaysWhyItRanksAboveTheNext) {
 TEST(CliConventions, StdinStrategyCaseAndTableSetNames) {
     TempDir dir;
     write_file(dir / "tiny.json", tiny_incident("from-stdin").dump());
-    const CommandResult run = run_command(kSwarm + " rank - --format json --tables analytic-reno < " +
-                                              (dir / "tiny.json").string(),
-                                          dir.path());
+    const CommandResult run = run_command(
+        kSwarm + " rank - --format json --tables analytic-reno < " + (dir / "tiny.json").string(),
+        dir.path());
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_EQ(json::parse(run.out)["incident"], "from-stdin");
     EXPECT_EQ(json::parse(run.out)["tables"], "analytic-reno");
-    const CommandResult strategy = run_command(kSwarm + " rank --format json --strategy netpilot-80 --strategy CORROPT-50 " +
-                                                   (kIncidents / "scenario1-high-fcs.json").string(),
-                                               dir.path());
+    const CommandResult strategy =
+        run_command(kSwarm + " rank --format json --strategy netpilot-80 --strategy CORROPT-50 " +
+                        (kIncidents / "scenario1-high-fcs.json").string(),
+                    dir.path());
     ASSERT_EQ(strategy.exit_code, 0) << strategy.err;
     const json picks = json::parse(strategy.out)["strategies"];
     EXPECT_EQ(picks[0]["strategy"], "NetPilot-80");
     EXPECT_EQ(picks[1]["strategy"], "CorrOpt-50");
-    const CommandResult validate = run_command(kSwarm + " validate - < " + (dir / "tiny.json").string(), dir.path());
+    const CommandResult validate =
+        run_command(kSwarm + " validate - < " + (dir / "tiny.json").string(), dir.path());
     EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }
 

@@ -9,9 +9,11 @@ namespace swarm::test {
 namespace {
 
 const std::string kSwarm = SWARM_BINARY;
-const std::filesystem::path kCases = std::filesystem::path(SWARM_SOURCE_DIR) / "tests" / "data" / "robustness";
+const std::filesystem::path kCases =
+    std::filesystem::path(SWARM_SOURCE_DIR) / "tests" / "data" / "robustness";
 
-CommandResult rank_file(const std::filesystem::path& file, const TempDir& dir, const std::string& flags = "") {
+CommandResult rank_file(const std::filesystem::path& file, const TempDir& dir,
+                        const std::string& flags = "") {
     return run_command(kSwarm + " rank " + flags + " " + file.string(), dir.path());
 }
 
@@ -40,7 +42,9 @@ TEST(CliRobustness, OverBudgetFilesNameTheFieldAndTheLimit) {
 
 TEST(CliRobustness, BudgetOptionsChangeTheLimits) {
     TempDir dir;
-    const std::string file = (std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json").string();
+    const std::string file =
+        (std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "scenario1-low-fcs.json")
+            .string();
     const CommandResult run = run_command(kSwarm + " rank --max-samples 3 " + file, dir.path());
     EXPECT_EQ(run.exit_code, 2) << run.err;
     EXPECT_NE(run.err.find("max_samples of 3"), std::string::npos) << run.err;
@@ -70,7 +74,8 @@ TEST(CliRobustness, BatchReportsLinkLoopsFifosAndBrokenLinks) {
     std::filesystem::create_symlink("loop.json", incidents / "loop.json");  // aborted the batch
     std::filesystem::create_symlink("missing.json", incidents / "broken.json");
     ASSERT_EQ(mkfifo((incidents / "pipe.json").c_str(), 0600), 0);  // was silently skipped
-    const CommandResult run = run_command(kSwarm + " rank --format json " + incidents.string(), dir.path());
+    const CommandResult run =
+        run_command(kSwarm + " rank --format json " + incidents.string(), dir.path());
     EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
     EXPECT_NE(run.err.find("] ok     a.json"), std::string::npos) << run.err;
     EXPECT_NE(run.err.find("FAILED loop.json: cannot read"), std::string::npos) << run.err;

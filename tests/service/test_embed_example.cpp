@@ -46,17 +46,19 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
 
     // The same example without CMake: pkg-config alone, from the installed (relocatable) swarm.pc,
     // and a compile that sees no nlohmann or Boost include path (the public headers need neither).
-    const std::string pkg = "PKG_CONFIG_PATH=" + (prefix / "lib" / "pkgconfig").string() + " pkg-config ";
+    const std::string pkg =
+        "PKG_CONFIG_PATH=" + (prefix / "lib" / "pkgconfig").string() + " pkg-config ";
     CommandResult flags = run_command(pkg + "--cflags --libs swarm", dir.path());
     ASSERT_EQ(flags.exit_code, 0) << flags.err;
     EXPECT_EQ(flags.out.find("nlohmann"), std::string::npos) << flags.out;
     CommandResult data = run_command(pkg + "--variable=datadir swarm", dir.path());
     ASSERT_EQ(data.exit_code, 0) << data.err;
     std::string data_dir = data.out.substr(0, data.out.find_last_not_of("\n") + 1);
-    CommandResult plain = run_command(
-        "c++ -std=c++20 -O1 -DEMBED_SWARM_DATA_DIR='\"" + data_dir + "\"' " + std::string(SWARM_SOURCE_DIR) +
-            "/examples/embed/main.cpp -o " + (dir / "embed_pkgconfig").string() + " $(" + pkg + "--cflags --libs swarm)",
-        dir.path());
+    CommandResult plain =
+        run_command("c++ -std=c++20 -O1 -DEMBED_SWARM_DATA_DIR='\"" + data_dir + "\"' " +
+                        std::string(SWARM_SOURCE_DIR) + "/examples/embed/main.cpp -o " +
+                        (dir / "embed_pkgconfig").string() + " $(" + pkg + "--cflags --libs swarm)",
+                    dir.path());
     ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
     CommandResult plain_ran = run_command(
         (dir / "embed_pkgconfig").string() + " " + (dir / "incident.json").string(), dir.path());
@@ -81,9 +83,10 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
 TEST(EmbedExample, MovedInstallationFindsItsData) {
     TempDir dir;
     const auto prefix = dir / "prefix";
-    CommandResult install = run_command(std::string(SWARM_CMAKE_COMMAND) + " --install " +
-                                            std::string(SWARM_BUILD_DIR) + " --prefix " + prefix.string(),
-                                        dir.path());
+    CommandResult install =
+        run_command(std::string(SWARM_CMAKE_COMMAND) + " --install " +
+                        std::string(SWARM_BUILD_DIR) + " --prefix " + prefix.string(),
+                    dir.path());
     ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
     const auto moved = dir / "elsewhere";
     std::filesystem::rename(prefix, moved);
@@ -93,11 +96,12 @@ TEST(EmbedExample, MovedInstallationFindsItsData) {
     json incident = tiny_incident("relocated");
     incident["traffic"]["flow_size_cdf"] = "only-here";
     write_file(dir / "incident.json", incident.dump());
-    CommandResult ran = run_command("env -u SWARM_DATA_DIR " + (moved / "bin" / "swarm").string() + " validate " +
-                                        (dir / "incident.json").string(),
+    CommandResult ran = run_command("env -u SWARM_DATA_DIR " + (moved / "bin" / "swarm").string() +
+                                        " validate " + (dir / "incident.json").string(),
                                     dir.path());
     EXPECT_EQ(ran.exit_code, 0) << ran.err;
-    EXPECT_TRUE(std::filesystem::exists(moved / "share" / "swarm" / "data" / "schema" / "incident.schema.json"));
+    EXPECT_TRUE(std::filesystem::exists(moved / "share" / "swarm" / "data" / "schema" /
+                                        "incident.schema.json"));
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ TEST(ReportCharts, LogAxisWhereValuesSpanDecades) {
     EXPECT_NEAR(ticks(s)[2], 1e-2, 1e-15);
     EXPECT_NEAR(s.fraction(1e-2), 0.5, 1e-12);
     EXPECT_FALSE(choose_scale(3.1e-4, 0.42, false).log);  // not where log is not allowed
-    const Scale two = choose_scale(2e6, 9e7, true);      // under 2 decades: 1, 2, 5 per decade
+    const Scale two = choose_scale(2e6, 9e7, true);       // under 2 decades: 1, 2, 5 per decade
     EXPECT_EQ(ticks(two), (std::vector<double>{1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8}));
 }
 
@@ -55,7 +55,11 @@ TEST(ReportCharts, DistributionChartOverlaysEverySeries) {
 }
 
 TEST(ReportCharts, DotPlotHasWhiskersAndHealthyLine) {
-    DotPlot plot{"p1_throughput", true, unit, {{"no-action", 5, 4, 6, "#0072B2"}, {"drain", NAN, NAN, NAN, "#D55E00"}}, 7};
+    DotPlot plot{"p1_throughput",
+                 true,
+                 unit,
+                 {{"no-action", 5, 4, 6, "#0072B2"}, {"drain", NAN, NAN, NAN, "#D55E00"}},
+                 7};
     const std::string svg = dot_plot(plot);
     EXPECT_NE(svg.find("no-action: 5 [4, 6]"), std::string::npos);
     EXPECT_NE(svg.find("healthy-line"), std::string::npos);

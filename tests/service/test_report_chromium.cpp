@@ -70,7 +70,8 @@ TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleErrors) {
         << "the page's script did not finish";
     EXPECT_NE(dom.out.find("data-plots=\"5\""), std::string::npos)
         << "a dot plot for each of the three ranking metrics and two distribution charts";
-    EXPECT_NE(dom.out.find("class=\"diagnosis\""), std::string::npos) << "each candidate's diagnosis";
+    EXPECT_NE(dom.out.find("class=\"diagnosis\""), std::string::npos)
+        << "each candidate's diagnosis";
     EXPECT_NE(dom.out.find("of flows cross a failed element"), std::string::npos);
     for (const CommandResult* log : {&shot, &dom}) {
         for (const char* error : {"Uncaught", "CONSOLE(", "Refused to", "ERR_"}) {

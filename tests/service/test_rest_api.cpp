@@ -74,14 +74,15 @@ TEST(RestApi, ShippedIncidentGivesExactlyTheCliJson) {
 // (p99 FCT ~2.4 ms against seconds without it), and draining costs capacity (p1 throughput).
 TEST(RestApi, BugTolerantRouterIncidentRanksAsFromTheCli) {
     TempDir scratch;
-    json incident = json::parse(
-        read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "incidents" / "btr-agg-blackhole.json"));
+    json incident = json::parse(read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) /
+                                          "incidents" / "btr-agg-blackhole.json"));
     incident["estimator"]["traffic_samples"] = 3;
     incident["estimator"]["routing_samples"] = 3;
     const auto file = scratch / "btr.json";
     write_file(file, incident.dump());
     const CommandResult cli =
-        run_command(std::string(SWARM_BINARY) + " rank --format json --threads 2 " + file.string(), scratch.path());
+        run_command(std::string(SWARM_BINARY) + " rank --format json --threads 2 " + file.string(),
+                    scratch.path());
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
 
     TestServer server;
@@ -98,7 +99,8 @@ TEST(RestApi, BugTolerantRouterIncidentRanksAsFromTheCli) {
     EXPECT_EQ(ranking[5]["candidate"], "no-action") << ranking.dump(2);
     const auto p1 = [&](const std::string& name) {
         for (const json& c : ranking) {
-            if (c["candidate"] == name) return c["metrics"]["p1_throughput_bps"]["estimate"].get<double>();
+            if (c["candidate"] == name)
+                return c["metrics"]["p1_throughput_bps"]["estimate"].get<double>();
         }
         ADD_FAILURE() << name;
         return 0.0;
@@ -169,15 +171,16 @@ TEST(RestApi, OpenApiDocumentIsServedAndCoversEveryRoute) {
     EXPECT_EQ(served, json::parse(read_file(SWARM_OPENAPI_JSON)));
     EXPECT_EQ(served["openapi"], "3.1.0");
     EXPECT_EQ(served["info"]["version"], SWARM_VERSION);
-    for (const char* path : {"/v1/rankings", "/v1/rankings/{id}", "/v1/rankings/{id}/report",
-                             "/v1/networks/{name}", "/healthz", "/readyz", "/metrics", "/openapi.json"}) {
+    for (const char* path :
+         {"/v1/rankings", "/v1/rankings/{id}", "/v1/rankings/{id}/report", "/v1/networks/{name}",
+          "/healthz", "/readyz", "/metrics", "/openapi.json"}) {
         EXPECT_TRUE(served["paths"].contains(path)) << path;
     }
     EXPECT_TRUE(served["paths"]["/v1/rankings"].contains("get"));
     EXPECT_TRUE(served["paths"]["/v1/networks/{name}"].contains("put"));
     // The incident schema is the real one (data/schema/), inlined, not a summary of it.
-    const json schema = json::parse(read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "schema" /
-                                              "incident.schema.json"));
+    const json schema = json::parse(read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) /
+                                              "schema" / "incident.schema.json"));
     const json& incident = served["components"]["schemas"]["Incident"];
     EXPECT_EQ(incident["required"], schema["required"]);
     EXPECT_EQ(incident["properties"].size(), schema["properties"].size());

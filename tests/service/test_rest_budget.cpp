@@ -6,7 +6,8 @@
 namespace swarm::test {
 namespace {
 
-const std::filesystem::path kCases = std::filesystem::path(SWARM_SOURCE_DIR) / "tests" / "data" / "robustness";
+const std::filesystem::path kCases =
+    std::filesystem::path(SWARM_SOURCE_DIR) / "tests" / "data" / "robustness";
 
 TEST(RestBudget, OverBudgetIncidentIs422NamingTheFieldAndTheLimit) {
     TestServer server;
@@ -19,14 +20,16 @@ TEST(RestBudget, OverBudgetIncidentIs422NamingTheFieldAndTheLimit) {
     const json problem = json::parse(res->body);
     EXPECT_EQ(problem["type"], "urn:swarm:problem:over-budget");
     EXPECT_EQ(problem["json_path"], "$.traffic.arrival_rate_per_server");
-    EXPECT_NE(problem["detail"].get<std::string>().find("max_flows_per_sample of 20000000"), std::string::npos)
+    EXPECT_NE(problem["detail"].get<std::string>().find("max_flows_per_sample of 20000000"),
+              std::string::npos)
         << problem.dump();
 }
 
 TEST(RestBudget, AMillionNodeClosIsRefusedOnTheHttpThreadWithoutBuildingIt) {
     TestServer server;
     auto client = server.client();
-    auto res = client->Post("/v1/rankings", read_file(kCases / "budget-clos-1e6-nodes.json"), "application/json");
+    auto res = client->Post("/v1/rankings", read_file(kCases / "budget-clos-1e6-nodes.json"),
+                            "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 422) << res->body;
     EXPECT_EQ(json::parse(res->body)["json_path"], "$.topology.clos");
@@ -38,7 +41,8 @@ TEST(RestBudget, TheServiceBudgetIsConfigurable) {
     auto res = post_incident(*client, tiny_incident());
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 422) << res->body;
-    EXPECT_NE(json::parse(res->body)["detail"].get<std::string>().find("max_servers of 10"), std::string::npos);
+    EXPECT_NE(json::parse(res->body)["detail"].get<std::string>().find("max_servers of 10"),
+              std::string::npos);
 }
 
 TEST(RestBudget, DeepNestingIs422AtTheDepthLimit) {
@@ -48,7 +52,8 @@ TEST(RestBudget, DeepNestingIs422AtTheDepthLimit) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 422) << res->body;
     const json problem = json::parse(res->body);
-    EXPECT_TRUE(problem["json_path"].get<std::string>().starts_with("$[0][0][0]")) << problem.dump();
+    EXPECT_TRUE(problem["json_path"].get<std::string>().starts_with("$[0][0][0]"))
+        << problem.dump();
 }
 
 TEST(RestBudget, ADeadlineStopsAJobInsideItsOnlySample) {
@@ -64,7 +69,8 @@ TEST(RestBudget, ADeadlineStopsAJobInsideItsOnlySample) {
     ASSERT_EQ(res->status, 202) << res->body;
     const json job = wait_terminal(*client, json::parse(res->body)["id"]);
     EXPECT_EQ(job["status"], "failed");
-    EXPECT_NE(job["error"].get<std::string>().find("deadline exceeded"), std::string::npos) << job.dump(2);
+    EXPECT_NE(job["error"].get<std::string>().find("deadline exceeded"), std::string::npos)
+        << job.dump(2);
 }
 
 }  // namespace

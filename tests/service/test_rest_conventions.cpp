@@ -54,8 +54,9 @@ TEST(RestConventions, ListPagesNewestFirstAndFiltersByStatus) {
     ASSERT_TRUE(res);
     EXPECT_EQ(json::parse(res->body)["rankings"].size(), 0u);
 
-    EXPECT_NE(problem_of(client->Get("/v1/rankings?status=finished"), 400)["detail"].get<std::string>().find(
-                  "status"),
+    EXPECT_NE(problem_of(client->Get("/v1/rankings?status=finished"), 400)["detail"]
+                  .get<std::string>()
+                  .find("status"),
               std::string::npos);
     problem_of(client->Get("/v1/rankings?page_size=0"), 400);
     problem_of(client->Get("/v1/rankings?page_size=1001"), 400);
@@ -144,15 +145,16 @@ TEST(RestConventions, MetricsHaveBuildInfoProcessAndJobDurations) {
                   std::string::npos)
             << status << "\n"
             << fresh;
-        EXPECT_NE(fresh.find(std::string("swarm_job_duration_seconds_count{status=\"") + status + "\"} 0"),
+        EXPECT_NE(fresh.find(std::string("swarm_job_duration_seconds_count{status=\"") + status +
+                             "\"} 0"),
                   std::string::npos)
             << status;
     }
     EXPECT_NE(fresh.find(std::string("swarm_build_info{version=\"") + SWARM_VERSION + "\"} 1"),
               std::string::npos);
     for (const char* series : {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
-                               "process_start_time_seconds ", "process_open_fds ", "process_max_fds ",
-                               "process_virtual_memory_bytes "}) {
+                               "process_start_time_seconds ", "process_open_fds ",
+                               "process_max_fds ", "process_virtual_memory_bytes "}) {
         const std::size_t at = fresh.find(std::string("\n") + series);
         ASSERT_NE(at, std::string::npos) << series;
         EXPECT_GT(std::stod(fresh.substr(at + 1 + std::string(series).size())), 0.0) << series;
@@ -160,9 +162,12 @@ TEST(RestConventions, MetricsHaveBuildInfoProcessAndJobDurations) {
     EXPECT_NE(fresh.find("# TYPE swarm_job_duration_seconds histogram"), std::string::npos);
 
     submit_done(*client, "timed");
-    const std::string after = metrics_with(*client, {"swarm_job_duration_seconds_count{status=\"done\"} 1"});
-    EXPECT_NE(after.find("swarm_job_duration_seconds_count{status=\"done\"} 1"), std::string::npos) << after;
-    EXPECT_NE(after.find("swarm_job_duration_seconds_bucket{status=\"done\",le=\"+Inf\"} 1"), std::string::npos);
+    const std::string after =
+        metrics_with(*client, {"swarm_job_duration_seconds_count{status=\"done\"} 1"});
+    EXPECT_NE(after.find("swarm_job_duration_seconds_count{status=\"done\"} 1"), std::string::npos)
+        << after;
+    EXPECT_NE(after.find("swarm_job_duration_seconds_bucket{status=\"done\",le=\"+Inf\"} 1"),
+              std::string::npos);
     EXPECT_NE(after.find("swarm_jobs_finished_total{status=\"done\"} 1"), std::string::npos);
 }
 
@@ -182,7 +187,7 @@ TEST(RestConventions, AccessAndJobLogsAreJsonLines) {
     bool request = false, started = false, finished = false;
     for (std::string line; std::getline(log, line);) {
         if (line.empty() || line.front() != '{') continue;  // the start-up lines are text
-        const json event = json::parse(line);  // every JSON-looking line parses
+        const json event = json::parse(line);               // every JSON-looking line parses
         ASSERT_TRUE(event.contains("ts")) << line;
         if (event["event"] == "http_request" && event["route"] == "/v1/rankings/{id}" &&
             event["method"] == "GET") {

@@ -16,7 +16,8 @@ json network_of(const json& incident) {
     return network;
 }
 
-json referencing(const json& incident, const std::string& network, std::optional<int> version = {}) {
+json referencing(const json& incident, const std::string& network,
+                 std::optional<int> version = {}) {
     json out = incident;
     for (const char* section : kSections) out.erase(section);
     out["network"] = {{"name", network}};
@@ -40,7 +41,8 @@ TEST(StoredNetworks, PutVersionsAndGetReturnsEachVersion) {
     EXPECT_EQ(res->get_header_value("Location"), "/v1/networks/fabric-1?version=1");
 
     json second = first;
-    second["traffic"]["arrival_rate_per_server"] = 2 * first["traffic"]["arrival_rate_per_server"].get<double>();
+    second["traffic"]["arrival_rate_per_server"] =
+        2 * first["traffic"]["arrival_rate_per_server"].get<double>();
     res = put_network(*client, "fabric-1", second);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 201) << res->body;
@@ -70,7 +72,8 @@ TEST(StoredNetworks, AnIncidentReferencingANetworkRanksLikeTheWholeIncident) {
     const json incident = tiny_incident("by-reference");
     ASSERT_EQ(put_network(*client, "fabric", network_of(incident))->status, 201);
     json busier = network_of(incident);
-    busier["traffic"]["arrival_rate_per_server"] = 2 * incident["traffic"]["arrival_rate_per_server"].get<double>();
+    busier["traffic"]["arrival_rate_per_server"] =
+        2 * incident["traffic"]["arrival_rate_per_server"].get<double>();
     ASSERT_EQ(put_network(*client, "fabric", busier)->status, 201);
 
     // The whole incident and the reference to version 1 give the same ranking.
@@ -141,8 +144,8 @@ TEST(StoredNetworks, TheCommandLineSaysReferencesAreForRest) {
     TempDir dir;
     json incident = referencing(tiny_incident(), "fabric");
     write_file(dir / "ref.json", incident.dump());
-    const CommandResult run =
-        run_command(std::string(SWARM_BINARY) + " validate " + (dir / "ref.json").string(), dir.path());
+    const CommandResult run = run_command(
+        std::string(SWARM_BINARY) + " validate " + (dir / "ref.json").string(), dir.path());
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_NE((run.out + run.err).find("$.network"), std::string::npos) << run.out << run.err;
 }

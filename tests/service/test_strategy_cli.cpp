@@ -9,8 +9,9 @@ const std::filesystem::path kIncidents = std::filesystem::path(SWARM_SOURCE_DATA
 
 TEST(StrategyCli, EveryBaselinePicksForAShippedIncident) {
     TempDir dir;
-    const CommandResult run = run_command(
-        kSwarm + " rank --format json --strategy all " + (kIncidents / "scenario1-high-fcs.json").string(), dir.path());
+    const CommandResult run = run_command(kSwarm + " rank --format json --strategy all " +
+                                              (kIncidents / "scenario1-high-fcs.json").string(),
+                                          dir.path());
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const json result = json::parse(run.out);
     EXPECT_EQ(result["incident"], "scenario1-high-fcs");
@@ -28,7 +29,8 @@ TEST(StrategyCli, EveryBaselinePicksForAShippedIncident) {
 TEST(StrategyCli, UnknownStrategyIsBadUsage) {
     TempDir dir;
     const CommandResult run = run_command(
-        kSwarm + " rank --strategy NetPilot-42 " + (kIncidents / "scenario1-low-fcs.json").string(), dir.path());
+        kSwarm + " rank --strategy NetPilot-42 " + (kIncidents / "scenario1-low-fcs.json").string(),
+        dir.path());
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_NE(run.err.find("unknown strategy \"NetPilot-42\""), std::string::npos) << run.err;
 }
@@ -36,7 +38,8 @@ TEST(StrategyCli, UnknownStrategyIsBadUsage) {
 TEST(StrategyCli, BadIncidentFailsWithItsPath) {
     TempDir dir;
     write_file(dir / "bad.json", R"({"version": 1})");
-    const CommandResult run = run_command(kSwarm + " rank --strategy all " + (dir / "bad.json").string(), dir.path());
+    const CommandResult run =
+        run_command(kSwarm + " rank --strategy all " + (dir / "bad.json").string(), dir.path());
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_NE(run.err.find("$.name: required key is missing"), std::string::npos) << run.err;
 }

@@ -18,7 +18,7 @@ namespace swarm::truth {
 
 namespace {
 
-constexpr double kMtuBytes = 1500.0;   // the tables' MTU (docs/tables.md), for Routing's RTTs
+constexpr double kMtuBytes = 1500.0;  // the tables' MTU (docs/tables.md), for Routing's RTTs
 /// Every measured flow is followed until it finishes or this much simulated time has passed
 /// (then it is censored: a long flow reports the rate it achieved, a short flow the time so far,
 /// a lower bound). The estimator censors long flows at 2 x duration, a budget choice; the truth
@@ -47,16 +47,24 @@ SimNetwork sim_network(const NetworkState& state) {
     for (std::size_t l = 0; l < topo.link_count(); ++l) {
         const auto id = static_cast<LinkId>(l);
         const Link& link = topo.link(id);
-        if (!state.link_usable(id) || !state.node_usable(link.a) || !state.node_usable(link.b)) continue;
-        net.links.push_back({link.a, link.b, state.link_capacity_bps(id), link.delay.value, state.link_drop_rate(id)});
+        if (!state.link_usable(id) || !state.node_usable(link.a) || !state.node_usable(link.b))
+            continue;
+        net.links.push_back({link.a, link.b, state.link_capacity_bps(id), link.delay.value,
+                             state.link_drop_rate(id)});
     }
     return net;
 }
 
 nlohmann::json to_line(const SliceOutcome& o) {
-    return {{"connected", o.connected},   {"reason", o.reason},         {"long", o.long_throughput_bps},
-            {"short", o.short_fct_s},     {"censored", o.censored},     {"unroutable", o.unroutable},
-            {"unrouted_packets", o.unrouted_packets}, {"events", o.events}, {"wall_s", o.wall_s}};
+    return {{"connected", o.connected},
+            {"reason", o.reason},
+            {"long", o.long_throughput_bps},
+            {"short", o.short_fct_s},
+            {"censored", o.censored},
+            {"unroutable", o.unroutable},
+            {"unrouted_packets", o.unrouted_packets},
+            {"events", o.events},
+            {"wall_s", o.wall_s}};
 }
 
 SliceOutcome from_line(const std::string& line) {
@@ -76,8 +84,9 @@ SliceOutcome from_line(const std::string& line) {
 
 std::string settings_key(const TruthOptions& o, std::uint64_t seed) {
     const auto& t = o.tcp;
-    return ns3common::cc_name(t.cc) + ",scale=" + std::to_string(o.scale) + ",buf=" + std::to_string(t.buffer_packets) +
-           ",rto=" + std::to_string(t.min_rto_s) + ",syn=" + std::to_string(t.syn_rto_s) + ",seed=" + std::to_string(seed);
+    return ns3common::cc_name(t.cc) + ",scale=" + std::to_string(o.scale) +
+           ",buf=" + std::to_string(t.buffer_packets) + ",rto=" + std::to_string(t.min_rto_s) +
+           ",syn=" + std::to_string(t.syn_rto_s) + ",seed=" + std::to_string(seed);
 }
 
 }  // namespace
@@ -89,7 +98,8 @@ ns3common::TcpSettings truth_tcp_settings(ns3common::CongestionControl cc) {
     return t;
 }
 
-SliceInput build_slice(const Incident& incident, const std::vector<Action>* actions, int slice, std::uint64_t seed) {
+SliceInput build_slice(const Incident& incident, const std::vector<Action>* actions, int slice,
+                       std::uint64_t seed) {
     SliceInput in;
     NetworkState state = network_state(incident, actions);
     if (auto why_not = state.finalize_demand_moves()) {
@@ -99,9 +109,11 @@ SliceInput build_slice(const Incident& incident, const std::vector<Action>* acti
     }
     const Routing routing(state, kMtuBytes);
     const Topology& topo = incident.topology;
-    const DemandEditor editor(state.demand_moves(), topo.servers().size(), derive_seed(seed, {kDemandEditStream}));
+    const DemandEditor editor(state.demand_moves(), topo.servers().size(),
+                              derive_seed(seed, {kDemandEditStream}));
     const auto s = static_cast<std::uint64_t>(slice);
-    const DemandSample demand = DemandSampler(topo, incident.traffic).sample(derive_seed(seed, {kTrafficStream, s}));
+    const DemandSample demand =
+        DemandSampler(topo, incident.traffic).sample(derive_seed(seed, {kTrafficStream, s}));
     const std::uint64_t routing_seed = derive_seed(seed, {kRoutingStream, s, 0});
     in.network = sim_network(state);
     const TrafficSpec& traffic = incident.traffic;
@@ -118,7 +130,8 @@ SliceInput build_slice(const Incident& incident, const std::vector<Action>* acti
             if (src == dst) continue;
         }
         const double arrival = demand.arrival_s[f];
-        const bool measured = arrival >= traffic.window_start.value && arrival < traffic.window_end.value;
+        const bool measured =
+            arrival >= traffic.window_start.value && arrival < traffic.window_end.value;
         if (!routing.reachable(src, dst)) {
             in.unroutable_measured += measured ? 1 : 0;
             continue;
@@ -147,8 +160,8 @@ SliceInput build_slice(const Incident& incident, const std::vector<Action>* acti
     return in;
 }
 
-SliceOutcome run_slice(const Incident& incident, const std::vector<Action>* actions, int slice, std::uint64_t seed,
-                       const TruthOptions& options) {
+SliceOutcome run_slice(const Incident& incident, const std::vector<Action>* actions, int slice,
+                       std::uint64_t seed, const TruthOptions& options) {
     const SliceInput in = build_slice(incident, actions, slice, seed);
     SliceOutcome out;
     out.connected = in.connected;
@@ -197,13 +210,15 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     if (options.healthy) scenarios.push_back({"(healthy)", nullptr});
     for (const Candidate& c : incident.candidates) {
         const bool wanted = options.candidates.empty() ||
-                            std::find(options.candidates.begin(), options.candidates.end(), c.name) != options.candidates.end();
+                            std::find(options.candidates.begin(), options.candidates.end(),
+                                      c.name) != options.candidates.end();
         if (!wanted) continue;
         for (const std::vector<Action>* list : {&incident.ongoing_mitigations, &c.actions}) {
             for (const Action& a : *list) {
                 if (const auto* m = std::get_if<ModelAction>(&a)) {
-                    throw std::invalid_argument("candidate '" + c.name + "' uses mitigation model '" + m->type +
-                                                "': the ground-truth runner simulates classic actions only");
+                    throw std::invalid_argument(
+                        "candidate '" + c.name + "' uses mitigation model '" + m->type +
+                        "': the ground-truth runner simulates classic actions only");
                 }
             }
         }
@@ -212,16 +227,19 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     for (const std::string& name : options.candidates) {
         const bool known = std::any_of(incident.candidates.begin(), incident.candidates.end(),
                                        [&](const Candidate& c) { return c.name == name; });
-        if (!known) throw std::invalid_argument("unknown candidate '" + name + "' in incident " + incident.name);
+        if (!known)
+            throw std::invalid_argument("unknown candidate '" + name + "' in incident " +
+                                        incident.name);
     }
 
     std::vector<ns3tables::Job> jobs;
     const std::string prefix = incident.name + "|" + settings_key(options, seed) + "|";
     for (const Scenario& sc : scenarios) {
         for (int s = 0; s < options.slices; ++s) {
-            jobs.push_back({prefix + sc.name + "|" + std::to_string(s), [&incident, &options, sc, s, seed] {
-                                return to_line(run_slice(incident, sc.actions, s, seed, options)).dump();
-                            }});
+            jobs.push_back(
+                {prefix + sc.name + "|" + std::to_string(s), [&incident, &options, sc, s, seed] {
+                     return to_line(run_slice(incident, sc.actions, s, seed, options)).dump();
+                 }});
         }
     }
     ns3tables::ResultCache cache(options.cache);
@@ -242,7 +260,8 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
         std::uint64_t events = 0;
         double wall = 0.0;
         for (int s = 0; s < options.slices; ++s) {
-            const SliceOutcome o = from_line(cache.get(prefix + scenarios[i].name + "|" + std::to_string(s)));
+            const SliceOutcome o =
+                from_line(cache.get(prefix + scenarios[i].name + "|" + std::to_string(s)));
             if (!o.connected) {
                 total.connected = false;
                 total.reason = o.reason;
@@ -252,9 +271,11 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
             slice.long_throughput_bps = o.long_throughput_bps;
             slice.short_fct_s = o.short_fct_s;
             per_slice.push_back(sample_metrics(slice, metrics));
-            pooled.long_throughput_bps.insert(pooled.long_throughput_bps.end(), o.long_throughput_bps.begin(),
+            pooled.long_throughput_bps.insert(pooled.long_throughput_bps.end(),
+                                              o.long_throughput_bps.begin(),
                                               o.long_throughput_bps.end());
-            pooled.short_fct_s.insert(pooled.short_fct_s.end(), o.short_fct_s.begin(), o.short_fct_s.end());
+            pooled.short_fct_s.insert(pooled.short_fct_s.end(), o.short_fct_s.begin(),
+                                      o.short_fct_s.end());
             total.censored += o.censored;
             total.unrouted_packets += o.unrouted_packets;
             events += o.events;
@@ -269,7 +290,8 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
                 est.emplace_back(metrics[m], summarise_composite(column, confidence));
             }
             const std::vector<double> all = sample_metrics(pooled, metrics);
-            for (std::size_t m = 0; m < metrics.size(); ++m) pooled_json[metric_json_name(metrics[m])] = all[m];
+            for (std::size_t m = 0; m < metrics.size(); ++m)
+                pooled_json[metric_json_name(metrics[m])] = all[m];
         }
         details[scenarios[i].name] = {{"connected", total.connected},
                                       {"reason", total.reason},
@@ -293,7 +315,8 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     Ranking ranking;
     ranking.incident = incident.name;
     ranking.healthy = healthy;
-    for (const std::size_t c : order_candidates(incident.comparator, estimates, healthy, eligible)) {
+    for (const std::size_t c :
+         order_candidates(incident.comparator, estimates, healthy, eligible)) {
         CandidateResult entry;
         entry.candidate = names[c];
         entry.rank = static_cast<int>(ranking.ranking.size()) + 1;
@@ -313,17 +336,18 @@ nlohmann::json run_truth(const Incident& incident, const TruthOptions& options) 
     ranking.version = SWARM_VERSION;
     nlohmann::json doc = to_json(ranking);
     const auto& t = options.tcp;
-    doc["ground_truth"] = {{"simulator", "ns-3.37 (Debian libns3-dev), packet level"},
-                           {"scale", options.scale},
-                           {"slices", options.slices},
-                           {"cc", ns3common::cc_name(t.cc)},
-                           {"buffer_packets", t.buffer_packets},
-                           {"min_rto_s", t.min_rto_s},
-                           {"syn_rto_s", t.syn_rto_s},
-                           {"initial_cwnd", t.initial_cwnd},
-                           {"mss_bytes", t.mss_bytes},
-                           {"horizon_s", std::max(kHorizonS, 2.0 * incident.traffic.duration.value)},
-                           {"candidates", details}};
+    doc["ground_truth"] = {
+        {"simulator", "ns-3.37 (Debian libns3-dev), packet level"},
+        {"scale", options.scale},
+        {"slices", options.slices},
+        {"cc", ns3common::cc_name(t.cc)},
+        {"buffer_packets", t.buffer_packets},
+        {"min_rto_s", t.min_rto_s},
+        {"syn_rto_s", t.syn_rto_s},
+        {"initial_cwnd", t.initial_cwnd},
+        {"mss_bytes", t.mss_bytes},
+        {"horizon_s", std::max(kHorizonS, 2.0 * incident.traffic.duration.value)},
+        {"candidates", details}};
     return doc;
 }
 

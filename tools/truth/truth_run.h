@@ -10,11 +10,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "swarm/incident.h"
 #include "tools/ns3_common/tcp_settings.h"
@@ -33,9 +32,9 @@ struct TruthOptions {
     int slices = 4;                       ///< traffic samples 0..slices-1 per candidate
     double scale = 120.0;                 ///< down-scaling factor (paper §4.1)
     ns3common::TcpSettings tcp = truth_tcp_settings(ns3common::CongestionControl::kCubic);
-    int jobs = 1;                         ///< ns-3 processes in parallel
-    std::optional<std::uint64_t> seed;    ///< overrides the incident's estimator seed
-    std::filesystem::path cache;          ///< optional result cache (resumes a killed run)
+    int jobs = 1;                       ///< ns-3 processes in parallel
+    std::optional<std::uint64_t> seed;  ///< overrides the incident's estimator seed
+    std::filesystem::path cache;        ///< optional result cache (resumes a killed run)
 };
 
 /// What one (scenario, slice) run gives: the incident's flow outcomes and the run's cost.
@@ -58,7 +57,7 @@ struct SliceInput {
     std::string reason;
     SimNetwork network;
     std::vector<SimFlow> flows;
-    std::vector<char> is_long;       ///< per flow: size above the short-flow threshold
+    std::vector<char> is_long;  ///< per flow: size above the short-flow threshold
     std::size_t unroutable_measured = 0;
 };
 SliceInput build_slice(const Incident& incident, const std::vector<Action>* actions, int slice,

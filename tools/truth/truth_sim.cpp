@@ -247,9 +247,9 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
     Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
     std::int64_t stream = 1;
     for (const SimLink& l : network.links) {
-        const ns3common::Link link = ns3common::connect(
-            nodes.Get(static_cast<std::uint32_t>(l.a)), nodes.Get(static_cast<std::uint32_t>(l.b)),
-            l.bps / f, l.delay_s * f, settings.tcp);
+        const ns3common::Link link = ns3common::connect(nodes.Get(static_cast<std::uint32_t>(l.a)),
+                                                        nodes.Get(static_cast<std::uint32_t>(l.b)),
+                                                        l.bps / f, l.delay_s * f, settings.tcp);
         const Ipv4InterfaceContainer ifc = addresses.Assign(link.devices);
         addresses.NewNetwork();
         const std::int32_t ends[2] = {l.a, l.b};
@@ -257,14 +257,17 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
             const std::int32_t self = ends[side];
             const std::int32_t other = ends[1 - side];
             Ptr<NetDevice> device = link.devices.Get(static_cast<std::uint32_t>(side));
-            const std::uint32_t interface =
-                nodes.Get(static_cast<std::uint32_t>(self))->GetObject<Ipv4>()->GetInterfaceForDevice(device);
+            const std::uint32_t interface = nodes.Get(static_cast<std::uint32_t>(self))
+                                                ->GetObject<Ipv4>()
+                                                ->GetInterfaceForDevice(device);
             const Ipv4Address peer = ifc.GetAddress(static_cast<std::uint32_t>(1 - side));
             ports[{self, other}] = Port{interface, peer};
             routing[static_cast<std::size_t>(self)]->add_peer(interface, peer);
-            host_address[static_cast<std::size_t>(self)] = ifc.GetAddress(static_cast<std::uint32_t>(side));
+            host_address[static_cast<std::size_t>(self)] =
+                ifc.GetAddress(static_cast<std::uint32_t>(side));
             ++degree[static_cast<std::size_t>(self)];
-            const double keep = (1.0 - l.drop_rate) * (1.0 - network.node_drop_rate[static_cast<std::size_t>(self)]);
+            const double keep = (1.0 - l.drop_rate) *
+                                (1.0 - network.node_drop_rate[static_cast<std::size_t>(self)]);
             if (keep < 1.0) {
                 auto loss = CreateObject<DataLossModel>();
                 loss->configure(1.0 - keep, stream++);
@@ -293,7 +296,8 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
         const SimFlow& flow = flows[i];
         const std::int32_t src = flow.path.front();
         const std::int32_t dst = flow.path.back();
-        if (degree[static_cast<std::size_t>(src)] != 1 || degree[static_cast<std::size_t>(dst)] != 1) {
+        if (degree[static_cast<std::size_t>(src)] != 1 ||
+            degree[static_cast<std::size_t>(dst)] != 1) {
             throw std::invalid_argument("simulate: flow ends must be hosts with one link");
         }
         const std::uint32_t sport = next_port[static_cast<std::size_t>(src)]++;
@@ -302,13 +306,16 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
         }
         const Ipv4Address sip = host_address[static_cast<std::size_t>(src)];
         const Ipv4Address dip = host_address[static_cast<std::size_t>(dst)];
-        const FlowKey forward{sip.Get(), dip.Get(), static_cast<std::uint16_t>(sport), ns3common::kDataPort};
-        const FlowKey backward{dip.Get(), sip.Get(), ns3common::kDataPort, static_cast<std::uint16_t>(sport)};
+        const FlowKey forward{sip.Get(), dip.Get(), static_cast<std::uint16_t>(sport),
+                              ns3common::kDataPort};
+        const FlowKey backward{dip.Get(), sip.Get(), ns3common::kDataPort,
+                               static_cast<std::uint16_t>(sport)};
         for (std::size_t h = 0; h + 1 < flow.path.size(); ++h) {
             const Port& out = port_of(flow.path[h], flow.path[h + 1]);
             const Port& back = port_of(flow.path[h + 1], flow.path[h]);
             routing[static_cast<std::size_t>(flow.path[h])]->add_route(forward, out.interface);
-            routing[static_cast<std::size_t>(flow.path[h + 1])]->add_route(backward, back.interface);
+            routing[static_cast<std::size_t>(flow.path[h + 1])]->add_route(backward,
+                                                                           back.interface);
         }
         if (!has_sink[static_cast<std::size_t>(dst)]) {
             has_sink[static_cast<std::size_t>(dst)] = 1;
@@ -331,7 +338,8 @@ SimResult simulate(const SimNetwork& network, const std::vector<SimFlow>& flows,
     result.end_s = Simulator::Now().GetSeconds() / f;
     result.events = Simulator::GetEventCount();
     Simulator::Destroy();
-    result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    result.wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return result;
 }
 

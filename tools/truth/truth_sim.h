@@ -58,8 +58,8 @@ struct SimFlowResult {
 };
 
 struct SimResult {
-    std::vector<SimFlowResult> flows;  ///< by index of the input flows
-    double end_s = 0.0;                ///< full-scale time the run stopped
+    std::vector<SimFlowResult> flows;    ///< by index of the input flows
+    double end_s = 0.0;                  ///< full-scale time the run stopped
     std::uint64_t unrouted_packets = 0;  ///< packets a switch had no entry for (a bug if > 0)
     std::uint64_t events = 0;            ///< ns-3 events executed (cost)
     double wall_s = 0.0;

@@ -4,9 +4,9 @@
 // extended ones {type: veth, endpoints: [{node, interface}, {node, interface}]}; both may carry
 // labels. Node labels merge as containerlab merges them: defaults < kinds.<kind> < groups.<group>
 // < the node's own. Linux containers (kind linux) are servers unless a role label says otherwise.
-#include <map>
-
 #include <yaml-cpp/yaml.h>
+
+#include <map>
 
 #include "estimator/helper/json_fields.h"
 #include "estimator/helper/topology_import/imported_graph.h"
@@ -27,18 +27,21 @@ YAML::Node child(const YAML::Node& node, const std::string& key) {
 void merge_labels(const YAML::Node& owner, Attributes& into) {
     const YAML::Node labels = child(owner, "labels");
     if (!labels.IsMap()) return;
-    for (const auto& entry : labels) into[entry.first.as<std::string>()] = entry.second.as<std::string>();
+    for (const auto& entry : labels)
+        into[entry.first.as<std::string>()] = entry.second.as<std::string>();
 }
 
 Attributes node_labels(const YAML::Node& topology, const YAML::Node& node) {
     Attributes labels = Attributes::object();
     const YAML::Node defaults = child(topology, "defaults");
     merge_labels(defaults, labels);
-    const YAML::Node kind_node = child(node, "kind") ? child(node, "kind") : child(defaults, "kind");
+    const YAML::Node kind_node =
+        child(node, "kind") ? child(node, "kind") : child(defaults, "kind");
     const std::string kind = kind_node.IsScalar() ? kind_node.as<std::string>() : "";
     if (!kind.empty()) merge_labels(child(child(topology, "kinds"), kind), labels);
     const YAML::Node group = child(node, "group");
-    if (group.IsScalar()) merge_labels(child(child(topology, "groups"), group.as<std::string>()), labels);
+    if (group.IsScalar())
+        merge_labels(child(child(topology, "groups"), group.as<std::string>()), labels);
     merge_labels(node, labels);
     if (kind == "linux" && !labels.contains("role")) labels["role"] = "server";
     return labels;
@@ -71,15 +74,16 @@ ImportedGraph read_containerlab_text(const std::string& text, const std::string&
         for (std::size_t i = 0; links.IsSequence() && i < links.size(); ++i) {
             const YAML::Node endpoints = child(links[i], "endpoints");
             if (!endpoints.IsSequence() || endpoints.size() != 2) {
-                fail(path, "Containerlab link " + std::to_string(i) + " needs exactly two endpoints");
+                fail(path,
+                     "Containerlab link " + std::to_string(i) + " needs exactly two endpoints");
             }
             std::size_t ends[2] = {0, 0};
             for (std::size_t k = 0; k < 2; ++k) {
                 const std::string name = endpoint_node(endpoints[k]);
                 const auto it = index.find(name);
                 if (it == index.end()) {
-                    fail(path, "Containerlab link " + std::to_string(i) + " names node " + in_quotes(name) +
-                                   ", which is not in topology.nodes");
+                    fail(path, "Containerlab link " + std::to_string(i) + " names node " +
+                                   in_quotes(name) + ", which is not in topology.nodes");
                 }
                 ends[k] = it->second;
             }

@@ -5,14 +5,13 @@
 // - yEd's graphics keys, which have no attr.type and make read_graphml fail: they are dropped
 //   first, keeping each node's y:NodeLabel text; and yEd's edgedefault="directed", which Boost
 //   refuses for an undirected graph: links are full duplex, so it is read as undirected.
-#include <set>
-#include <sstream>
-
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
 #include <boost/make_shared.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
+#include <set>
+#include <sstream>
 
 #include "estimator/helper/json_fields.h"
 #include "estimator/helper/topology_import/imported_graph.h"
@@ -27,7 +26,8 @@ using json_fields::fail;
 struct Attributed {
     Attributes attributes = Attributes::object();
 };
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Attributed, Attributed>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Attributed, Attributed>;
 
 /// A GraphML value as JSON, keeping the type the file's key declared.
 json to_json(const boost::any& value) {
@@ -44,7 +44,7 @@ json to_json(const boost::any& value) {
 /// read_graphml asks this map's generator for each attribute name it meets.
 template <class Key>
 class AttributeMap : public boost::dynamic_property_map {
-public:
+   public:
     AttributeMap(Graph& graph, std::string name) : graph_(graph), name_(std::move(name)) {}
     boost::any get(const boost::any& key) override { return get_string(key); }
     std::string get_string(const boost::any& key) override {
@@ -56,7 +56,7 @@ public:
     const std::type_info& key() const override { return typeid(Key); }
     const std::type_info& value() const override { return typeid(std::string); }
 
-private:
+   private:
     Graph& graph_;
     std::string name_;
 };
@@ -73,8 +73,8 @@ std::string yed_label(const ptree& node) {
 }
 
 struct Prepared {
-    std::string xml;                  ///< the document without attribute-less (graphics) keys
-    std::vector<std::string> names;   ///< node names in document order
+    std::string xml;                 ///< the document without attribute-less (graphics) keys
+    std::vector<std::string> names;  ///< node names in document order
 };
 
 Prepared prepare(const std::string& text, const std::string& path) {
@@ -86,8 +86,9 @@ Prepared prepare(const std::string& text, const std::string& path) {
     std::set<std::string> dropped;
     for (auto it = root->begin(); it != root->end();) {
         // "attr.name" holds a dot, ptree's default path separator: address it with '/'.
-        const bool graphics = it->first == "key" &&
-                              !it->second.get_optional<std::string>(ptree::path_type("<xmlattr>/attr.name", '/'));
+        const bool graphics =
+            it->first == "key" &&
+            !it->second.get_optional<std::string>(ptree::path_type("<xmlattr>/attr.name", '/'));
         if (graphics) dropped.insert(it->second.get<std::string>("<xmlattr>.id", ""));
         it = graphics || (it->first == "data") ? root->erase(it) : std::next(it);
     }
@@ -98,14 +99,17 @@ Prepared prepare(const std::string& text, const std::string& path) {
     graph->put("<xmlattr>.edgedefault", "undirected");
     Prepared out;
     for (auto& [tag, element] : *graph) {
-        if (auto attributes = element.get_child_optional("<xmlattr>")) attributes->erase("directed");
+        if (auto attributes = element.get_child_optional("<xmlattr>"))
+            attributes->erase("directed");
         if (tag != "node" && tag != "edge") continue;
         if (tag == "node") {
             const std::string label = yed_label(element);
-            out.names.push_back(label.empty() ? element.get<std::string>("<xmlattr>.id", "") : label);
+            out.names.push_back(label.empty() ? element.get<std::string>("<xmlattr>.id", "")
+                                              : label);
         }
         for (auto it = element.begin(); it != element.end();) {
-            const bool drop = it->first == "data" && dropped.count(it->second.get<std::string>("<xmlattr>.key", ""));
+            const bool drop = it->first == "data" &&
+                              dropped.count(it->second.get<std::string>("<xmlattr>.key", ""));
             it = drop ? element.erase(it) : std::next(it);
         }
     }
@@ -153,7 +157,8 @@ ImportedGraph read_graphml_text(const std::string& text, const std::string& path
         out.nodes.push_back({std::move(name), std::move(attributes)});
     }
     for (const auto& e : boost::make_iterator_range(boost::edges(graph))) {
-        out.edges.push_back({boost::source(e, graph), boost::target(e, graph), graph[e].attributes});
+        out.edges.push_back(
+            {boost::source(e, graph), boost::target(e, graph), graph[e].attributes});
     }
     return out;
 }

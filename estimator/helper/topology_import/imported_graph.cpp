@@ -3,12 +3,11 @@
 // edges carry gbps and delay_us. Every problem names the node or link it is about.
 #include "estimator/helper/topology_import/imported_graph.h"
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/connected_components.hpp>
 #include <charconv>
 #include <map>
 #include <optional>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/connected_components.hpp>
 
 #include "estimator/helper/json_fields.h"
 
@@ -24,7 +23,8 @@ std::string node_label(const ImportedGraph& g, std::size_t n) {
 }
 
 std::string edge_label(const ImportedGraph& g, const ImportedEdge& e) {
-    return g.format + " link " + in_quotes(g.nodes[e.a].name) + " -- " + in_quotes(g.nodes[e.b].name);
+    return g.format + " link " + in_quotes(g.nodes[e.a].name) + " -- " +
+           in_quotes(g.nodes[e.b].name);
 }
 
 /// A number attribute as JSON: numbers as given, numeric strings (YAML labels) converted.
@@ -69,11 +69,13 @@ std::vector<std::vector<std::size_t>> incident_edges(const ImportedGraph& g) {
 
 /// The switches must form one fabric: a part that cannot reach the rest is almost always a
 /// missing or misspelt link in the source file (Boost.Graph's connected_components).
-void check_connected(const ImportedGraph& g, const std::vector<Role>& roles, const std::string& path) {
+void check_connected(const ImportedGraph& g, const std::vector<Role>& roles,
+                     const std::string& path) {
     using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
     Graph fabric(g.nodes.size());
     for (const ImportedEdge& e : g.edges) {
-        if (roles[e.a] == Role::Switch && roles[e.b] == Role::Switch) boost::add_edge(e.a, e.b, fabric);
+        if (roles[e.a] == Role::Switch && roles[e.b] == Role::Switch)
+            boost::add_edge(e.a, e.b, fabric);
     }
     std::vector<int> component(g.nodes.size());
     boost::connected_components(fabric, component.data());
@@ -111,19 +113,22 @@ void agree(std::optional<json>& common, const std::optional<json>& value, const 
            const std::string& owner, const std::string& path) {
     if (!value) return;
     if (common && *common != *value) {
-        fail(path, owner + ": " + what + " " + value->dump() + " differs from another server link's " +
-                       common->dump() + "; all server links must have the same " + what);
+        fail(path, owner + ": " + what + " " + value->dump() +
+                       " differs from another server link's " + common->dump() +
+                       "; all server links must have the same " + what);
     }
     common = value;
 }
 
-json switch_node(const ImportedGraph& g, std::size_t n, int extra_servers, const std::string& path) {
+json switch_node(const ImportedGraph& g, std::size_t n, int extra_servers,
+                 const std::string& path) {
     const std::string owner = node_label(g, n);
     const Attributes& attributes = g.nodes[n].attributes;
     const auto tier = number_attribute(attributes, "tier", path, owner);
     if (!tier) {
-        fail(path, owner + " has no tier attribute: give every switch a tier (0 = ToR, "
-                           "1 = aggregation, 2 = spine, ...) and every server role \"server\"");
+        fail(path, owner +
+                       " has no tier attribute: give every switch a tier (0 = ToR, "
+                       "1 = aggregation, 2 = spine, ...) and every server role \"server\"");
     }
     json node = {{"name", g.nodes[n].name}, {"tier", *tier}};
     if (const auto pod = number_attribute(attributes, "pod", path, owner)) node["pod"] = *pod;
@@ -146,8 +151,8 @@ json link_of(const ImportedGraph& g, const ImportedEdge& e, const LinkDefaults& 
         if (auto value = number_attribute(e.attributes, key, path, edge_label(g, e))) {
             link[key] = *value;
         } else if (fallback->is_null()) {
-            fail(path, edge_label(g, e) + " has no " + key + " attribute and the import gives no link_" +
-                           key + " default");
+            fail(path, edge_label(g, e) + " has no " + key +
+                           " attribute and the import gives no link_" + key + " default");
         }
     }
     return link;
@@ -159,7 +164,8 @@ void put_default(json& topology, const char* key, const json& value) {
 
 }  // namespace
 
-json to_explicit_topology(const ImportedGraph& g, const LinkDefaults& defaults, const std::string& path) {
+json to_explicit_topology(const ImportedGraph& g, const LinkDefaults& defaults,
+                          const std::string& path) {
     std::vector<Role> roles;
     for (std::size_t n = 0; n < g.nodes.size(); ++n) roles.push_back(role_of(g, n, path));
     const auto edges_of = incident_edges(g);
@@ -180,15 +186,19 @@ json to_explicit_topology(const ImportedGraph& g, const LinkDefaults& defaults, 
 
     json topology = {{"nodes", json::array()}, {"links", json::array()}};
     for (std::size_t n = 0; n < g.nodes.size(); ++n) {
-        if (roles[n] == Role::Switch) topology["nodes"].push_back(switch_node(g, n, servers_below[n], path));
+        if (roles[n] == Role::Switch)
+            topology["nodes"].push_back(switch_node(g, n, servers_below[n], path));
     }
     for (const ImportedEdge& e : g.edges) {
-        if (roles[e.a] == Role::Switch && roles[e.b] == Role::Switch) topology["links"].push_back(link_of(g, e, defaults, path));
+        if (roles[e.a] == Role::Switch && roles[e.b] == Role::Switch)
+            topology["links"].push_back(link_of(g, e, defaults, path));
     }
     put_default(topology, "link_gbps", defaults.link_gbps);
     put_default(topology, "link_delay_us", defaults.link_delay_us);
-    put_default(topology, "server_link_gbps", server_gbps ? *server_gbps : defaults.server_link_gbps);
-    put_default(topology, "server_link_delay_us", server_delay ? *server_delay : defaults.server_link_delay_us);
+    put_default(topology, "server_link_gbps",
+                server_gbps ? *server_gbps : defaults.server_link_gbps);
+    put_default(topology, "server_link_delay_us",
+                server_delay ? *server_delay : defaults.server_link_delay_us);
     return topology;
 }
 

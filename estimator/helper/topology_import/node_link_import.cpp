@@ -30,8 +30,9 @@ Attributes without(const json& object, std::initializer_list<const char*> keys) 
 ImportedGraph read_node_link(const json& document, const std::string& path) {
     as_object(document, path);
     if (document.value("directed", false)) {
-        fail(path, "NetworkX graph is directed; swarm's links are full duplex: export an undirected "
-                   "graph (nx.Graph or nx.MultiGraph, e.g. G.to_undirected())");
+        fail(path,
+             "NetworkX graph is directed; swarm's links are full duplex: export an undirected "
+             "graph (nx.Graph or nx.MultiGraph, e.g. G.to_undirected())");
     }
     const json& nodes = as_array(required_field(document, path, "nodes"), child(path, "nodes"));
     const char* edges_key = document.contains("links") ? "links" : "edges";
@@ -43,7 +44,8 @@ ImportedGraph read_node_link(const json& document, const std::string& path) {
         const std::string at = item(child(path, "nodes"), i);
         const json& node = as_object(nodes[i], at);
         std::string name = id_text(required_field(node, at, "id"), child(at, "id"));
-        if (!index.emplace(name, out.nodes.size()).second) fail(at, "duplicate node id " + in_quotes(name));
+        if (!index.emplace(name, out.nodes.size()).second)
+            fail(at, "duplicate node id " + in_quotes(name));
         out.nodes.push_back({std::move(name), without(node, {"id"})});
     }
     for (std::size_t i = 0; i < edges.size(); ++i) {
@@ -55,7 +57,8 @@ ImportedGraph read_node_link(const json& document, const std::string& path) {
             if (it == index.end()) fail(child(at, key), "no node with id " + in_quotes(name));
             return it->second;
         };
-        out.edges.push_back({end("source"), end("target"), without(edge, {"source", "target", "key"})});
+        out.edges.push_back(
+            {end("source"), end("target"), without(edge, {"source", "target", "key"})});
     }
     return out;
 }

@@ -38,8 +38,9 @@ std::string format_of(const json& spec, const std::string& path, const std::stri
 std::string read_file(const json& file, const std::string& path, const fs::path& base_dir) {
     const std::string& name = as_string(file, path);
     if (base_dir.empty()) {
-        fail(path, "a topology file can only be named when the incident is read from a file (the "
-                   "command line); here give the topology inline with \"inline\"");
+        fail(path,
+             "a topology file can only be named when the incident is read from a file (the "
+             "command line); here give the topology inline with \"inline\"");
     }
     const fs::path full = fs::path(name).is_absolute() ? fs::path(name) : base_dir / name;
     std::error_code error;
@@ -74,8 +75,9 @@ topology_import::ImportedGraph read_graph(const json& spec, const std::string& p
     const std::string format = format_of(spec, path, file ? as_string(*file, at) : "");
     if (format == "networkx") {
         const json document = file ? parse_json(read_file(*file, at, base_dir), at)
-                              : inline_value->is_string() ? parse_json(inline_value->get<std::string>(), at)
-                                                          : *inline_value;
+                              : inline_value->is_string()
+                                  ? parse_json(inline_value->get<std::string>(), at)
+                                  : *inline_value;
         return topology_import::read_node_link(document, at);
     }
     const std::string text = file ? read_file(*file, at, base_dir) : as_string(*inline_value, at);
@@ -85,8 +87,9 @@ topology_import::ImportedGraph read_graph(const json& spec, const std::string& p
 
 json import_topology(const json& spec, const std::string& path, const fs::path& base_dir) {
     as_object(spec, path);
-    check_keys(spec, path, {"format", "file", "inline", "link_gbps", "link_delay_us",
-                            "server_link_gbps", "server_link_delay_us"});
+    check_keys(spec, path,
+               {"format", "file", "inline", "link_gbps", "link_delay_us", "server_link_gbps",
+                "server_link_delay_us"});
     topology_import::LinkDefaults defaults;
     defaults.link_gbps = spec.value("link_gbps", json());
     defaults.link_delay_us = spec.value("link_delay_us", json());

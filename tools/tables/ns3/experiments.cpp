@@ -18,8 +18,8 @@ using ns3common::configure_tcp;
 using ns3common::connect;
 using ns3common::install_sink;
 using ns3common::kMtuBytes;
-using ns3common::Link;
 using ns3common::kPppHeaderBytes;
+using ns3common::Link;
 using ns3common::seed_rng;
 
 double wall_since(std::chrono::steady_clock::time_point start) {

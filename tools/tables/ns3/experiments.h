@@ -17,10 +17,10 @@
 namespace swarm::ns3tables {
 
 // The settings and congestion controls are shared with the ground-truth runner.
-using ns3common::CongestionControl;
-using ns3common::TcpSettings;
 using ns3common::cc_name;
+using ns3common::CongestionControl;
 using ns3common::parse_cc;
+using ns3common::TcpSettings;
 
 /// Appendix B "Throughput of long flows in a lossy network": one bulk flow h1 -> h2 over a link
 /// that drops each data-direction packet with probability drop_rate; goodput after warmup_s,
