@@ -111,4 +111,25 @@ std::vector<std::size_t> order_candidates(const ComparatorSpec& comparator,
     return order;
 }
 
+PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimates& a,
+                           const MetricEstimates& b, const MetricEstimates& healthy) {
+    if (const auto* linear = std::get_if<LinearComparatorSpec>(&comparator)) {
+        return {std::nullopt, linear_score(*linear, a, healthy), linear_score(*linear, b, healthy),
+                false, true};
+    }
+    const auto& priority = std::get<PriorityComparatorSpec>(comparator);
+    for (const Metric& metric : priority.order) {
+        const double va = estimate_of(a, metric), vb = estimate_of(b, metric);
+        if (!tied_with_best(metric, vb, va, priority.tie_tolerance))
+            return {metric, va, vb, false, false};
+    }
+    for (const Metric& metric : priority.order) {
+        const double va = estimate_of(a, metric), vb = estimate_of(b, metric);
+        if (better(metric, va, vb) || better(metric, vb, va)) return {metric, va, vb, true, false};
+    }
+    if (priority.order.empty()) return {};
+    const Metric& first = priority.order.front();
+    return {first, estimate_of(a, first), estimate_of(b, first), true, false};
+}
+
 }  // namespace swarm

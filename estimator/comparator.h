@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "swarm/incident.h"
@@ -26,5 +27,19 @@ double linear_score(const LinearComparatorSpec& spec, const MetricEstimates& est
 
 /// Looks a metric up in a list of estimates; NaN when absent.
 double estimate_of(const MetricEstimates& estimates, const Metric& metric);
+
+/// Why candidate `a` ranks above `b`, pairwise (for explanations; the order itself comes from
+/// order_candidates). Priority: the first metric on which b is not within the tie tolerance of
+/// a, with both values; when every metric ties, the first whose exact values differ
+/// (`all_tied`). Linear: both scores (`linear`; `metric` is unset).
+struct PairDecision {
+    std::optional<Metric> metric;
+    double value = 0.0;  ///< a's value (linear: a's score)
+    double other = 0.0;  ///< b's value (linear: b's score)
+    bool all_tied = false;
+    bool linear = false;
+};
+PairDecision explain_order(const ComparatorSpec& comparator, const MetricEstimates& a,
+                           const MetricEstimates& b, const MetricEstimates& healthy);
 
 }  // namespace swarm

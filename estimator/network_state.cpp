@@ -15,6 +15,7 @@ NetworkState::NetworkState(const Topology& topology)
       link_disabled_(topology.link_count(), 0),
       link_blackholed_(topology.link_count(), 0),
       channel_drop_rate_(topology.channel_count(), 0.0),
+      one_way_drop_rate_(topology.channel_count(), 0.0),
       node_drop_rate_(topology.node_count(), 0.0),
       node_failed_(topology.node_count(), 0),
       node_disabled_(topology.node_count(), 0),
@@ -46,7 +47,11 @@ void NetworkState::apply(const Failure& failure) {
         [this](const auto& f) {
             using T = std::decay_t<decltype(f)>;
             if constexpr (std::is_same_v<T, LinkLoss>) {
-                link_drop_rate_[idx(f.link)] = f.drop_rate;
+                if (f.from) {
+                    one_way_drop_rate_[idx(topology_->channel(f.link, *f.from))] = f.drop_rate;
+                } else {
+                    link_drop_rate_[idx(f.link)] = f.drop_rate;
+                }
             } else if constexpr (std::is_same_v<T, LinkDown>) {
                 link_failed_[idx(f.link)] = 1;
             } else if constexpr (std::is_same_v<T, LinkCapacity>) {
@@ -94,6 +99,8 @@ void NetworkState::apply(const Action& action) {
 
 void NetworkState::set_link_drop_rate(LinkId l, double drop_rate) {
     link_drop_rate_[idx(l)] = drop_rate;
+    one_way_drop_rate_[idx(2 * l)] = 0.0;
+    one_way_drop_rate_[idx(2 * l + 1)] = 0.0;
 }
 void NetworkState::set_node_drop_rate(NodeId n, double drop_rate) {
     node_drop_rate_[idx(n)] = drop_rate;

@@ -5,6 +5,7 @@
 // points 1 and 2).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,7 @@ class NetworkState {
 
     // Direct edits for mitigation models (models/): set, not compose, so a model states the
     // condition it leaves behind (a link it repairs, the loss a migration removes).
+    /// Both directions: also clears a one-direction LinkLoss of the link.
     void set_link_drop_rate(LinkId l, double drop_rate);
     void set_node_drop_rate(NodeId n, double drop_rate);
     void set_link_capacity_bps(LinkId l, double capacity_bps);
@@ -91,7 +93,14 @@ class NetworkState {
     /// the channel's own (set_channel_drop_rate) combined.
     double channel_drop_rate(ChannelId c) const {
         const double link = link_drop_rate(c / 2);
-        return 1.0 - (1.0 - link) * (1.0 - channel_drop_rate_[idx(c)]);
+        return 1.0 - (1.0 - link) * (1.0 - channel_drop_rate_[idx(c)]) *
+                         (1.0 - one_way_drop_rate_[idx(c)]);
+    }
+    /// The failures' drop on the link's lossier direction: link_drop_rate, or a one-direction
+    /// LinkLoss where that is higher (what fault-handling rules such as CorrOpt's look at).
+    double worst_drop_rate(LinkId l) const {
+        return std::max({link_drop_rate(l), one_way_drop_rate_[idx(2 * l)],
+                         one_way_drop_rate_[idx(2 * l + 1)]});
     }
     bool link_blackholed(LinkId l) const { return link_blackholed_[idx(l)] != 0; }
     bool node_blackholed(NodeId n) const { return node_blackholed_[idx(n)] != 0; }
@@ -125,6 +134,9 @@ class NetworkState {
     std::vector<char> link_disabled_;
     std::vector<char> link_blackholed_;
     std::vector<double> channel_drop_rate_;  ///< by ChannelId, besides the link's drop
+    /// By ChannelId: one-direction LinkLoss failures. Routing is per link, so even a one-way
+    /// drop of 1 leaves the link in use (a one-way blackhole).
+    std::vector<double> one_way_drop_rate_;
     std::vector<double> node_drop_rate_;
     std::vector<char> node_failed_;
     std::vector<char> node_disabled_;

@@ -164,28 +164,6 @@ void run_round(SampleRun& run, int begin, int end, int round,
     });
 }
 
-/// The incident's congestion-control mix, or the default set for every flow.
-TransportMix transport_mix(const Incident& incident, const TransportTables& tables,
-                           const RankOptions& options) {
-    if (incident.transport.mix.empty()) return TransportMix(tables);
-    if (!options.table_sets) {
-        throw std::invalid_argument(
-            "the incident names transport table sets but no table-set loader was given");
-    }
-    std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets;
-    for (const auto& [name, probability] : incident.transport.mix) {
-        if (name == tables.name) {
-            // The caller's default set: borrow it (it outlives this call).
-            sets.emplace_back(
-                std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}),
-                probability);
-            continue;
-        }
-        sets.emplace_back(options.table_sets(name), probability);
-    }
-    return TransportMix(std::move(sets));
-}
-
 MetricEstimates summarise(const std::vector<std::vector<double>>& samples,
                           const std::vector<Metric>& metrics, double confidence) {
     MetricEstimates estimates;
@@ -379,7 +357,7 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     const SamplePlan plan = make_sample_plan(spec, sampling, options.budget.max_samples);
     const std::vector<Metric> metrics =
         metrics_to_report(incident.comparator, options.extra_metrics);
-    const TransportMix transport = transport_mix(incident, tables, options);
+    const TransportMix transport = incident_transport_mix(incident, tables, options);
     const DemandSampler sampler(incident.topology, incident.traffic);
 
     tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);

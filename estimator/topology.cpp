@@ -1,5 +1,5 @@
 // Topology: append-only construction, then read-only lookups by name, by endpoint pair and by
-// adjacency. Preconditions (unique names, no duplicate links) are the builder's job; the
+// adjacency. Preconditions (unique names, links between two different nodes) are the builder's job; the
 // incident reader checks them before calling in, so nothing here re-validates user input.
 #include "swarm/topology.h"
 
@@ -70,6 +70,14 @@ std::optional<LinkId> Topology::find_link(NodeId a, NodeId b) const {
         return std::nullopt;
     }
     return it->second;
+}
+
+std::vector<LinkId> Topology::links_between(NodeId a, NodeId b) const {
+    std::vector<LinkId> out;
+    for (const Adjacent& next : adjacent(a)) {
+        if (next.node == b) out.push_back(next.link);
+    }
+    return out;
 }
 
 const std::vector<std::int32_t>& Topology::servers_of_tor(NodeId tor) const {

@@ -59,4 +59,25 @@ std::string TransportMix::describe() const {
     return out.str();
 }
 
+TransportMix incident_transport_mix(const Incident& incident, const TransportTables& tables,
+                                    const RankOptions& options) {
+    if (incident.transport.mix.empty()) return TransportMix(tables);
+    if (!options.table_sets) {
+        throw std::invalid_argument(
+            "the incident names transport table sets but no table-set loader was given");
+    }
+    std::vector<std::pair<std::shared_ptr<const TransportTables>, double>> sets;
+    for (const auto& [name, probability] : incident.transport.mix) {
+        if (name == tables.name) {
+            // The caller's default set: borrow it (it outlives this call).
+            sets.emplace_back(
+                std::shared_ptr<const TransportTables>(&tables, [](const TransportTables*) {}),
+                probability);
+            continue;
+        }
+        sets.emplace_back(options.table_sets(name), probability);
+    }
+    return TransportMix(std::move(sets));
+}
+
 }  // namespace swarm

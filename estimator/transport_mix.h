@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "estimator/transport_tables.h"
+#include "swarm/incident.h"
+#include "swarm/rank.h"
 
 namespace swarm {
 
@@ -41,5 +43,11 @@ class TransportMix {
     const TransportTables* primary_ = nullptr;
     std::vector<std::shared_ptr<const TransportTables>> owned_;
 };
+
+/// The incident's congestion-control mix (its `transport` section, sets loaded through
+/// options.table_sets, `tables` borrowed where named), or `tables` for every flow. Throws
+/// std::invalid_argument when the incident names sets and no loader is given.
+TransportMix incident_transport_mix(const Incident& incident, const TransportTables& tables,
+                                    const RankOptions& options);
 
 }  // namespace swarm

@@ -8,8 +8,11 @@ packages=(
   libboost-graph-dev libtbb-dev nlohmann-json3-dev libcpp-httplib-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsqlite3-dev
   clang-format  # scripts/check-format.sh (Debian 12: clang-format 14)
-  python3-yaml chromium  # service: OpenAPI YAML->JSON at build time; the HTML report test
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/); the rest builds with gcc
+  libyaml-cpp-dev  # Containerlab topology import
+  python3-yaml chromium  # service: OpenAPI YAML->JSON at build time; the HTML report test
+  pybind11-dev python3-dev  # the swarm Python module (python/)
+  python3-jsonschema python3-networkx  # tests: incidents vs the schema; NetworkX-written topologies
 )
 
 # Opt-in extras, never installed by default. --with-ns3 (or SWARM_WITH_NS3=1): ns-3.37 for the

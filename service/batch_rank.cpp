@@ -14,8 +14,11 @@
 #include "estimator/helper/table_set_cache.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
+#include "service/incident_input.h"
 #include "service/progress_bar.h"
 #include "service/ranking_analysis.h"
+#include "service/ranking_csv.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
 #include "swarm/rank.h"
@@ -47,8 +50,7 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
     FileOutcome outcome;
     const auto start = std::chrono::steady_clock::now();
     try {
-        const Incident incident = read_incident_text(read_text_file(file.string()), data_dir,
-                                                     builtin_models(), args.budget);
+        const Incident incident = read_incident_file(file.string(), data_dir, args.budget);
         outcome.incident = incident.name;
         TableSetCache table_sets(data_dir / "tables");
         RankOptions options;
@@ -63,11 +65,12 @@ FileOutcome rank_file(const RankArguments& args, const std::filesystem::path& fi
         } else {
             analysis = service::analyse(incident, tables, options);
         }
-        const nlohmann::json json = to_json(analysis.ranking);
+        const std::vector<CandidateDiagnosis> diagnoses = diagnose(incident, tables, options);
+        const nlohmann::json json = service::explained_json(incident, analysis.ranking, diagnoses);
         if (!analysis.ranking.ranking.empty())
             outcome.best = analysis.ranking.ranking.front().candidate;
-        outcome.output = args.format == "json" ? json.dump(args.out_dir.empty() ? -1 : 2) + "\n"
-                                               : render_table(analysis.ranking);
+        outcome.output = render_ranking(incident, analysis.ranking, diagnoses, args.format,
+                                        !args.out_dir.empty());
         if (!args.report.empty()) {
             outcome.report =
                 service::ReportEntry{file.filename().string(), incident, json, analysis.curves};
@@ -121,7 +124,9 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
         const std::filesystem::path path(input);
         std::error_code
             error;  // a symbolic link loop given directly is an error to report, not to throw
-        if (std::filesystem::is_directory(path, error)) {
+        if (input == "-") {
+            files.push_back(path);  // stdin, read once by read_incident_file
+        } else if (std::filesystem::is_directory(path, error)) {
             // Every *.json entry, whatever it is: a FIFO, a broken link or a link loop fails in
             // the batch with its reason (read_text_file) rather than vanishing or aborting it.
             std::vector<std::filesystem::path> found;
@@ -160,10 +165,18 @@ int run_batch(const RankArguments& args, const std::vector<std::filesystem::path
 
     bool all_ok = true;
     std::set<std::string> used_stems;
+    bool csv_header_written = false;
     for (std::size_t i = 0; i < files.size(); ++i) {
         FileOutcome& o = outcomes[i];
         if (!o.error.empty()) {
             all_ok = false;
+            continue;
+        }
+        if (args.out_dir.empty() && args.format == "csv") {
+            // One table on stdout: the header once, then every incident's rows.
+            if (!csv_header_written) std::cout << csv_header();
+            csv_header_written = true;
+            std::cout << o.output.substr(csv_header().size());
             continue;
         }
         if (args.out_dir.empty()) {
@@ -174,7 +187,7 @@ int run_batch(const RankArguments& args, const std::vector<std::filesystem::path
         }
         const std::filesystem::path target =
             std::filesystem::path(args.out_dir) /
-            (stem_for(files[i], used_stems) + (args.format == "json" ? ".json" : ".txt"));
+            (stem_for(files[i], used_stems) + format_extension(args.format));
         std::ofstream out(target, std::ios::binary);
         out << o.output;
         if (!out) {

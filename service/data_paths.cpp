@@ -9,4 +9,14 @@ std::filesystem::path resolve_data_dir(const std::string& flag) {
     return swarm::data_dir();  // the embedding API's rule, so the CLI and library agree
 }
 
+std::filesystem::path resolve_tables_dir(const std::string& flag,
+                                         const std::filesystem::path& data_dir) {
+    if (flag.empty()) return data_dir / "tables" / kDefaultTableSet;
+    const std::filesystem::path given(flag);
+    if (flag.find('/') == std::string::npos && !std::filesystem::is_directory(given)) {
+        return data_dir / "tables" / given;
+    }
+    return given;
+}
+
 }  // namespace swarm::cli

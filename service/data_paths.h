@@ -15,4 +15,10 @@ inline constexpr const char* kDefaultTableSet = "ns3-cubic";
 
 std::filesystem::path resolve_data_dir(const std::string& flag);
 
+/// The table-set directory a --tables value names: empty -> <data-dir>/tables/kDefaultTableSet;
+/// a bare set name ("analytic-reno", no '/') that is not a directory here ->
+/// <data-dir>/tables/<name>; anything else is a directory path as given.
+std::filesystem::path resolve_tables_dir(const std::string& flag,
+                                         const std::filesystem::path& data_dir);
+
 }  // namespace swarm::cli

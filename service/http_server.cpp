@@ -7,15 +7,18 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "service/bearer_auth.h"
 #include "service/problem_json.h"
+#include "service/structured_log.h"
 
 namespace swarm::service {
 
 namespace {
 
 constexpr const char* kIdPattern = "([0-9A-Za-z_-]{1,64})";
+constexpr const char* kNamePattern = "([0-9A-Za-z._-]{1,64})";
 constexpr std::size_t kHealthThreads = 2;
 
 void send_problem(const httplib::Request& req, httplib::Response& res, const Problem& problem) {
@@ -46,11 +49,39 @@ std::string read_body(httplib::Response& res, const httplib::ContentReader& read
     throw Problem{400, "bad-request", "Bad Request", "the request body could not be read", ""};
 }
 
+/// The methods a route template answers (RFC 9110 §15.5.6: the Allow header of a 405); empty
+/// for a path the API does not serve. httplib answers HEAD wherever it answers GET.
+std::string allowed_methods(const std::string& route) {
+    if (route == "/v1/rankings") return "GET, HEAD, POST";
+    if (route == "/v1/rankings/{id}") return "GET, HEAD, DELETE";
+    if (route == "/v1/networks/{name}") return "GET, HEAD, PUT";
+    if (route == "unmatched") return "";
+    return "GET, HEAD";
+}
+
+bool allows(const std::string& allowed, const std::string& method) {
+    for (std::size_t at = 0; at < allowed.size();) {
+        const std::size_t comma = allowed.find(',', at);
+        if (allowed.substr(at, comma - at) == method) return true;
+        at = comma == std::string::npos ? comma : comma + 2;
+    }
+    return false;
+}
+
 /// Problem bodies for what httplib answers itself (no route, body too large, unparsable
-/// request); responses with a body already are left alone.
+/// request); responses with a body already are left alone. A path the API serves, asked with
+/// another method, is 405 with Allow (httplib says 404).
 httplib::Server::HandlerResponse problem_for_status(const httplib::Request& req,
                                                     httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string allowed = allowed_methods(MetricsRegistry::route_of(req.path));
+    if (res.status == 404 && !allowed.empty() && !allows(allowed, req.method)) {
+        res.set_header("Allow", allowed);
+        send_problem(req, res,
+                     {405, "method-not-allowed", "Method Not Allowed",
+                      req.method + " is not served here; this path takes " + allowed, ""});
+        return httplib::Server::HandlerResponse::Handled;
+    }
     Problem p{res.status, "http-error", "HTTP error", "status " + std::to_string(res.status), ""};
     if (res.status == 400)
         p = {400, "bad-request", "Bad Request", "the request could not be parsed", ""};
@@ -76,6 +107,30 @@ void internal_error(const httplib::Request& req, httplib::Response& res, std::ex
     send_problem(req, res,
                  {500, "internal-error", "Internal error",
                   "the server failed to handle the request; the log has the cause", ""});
+}
+
+/// One JSON line per response (structured_log.h): what a log pipeline needs to answer "who
+/// asked what, and how did it go", with the path made printable and the query's names only
+/// (values can be long or private).
+void access_log(const httplib::Request& req, const httplib::Response& res,
+                const std::string& route) {
+    nlohmann::json line = {{"event", "http_request"},
+                           {"method", printable_utf8(req.method)},
+                           {"path", printable_utf8(req.path)},
+                           {"route", route},
+                           {"status", res.status},
+                           {"bytes", res.body.size()},
+                           {"remote", req.remote_addr}};
+    if (!req.params.empty()) {
+        nlohmann::json names = nlohmann::json::array();
+        for (const auto& [name, value] : req.params) names.push_back(printable_utf8(name));
+        line["query"] = names;
+    }
+    const std::string timing = res.get_header_value("Server-Timing");
+    if (const std::size_t at = timing.find("dur="); at != std::string::npos) {
+        line["duration_ms"] = std::strtod(timing.c_str() + at + 4, nullptr);
+    }
+    log_event(line);
 }
 
 void configure(httplib::Server& server, std::size_t threads, const HttpConfig& config) {
@@ -187,14 +242,21 @@ void HttpServer::handle(const char* route, const httplib::Request& req, httplib:
     } catch (const Problem& p) {
         send_problem(req, res, p);
     }
-    metrics_.observe_latency(
-        route, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics_.observe_latency(route, seconds);
+    // RFC 9110-style timing for the client, and what the access log reports as duration.
+    char timing[48];
+    std::snprintf(timing, sizeof timing, "app;dur=%.3f", seconds * 1000.0);
+    res.set_header("Server-Timing", timing);
 }
 
 void HttpServer::install_handlers() {
     // Every response is counted once, whoever produced it (route, auth, httplib's own 404/413).
     server_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-        metrics_.count_request(MetricsRegistry::route_of(req.path), req.method, res.status);
+        const std::string route = MetricsRegistry::route_of(req.path);
+        metrics_.count_request(route, req.method, res.status);
+        if (config_.access_log) access_log(req, res, route);
     });
     // Runs before any body is read: unauthenticated bodies are never read, and a chunked body
     // is read only by the route that enforces the size limit on it (POST /v1/rankings).
@@ -208,6 +270,8 @@ void HttpServer::install_handlers() {
                           "send the header Authorization: Bearer <token>", ""});
             return httplib::Server::HandlerResponse::Handled;
         }
+        // PUT /v1/networks/{name} takes a body too, of a known length (httplib reads it within
+        // the payload limit).
         const bool takes_body = req.method == "POST" && req.path == "/v1/rankings";
         if (!takes_body && req.has_header("Transfer-Encoding")) {
             res.set_header("Connection", "close");
@@ -240,6 +304,9 @@ void HttpServer::install_routes() {
         handle("/v1/rankings", req, res,
                [&] { routes_.submit(req, res, read_body(res, reader, config_.max_body_bytes)); });
     });
+    s.Get("/v1/rankings", [this](const httplib::Request& req, httplib::Response& res) {
+        handle("/v1/rankings", req, res, [&] { routes_.list(req, res); });
+    });
     s.Get(job, [this](const httplib::Request& req, httplib::Response& res) {
         handle("/v1/rankings/{id}", req, res, [&] { routes_.get_job(req, res); });
     });
@@ -249,13 +316,31 @@ void HttpServer::install_routes() {
     s.Get(job + "/report", [this](const httplib::Request& req, httplib::Response& res) {
         handle("/v1/rankings/{id}/report", req, res, [&] { routes_.report(req, res); });
     });
+    const std::string network = std::string("/v1/networks/") + kNamePattern;
+    s.Put(network, [this](const httplib::Request& req, httplib::Response& res) {
+        handle("/v1/networks/{name}", req, res, [&] { routes_.put_network(req, res); });
+    });
+    s.Get(network, [this](const httplib::Request& req, httplib::Response& res) {
+        handle("/v1/networks/{name}", req, res, [&] { routes_.get_network(req, res); });
+    });
 }
 
 void HttpServer::install_health_routes() {
-    health_server_->Get("/healthz", RestRoutes::healthz);
-    health_server_->Get("/readyz", [this](const httplib::Request& req, httplib::Response& res) {
-        routes_.readyz(req, res);
-    });
+    // Not timed into the route histogram (handle()): that one describes the main port.
+    auto answer = [](auto route) {
+        return [route](const httplib::Request& req, httplib::Response& res) {
+            try {
+                route(req, res);
+            } catch (const Problem& p) {
+                send_problem(req, res, p);
+            }
+        };
+    };
+    health_server_->Get("/healthz", answer(RestRoutes::healthz));
+    health_server_->Get("/readyz",
+                        answer([this](const httplib::Request& req, httplib::Response& res) {
+                            routes_.readyz(req, res);
+                        }));
 }
 
 }  // namespace swarm::service

@@ -43,6 +43,7 @@ struct HttpConfig {
     int read_timeout_s = 5;            ///< a client silent this long while sending is disconnected
     int write_timeout_s = 5;           ///< a client not reading for this long is disconnected
     std::optional<std::string> token;  ///< bearer token; none = no auth
+    bool access_log = true;            ///< a JSON line per response on stderr (structured_log.h)
 };
 
 class StreamServer;  ///< httplib::Server that also serves an in-memory stream

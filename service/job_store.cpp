@@ -35,7 +35,8 @@ namespace {
 constexpr const char* kColumns =
     "id, status, incident_name, incident_json, seed, idempotency_key, request_fingerprint, "
     "created_ms, "
-    "started_ms, finished_ms, deadline_ms, result_json, curves_json, error, attempts";
+    "started_ms, finished_ms, deadline_ms, result_json, curves_json, error, attempts, "
+    "network_name, network_version";
 
 /// A prepared statement, finalized on scope exit. Binding is 1-based, like SQLite's.
 class Statement {
@@ -108,6 +109,8 @@ JobRecord read_row(const Statement& s) {
     job.curves_json = s.text(12);
     job.error = s.text(13);
     job.attempts = static_cast<int>(s.integer(14));
+    if (!s.is_null(15)) job.network_name = s.text(15);
+    job.network_version = s.integer(16);
     return job;
 }
 
@@ -176,6 +179,27 @@ JobStore::JobStore(const std::filesystem::path& path) : lock_(path) {
         " error TEXT NOT NULL DEFAULT '',"
         " attempts INTEGER NOT NULL DEFAULT 0)");
     exec("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, seq)");
+    // Databases written before stored networks existed get the columns (NULL / 0: none).
+    if (!has_column("jobs", "network_name")) {
+        exec("ALTER TABLE jobs ADD COLUMN network_name TEXT");
+        exec("ALTER TABLE jobs ADD COLUMN network_version INTEGER NOT NULL DEFAULT 0");
+    }
+    exec(
+        "CREATE TABLE IF NOT EXISTS networks ("
+        " name TEXT NOT NULL,"
+        " version INTEGER NOT NULL,"
+        " body_json TEXT NOT NULL,"
+        " created_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (name, version))");
+}
+
+bool JobStore::has_column(const char* table, const char* column) const {
+    Statement info(db_.get(),
+                   (std::string("SELECT name FROM pragma_table_info('") + table + "')").c_str());
+    while (info.step()) {
+        if (info.text(0) == column) return true;
+    }
+    return false;
 }
 
 JobStore::~JobStore() = default;
@@ -209,7 +233,8 @@ JobStore::Inserted JobStore::insert(const JobRecord& job) {
     Statement insert(
         db_.get(),
         "INSERT INTO jobs (id, status, incident_name, incident_json, seed, idempotency_key, "
-        "request_fingerprint, created_ms, deadline_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "request_fingerprint, created_ms, deadline_ms, network_name, network_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, job.id)
         .bind(2, std::string(to_string(job.status)))
         .bind(3, job.incident_name)
@@ -218,7 +243,9 @@ JobStore::Inserted JobStore::insert(const JobRecord& job) {
     insert.bind(6, job.idempotency_key)
         .bind(7, job.request_fingerprint)
         .bind(8, job.created_ms)
-        .bind(9, job.deadline_ms);
+        .bind(9, job.deadline_ms)
+        .bind(10, job.network_name)
+        .bind(11, job.network_version);
     insert.step();
     transaction.commit();
     return {job, true};
@@ -318,6 +345,56 @@ std::size_t JobStore::count(JobStatus status) const {
     query.bind(1, std::string(to_string(status)));
     query.step();
     return static_cast<std::size_t>(query.integer(0));
+}
+
+JobStore::Page JobStore::list(std::optional<JobStatus> status,
+                              std::optional<std::int64_t> before_seq, std::size_t limit) const {
+    const std::lock_guard lock(mutex_);
+    // One row more than asked tells whether another page follows.
+    Statement query(db_.get(), (std::string("SELECT ") + kColumns +
+                                ", seq FROM jobs WHERE (?1 IS NULL OR status = ?1) AND "
+                                "(?2 IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3")
+                                   .c_str());
+    query.bind(1, status ? std::optional<std::string>(to_string(*status)) : std::nullopt);
+    query.bind(2, before_seq);
+    query.bind(3, static_cast<std::int64_t>(limit) + 1);
+    Page page;
+    std::int64_t last_seq = 0;
+    while (query.step()) {
+        if (page.jobs.size() == limit) {
+            page.next_before_seq = last_seq;
+            break;
+        }
+        page.jobs.push_back(read_row(query));
+        last_seq = query.integer(17);
+    }
+    return page;
+}
+
+StoredNetwork JobStore::put_network(const std::string& name, const std::string& body_json,
+                                    std::int64_t now_ms) {
+    const std::lock_guard lock(mutex_);
+    Transaction transaction(db_.get());
+    Statement latest(db_.get(), "SELECT COALESCE(MAX(version), 0) FROM networks WHERE name = ?");
+    latest.bind(1, name).step();
+    const StoredNetwork network{name, latest.integer(0) + 1, body_json, now_ms};
+    Statement insert(
+        db_.get(),
+        "INSERT INTO networks (name, version, body_json, created_ms) VALUES (?, ?, ?, ?)");
+    insert.bind(1, name).bind(2, network.version).bind(3, body_json).bind(4, now_ms).step();
+    transaction.commit();
+    return network;
+}
+
+std::optional<StoredNetwork> JobStore::get_network(const std::string& name,
+                                                   std::optional<std::int64_t> version) const {
+    const std::lock_guard lock(mutex_);
+    Statement find(db_.get(),
+                   "SELECT name, version, body_json, created_ms FROM networks WHERE name = ?1 "
+                   "AND (?2 IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1");
+    find.bind(1, name).bind(2, version);
+    if (!find.step()) return std::nullopt;
+    return StoredNetwork{find.text(0), find.integer(1), find.text(2), find.integer(3)};
 }
 
 }  // namespace swarm::service

@@ -43,6 +43,20 @@ struct JobRecord {
     std::string curves_json;  ///< percentile curves for the report, when done
     std::string error;        ///< why it failed or was cancelled
     int attempts = 0;         ///< how many times a worker started it
+    /// The stored network the incident referenced (PUT /v1/networks/{name}), if any; the
+    /// incident_json above already has its sections merged in.
+    std::optional<std::string> network_name;
+    std::int64_t network_version = 0;
+};
+
+/// One version of a stored network (PUT /v1/networks/{name}): topology, traffic, routing and
+/// ongoing mitigations that incidents reference instead of repeating them. Versions are
+/// immutable and numbered from 1.
+struct StoredNetwork {
+    std::string name;
+    std::int64_t version = 0;
+    std::string body_json;
+    std::int64_t created_ms = 0;
 };
 
 class JobStore {
@@ -83,11 +97,29 @@ class JobStore {
     std::size_t prune_finished(std::int64_t before_ms);
     std::size_t count(JobStatus status) const;
 
+    /// Stores `body_json` as the next version of network `name` (1 for a new name); returns it.
+    StoredNetwork put_network(const std::string& name, const std::string& body_json,
+                              std::int64_t now_ms);
+    /// The version asked for, or the latest without one; nullopt when there is none.
+    std::optional<StoredNetwork> get_network(const std::string& name,
+                                             std::optional<std::int64_t> version) const;
+
+    /// One page of jobs, newest first (GET /v1/rankings): at most `limit` jobs accepted before
+    /// the job with sequence number `before_seq` (none: from the newest), of `status` only when
+    /// given. `next_before_seq` continues the listing; none when this page is the last.
+    struct Page {
+        std::vector<JobRecord> jobs;
+        std::optional<std::int64_t> next_before_seq;
+    };
+    Page list(std::optional<JobStatus> status, std::optional<std::int64_t> before_seq,
+              std::size_t limit) const;
+
    private:
     struct Closer {
         void operator()(sqlite3* db) const;
     };
     void exec(const char* sql);
+    bool has_column(const char* table, const char* column) const;
 
     DatabaseLock lock_;  ///< first: nothing touches the file before it is ours
     mutable std::mutex mutex_;

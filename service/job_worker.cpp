@@ -22,6 +22,7 @@
 #include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/ranking_analysis.h"
+#include "service/ranking_explanation.h"
 #include "swarm/rank.h"
 
 namespace swarm::cli {
@@ -116,8 +117,11 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
     };
     if (args.deadline_unix_ms) apply_deadline(*args.deadline_unix_ms, options);
     const service::Analysis analysis = service::analyse(incident, tables, options);
-    const nlohmann::json result = {{"ranking", to_json(analysis.ranking)},
-                                   {"curves", analysis.curves}};
+    // The CLI's JSON, explanations included (ranking_explanation.h).
+    const nlohmann::json result = {
+        {"ranking",
+         service::explained_json(incident, analysis.ranking, diagnose(incident, tables, options))},
+        {"curves", analysis.curves}};
     return result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

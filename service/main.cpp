@@ -5,6 +5,7 @@
 
 #include "service/budget_options.h"
 #include "service/data_paths.h"
+#include "service/incident_commands.h"
 #include "service/job_worker.h"
 #include "service/rank_command.h"
 #include "service/serve_command.h"
@@ -22,12 +23,15 @@ int main(int argc, char** argv) {
                                         "file: the ranking on stdout. Several files or a "
                                         "directory: a batch with progress on stderr and a summary "
                                         "table; exit 1 if any file failed.");
-    rank->add_option("incident", rank_args.inputs,
-                     "Incident JSON files or directories of *.json (docs/incident-format.md)")
+    rank->add_option(
+            "incident", rank_args.inputs,
+            "Incident JSON files, directories of *.json, or - for stdin (docs/incident-format.md)")
         ->required();
-    rank->add_option("--format", rank_args.format,
-                     "Output: a readable table or the JSON contract (docs/api.md)")
-        ->check(CLI::IsMember({"table", "json"}))
+    rank->add_option(
+            "--format", rank_args.format,
+            "Output: a readable table, the JSON contract (docs/api.md) or CSV with one row "
+            "per candidate and metric (docs/api.md#csv)")
+        ->check(CLI::IsMember({"table", "json", "csv"}))
         ->capture_default_str();
     rank->add_option("--threads", rank_args.threads,
                      "Worker threads per ranking (0 = every core); results do not depend on it")
@@ -44,13 +48,15 @@ int main(int argc, char** argv) {
     rank->add_option("--data-dir", rank_args.data_dir,
                      "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
     const std::string tables_help =
-        std::string("A transport table set directory (default: <data-dir>/tables/") +
+        std::string(
+            "A transport table set: a name under <data-dir>/tables/ (ns3-cubic, "
+            "analytic-reno, ...) or a directory (default: ") +
         swarm::cli::kDefaultTableSet + ")";
     rank->add_option("--tables", rank_args.tables, tables_help);
     rank->add_option("--out", rank_args.out_dir,
-                     "Batch: write one result per incident to DIR/<name>.json (or .txt for "
-                     "--format table); the summary "
-                     "goes to stdout");
+                     "Batch: write one result per incident to DIR/<stem>.txt, .json or .csv (as "
+                     "--format says; <stem> is the file name without .json, -2, -3... on clashes); "
+                     "the summary goes to stdout");
     rank->add_option("--jobs", rank_args.jobs, "Batch: incidents ranked at the same time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
@@ -85,6 +91,30 @@ int main(int argc, char** argv) {
 
     swarm::cli::add_budget_options(*serve_cmd, serve_args.config.jobs.budget);
 
+    swarm::cli::ValidateArguments validate_args;
+    CLI::App* validate = app.add_subcommand(
+        "validate",
+        "Check incident files against the format (docs/incident-format.md) without "
+        "ranking them; one line per file; exit 2 if any is invalid");
+    validate->add_option("incident", validate_args.inputs, "Incident JSON files, or - for stdin")
+        ->required();
+    validate->add_option(
+        "--data-dir", validate_args.data_dir,
+        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+
+    swarm::cli::ConvertArguments convert_args;
+    CLI::App* convert = app.add_subcommand(
+        "convert",
+        "Print an incident with its imported topology (GraphML, NetworkX node-link JSON, "
+        "Containerlab) converted to swarm's own explicit JSON: what swarm understood");
+    convert->add_option("incident", convert_args.input, "An incident JSON file, or - for stdin")
+        ->required();
+    convert->add_option("--out,-o", convert_args.out,
+                        "Write the converted incident here instead of stdout");
+    convert->add_option(
+        "--data-dir", convert_args.data_dir,
+        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -93,6 +123,8 @@ int main(int argc, char** argv) {
     }
     if (serve_cmd->parsed()) return swarm::cli::run_serve(std::move(serve_args));
     if (worker_cmd->parsed()) return swarm::cli::run_job_worker(worker_args);
+    if (validate->parsed()) return swarm::cli::run_validate(validate_args);
+    if (convert->parsed()) return swarm::cli::run_convert(convert_args);
     if (!rank_args.strategies.empty()) return swarm::cli::run_strategies(rank_args);
     return swarm::cli::run_rank(rank_args);
 }

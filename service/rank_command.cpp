@@ -13,58 +13,22 @@
 #include "models/builtin_models.h"
 #include "service/batch_rank.h"
 #include "service/data_paths.h"
+#include "service/incident_input.h"
 #include "service/progress_bar.h"
 #include "service/ranking_analysis.h"
+#include "service/ranking_csv.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_table.h"
 #include "service/report_html.h"
 #include "swarm/rank.h"
 
 namespace swarm::cli {
 
-std::string not_a_regular_file(const std::filesystem::path& path) {
-    namespace fs = std::filesystem;
-    std::error_code error;
-    const fs::file_status target = fs::status(path, error);
-    if (error.value() == ELOOP) return "a symbolic link loop";
-    if (!fs::exists(target)) {
-        std::error_code link_error;
-        return fs::is_symlink(fs::symlink_status(path, link_error)) ? "a broken symbolic link"
-                                                                    : "no such file";
-    }
-    if (fs::is_regular_file(target)) return {};
-    if (fs::is_fifo(target)) return "a FIFO";
-    if (fs::is_directory(target)) return "a directory";
-    if (fs::is_socket(target)) return "a socket";
-    return "a device or other special file";
-}
-
-std::string read_text_file(const std::string& path) {
-    // A FIFO or a device would block or never end: only regular files are read, and only up to
-    // a size no incident comes near.
-    if (const std::string what = not_a_regular_file(path); !what.empty()) {
-        throw std::runtime_error("cannot read " + path + ": " + what + ", not a regular file");
-    }
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    if (!error && size > kMaxInputFileBytes) {
-        throw std::runtime_error("cannot read " + path + ": " + std::to_string(size) +
-                                 " bytes is over the limit of " +
-                                 std::to_string(kMaxInputFileBytes) + " for an incident file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 namespace {
 
 std::optional<TransportTables> load_tables(const RankArguments& args,
                                            const std::filesystem::path& data_dir) {
-    const std::filesystem::path table_dir = args.tables.empty()
-                                                ? data_dir / "tables" / kDefaultTableSet
-                                                : std::filesystem::path(args.tables);
+    const std::filesystem::path table_dir = resolve_tables_dir(args.tables, data_dir);
     try {
         return TransportTables::load(table_dir);
     } catch (const std::exception& e) {
@@ -89,8 +53,7 @@ int run_single(const RankArguments& args, const std::string& path,
                const std::filesystem::path& data_dir) {
     Incident incident;
     try {
-        incident =
-            read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
+        incident = read_incident_file(path, data_dir, args.budget);
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
         return 2;
@@ -119,15 +82,12 @@ int run_single(const RankArguments& args, const std::string& path,
         if (bar) bar->finish();
         for (const std::string& warning : ranking.warnings)
             std::cerr << "warning: " << warning << "\n";
-        if (args.format == "json") {
-            std::cout << to_json(ranking).dump(2) << "\n";
-        } else {
-            std::cout << render_table(ranking);
-        }
+        const std::vector<CandidateDiagnosis> diagnoses = diagnose(incident, *tables, options);
+        std::cout << render_ranking(incident, ranking, diagnoses, args.format, true);
         if (!args.report.empty()) {
-            const std::string html = service::render_report_html(
-                {service::ReportEntry{std::filesystem::path(path).filename().string(), incident,
-                                      to_json(ranking), curves}});
+            const std::string html = service::render_report_html({service::ReportEntry{
+                std::filesystem::path(path).filename().string(), incident,
+                service::explained_json(incident, ranking, diagnoses), curves}});
             if (!write_text(args.report, html)) return 1;
         }
     } catch (const IncidentError& e) {

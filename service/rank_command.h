@@ -34,18 +34,7 @@ struct RankArguments {
 
 int run_rank(const RankArguments& args);
 
-/// Incident files larger than this are refused before reading (64 MiB; the REST body limit is 1 MiB).
-inline constexpr std::uintmax_t kMaxInputFileBytes = 64u << 20;
-
-/// Why `path` is not a regular file ("a FIFO", "a broken symbolic link", "a symbolic link
-/// loop", ...), or empty when it is one. Never throws.
-std::string not_a_regular_file(const std::filesystem::path& path);
-
 /// The options every ranking of a `swarm rank` run shares (threads, seed, budget, sampling).
 void apply_rank_arguments(const RankArguments& args, RankOptions& options);
-
-/// Reads a whole regular file of at most kMaxInputFileBytes; throws std::runtime_error naming it
-/// and what is wrong (a FIFO would otherwise block forever).
-std::string read_text_file(const std::string& path);
 
 }  // namespace swarm::cli

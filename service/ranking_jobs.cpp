@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "estimator/budget.h"
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/json_document.h"
+#include "estimator/helper/json_fields.h"
 #include "models/builtin_models.h"
+#include "service/stored_networks.h"
+#include "service/structured_log.h"
 
 namespace swarm::service {
 
@@ -136,13 +140,13 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     }
     JobRecord job;
     try {
-        job.incident_name = check_at_acceptance(request.body, config_);
+        job.incident_json = with_stored_network(request.body, job);
+        job.incident_name = check_at_acceptance(job.incident_json, config_);
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         return outcome;
     }
     job.id = new_job_id();
-    job.incident_json = request.body;
     job.seed = request.seed;
     job.idempotency_key = request.idempotency_key;
     job.request_fingerprint = fingerprint(request);
@@ -182,17 +186,63 @@ SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
     return outcome;
 }
 
-std::optional<JobView> RankingJobs::get(const std::string& id) const {
-    std::optional<JobRecord> record = store_.get(id);
-    if (!record) return std::nullopt;
-    JobView view{std::move(*record), 0.0};
+JobView RankingJobs::view_of(JobRecord record) const {
+    JobView view{std::move(record), 0.0};
     if (view.record.status == JobStatus::Done) {
         view.progress = 1.0;
     } else if (view.record.status == JobStatus::Running) {
-        view.progress = pool_->progress(id).value_or(0.0);
-        view.samples_done = pool_->samples_done(id).value_or(0);
+        view.progress = pool_->progress(view.record.id).value_or(0.0);
+        view.samples_done = pool_->samples_done(view.record.id).value_or(0);
     }
     return view;
+}
+
+std::string RankingJobs::with_stored_network(const std::string& body, JobRecord& job) const {
+    if (body.find("\"network\"") == std::string::npos) return body;  // the common case, unparsed
+    const nlohmann::json incident = parse_json_document(body);
+    const std::optional<NetworkReference> ref = network_reference(incident);
+    if (!ref) return body;
+    const std::optional<StoredNetwork> network = store_.get_network(ref->name, ref->version);
+    if (!network) {
+        throw IncidentError(
+            ref->version ? "$.network.version" : "$.network.name",
+            "no stored network " + json_fields::in_quotes(ref->name) +
+                (ref->version ? " with version " + std::to_string(*ref->version) : std::string()) +
+                " (PUT /v1/networks/{name} stores one)");
+    }
+    job.network_name = network->name;
+    job.network_version = network->version;
+    return with_network(incident, nlohmann::json::parse(network->body_json), network->name).dump();
+}
+
+PutNetworkOutcome RankingJobs::put_network(const std::string& name, const std::string& body) {
+    PutNetworkOutcome outcome;
+    try {
+        const nlohmann::json network = checked_network(body, config_.data_dir, config_.budget);
+        outcome.network = store_.put_network(name, network.dump(), now_ms());
+    } catch (const IncidentError& e) {
+        outcome.problem = invalid_incident(e);
+        if (outcome.problem.type == "invalid-incident") {
+            outcome.problem.type = "invalid-network";
+            outcome.problem.title = "The network is not valid";
+        }
+    }
+    return outcome;
+}
+
+std::optional<JobView> RankingJobs::get(const std::string& id) const {
+    std::optional<JobRecord> record = store_.get(id);
+    if (!record) return std::nullopt;
+    return view_of(std::move(*record));
+}
+
+JobPage RankingJobs::list(std::optional<JobStatus> status, std::optional<std::int64_t> before_seq,
+                          std::size_t limit) const {
+    JobStore::Page page = store_.list(status, before_seq, limit);
+    JobPage out;
+    out.next_before_seq = page.next_before_seq;
+    for (JobRecord& record : page.jobs) out.jobs.push_back(view_of(std::move(record)));
+    return out;
 }
 
 std::optional<JobView> RankingJobs::wait(const std::string& id,
@@ -233,8 +283,7 @@ CancelOutcome RankingJobs::cancel(const std::string& id) {
     // Queued (or taken by a worker that has not marked it running yet: mark_running then fails).
     queue_.remove(id);
     store_.mark_cancelled(id, "cancelled by request", now_ms());
-    metrics_.job_finished("cancelled", 0, 0.0);
-    notify_changed();
+    finish(view->record, "cancelled", 0, 0.0);
     outcome.job = get(id);
     outcome.kind = outcome.job && outcome.job->record.status == JobStatus::Cancelled
                        ? CancelOutcome::Kind::Cancelled
@@ -270,9 +319,21 @@ int RankingJobs::retry_after_seconds() const {
     return static_cast<int>(std::clamp(std::ceil(seconds), 1.0, 3600.0));
 }
 
-void RankingJobs::finish(const char* status, std::uint64_t samples, double seconds) {
+void RankingJobs::log(const nlohmann::json& event) const {
+    if (config_.log_events) log_event(event);
+}
+
+void RankingJobs::finish(const JobRecord& job, const char* status, std::uint64_t samples,
+                         double seconds) {
     metrics_.job_finished(status, samples, seconds);
     notify_changed();
+    nlohmann::json line = {
+        {"event", "job_finished"}, {"job", job.id},      {"incident", job.incident_name},
+        {"status", status},        {"seconds", seconds}, {"samples", samples}};
+    if (std::strcmp(status, "done") != 0) {
+        if (const std::optional<JobRecord> now = store_.get(job.id)) line["error"] = now->error;
+    }
+    log(line);
 }
 
 WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
@@ -315,11 +376,15 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
                                std::to_string(*job->deadline_ms - job->created_ms) +
                                " ms after acceptance)",
                            start_ms);
-        finish("failed", 0, 0.0);
+        finish(*job, "failed", 0, 0.0);
         return;
     }
     if (!store_.mark_running(id, start_ms)) return;
     notify_changed();
+    log({{"event", "job_started"},
+         {"job", id},
+         {"incident", job->incident_name},
+         {"attempt", job->attempts + 1}});
 
     // The time limit is checked by this thread while the job's process runs (about every
     // 100 ms), whatever the estimator is doing; the process is then stopped.
@@ -369,12 +434,12 @@ void RankingJobs::record(const JobRecord& job, const WorkerOutcome& outcome,
             }
             store_.mark_done(job.id, result["ranking"].dump(), result["curves"].dump(), now_ms());
             mean_job_seconds_ = 0.8 * mean_job_seconds_.load() + 0.2 * seconds;
-            finish("done", samples, seconds);
+            finish(job, "done", samples, seconds);
             return;
         }
         case WorkerOutcome::Kind::Failed:
             store_.mark_failed(job.id, outcome.error, now_ms());
-            finish("failed", samples, seconds);
+            finish(job, "failed", samples, seconds);
             return;
         case WorkerOutcome::Kind::Stopped:
             record_stop(job, control.reason.load(), samples, seconds);
@@ -395,14 +460,14 @@ void RankingJobs::record_stop(const JobRecord& job, StopReason reason, std::uint
                                    " ms (the request allowed " +
                                    std::to_string(*job.deadline_ms - job.created_ms) + " ms)",
                                now_ms());
-            finish("failed", samples, seconds);
+            finish(job, "failed", samples, seconds);
             return;
         case StopReason::TimeLimit:
             store_.mark_failed(job.id,
                                "per-job time limit of " +
                                    std::to_string(config_.job_time_limit.count()) + " s exceeded",
                                now_ms());
-            finish("failed", samples, seconds);
+            finish(job, "failed", samples, seconds);
             return;
         case StopReason::Shutdown:
             store_.requeue(job.id);  // runs again when the service restarts
@@ -411,7 +476,7 @@ void RankingJobs::record_stop(const JobRecord& job, StopReason reason, std::uint
         case StopReason::Cancelled:
         case StopReason::None:
             store_.mark_cancelled(job.id, "cancelled by request", now_ms());
-            finish("cancelled", samples, seconds);
+            finish(job, "cancelled", samples, seconds);
             return;
     }
 }
@@ -420,13 +485,18 @@ void RankingJobs::record_crash(const JobRecord& job, const std::string& what, st
                                double seconds) {
     const int attempt = job.attempts + 1;
     metrics_.job_crashed();
-    std::fprintf(stderr, "swarm: job %s, attempt %d of %d: %s\n", job.id.c_str(), attempt,
-                 config_.max_attempts, what.c_str());
+    log({{"event", "job_crashed"},
+         {"job", job.id},
+         {"incident", job.incident_name},
+         {"attempt", attempt},
+         {"max_attempts", config_.max_attempts},
+         {"error", what},
+         {"seconds", seconds}});
     if (attempt >= config_.max_attempts) {
         store_.mark_failed(job.id,
                            "quarantined after " + std::to_string(attempt) + " attempts: " + what,
                            now_ms());
-        finish("failed", samples, seconds);
+        finish(job, "failed", samples, seconds);
         return;
     }
     // Perhaps a transient failure (the machine ran out of memory): once more, at the back.

@@ -11,9 +11,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "service/job_process.h"
 #include "service/job_queue.h"
@@ -45,6 +47,7 @@ struct JobsConfig {
     /// whose incident is invalid ends `failed` with the reader's message and JSON path. This
     /// keeps HTTP threads free of the expensive part: expanding a big fabric.
     std::size_t inline_validation_bytes = 256 * 1024;
+    bool log_events = true;  ///< each job's start, end and crashes as JSON lines on stderr
 };
 
 struct SubmitRequest {
@@ -70,6 +73,18 @@ struct SubmitOutcome {
     int retry_after_s = 0;  ///< Rejected with 429
 };
 
+/// One page of GET /v1/rankings (JobStore::list).
+struct JobPage {
+    std::vector<JobView> jobs;
+    std::optional<std::int64_t> next_before_seq;
+};
+
+/// PUT /v1/networks/{name}: the stored version, or why not.
+struct PutNetworkOutcome {
+    std::optional<StoredNetwork> network;
+    Problem problem;  ///< when not stored
+};
+
 struct CancelOutcome {
     enum class Kind { NotFound, AlreadyFinished, Cancelled, Stopping };
     Kind kind = Kind::NotFound;
@@ -90,6 +105,16 @@ class RankingJobs {
     /// Returns once the job is finished, `timeout` has passed or the service is stopping.
     std::optional<JobView> wait(const std::string& id, std::chrono::milliseconds timeout) const;
     CancelOutcome cancel(const std::string& id);
+    /// Newest first, of `status` only when given; see JobStore::list.
+    JobPage list(std::optional<JobStatus> status, std::optional<std::int64_t> before_seq,
+                 std::size_t limit) const;
+
+    /// Validates and stores the next version of a network (stored_networks.h).
+    PutNetworkOutcome put_network(const std::string& name, const std::string& body);
+    std::optional<StoredNetwork> network(const std::string& name,
+                                         std::optional<std::int64_t> version) const {
+        return store_.get_network(name, version);
+    }
 
     MetricsRegistry::Gauges gauges() const;
     bool accepting() const { return !stopping_.load(); }
@@ -110,10 +135,16 @@ class RankingJobs {
                      double seconds);
     void record_crash(const JobRecord& job, const std::string& what, std::uint64_t samples,
                       double seconds);
-    void finish(const char* status, std::uint64_t samples, double seconds);
+    /// A job reached a terminal status: metrics, waiters, and the job's log line.
+    void finish(const JobRecord& job, const char* status, std::uint64_t samples, double seconds);
+    JobView view_of(JobRecord record) const;
+    /// The request body with a referenced stored network merged in (recorded in `job`), or
+    /// the body itself. Throws IncidentError.
+    std::string with_stored_network(const std::string& body, JobRecord& job) const;
     void notify_changed();
     int retry_after_seconds() const;
     void prune_periodically(std::stop_token stop);
+    void log(const nlohmann::json& event) const;
 
     JobsConfig config_;
     MetricsRegistry& metrics_;

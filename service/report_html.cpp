@@ -7,7 +7,9 @@
 
 #include "estimator/helper/ranking_json.h"
 #include "estimator/mitigation/mitigation_model.h"
+#include "service/ranking_explanation.h"
 #include "service/ranking_table.h"
+#include "service/report_charts.h"
 
 namespace swarm::service {
 
@@ -29,139 +31,41 @@ std::string general(double value) {
 
 bool is_throughput(const std::string& metric_key) { return metric_key.ends_with("_bps"); }
 
+std::string format_value(const std::string& metric_key, double v) {
+    return is_throughput(metric_key) ? cli::format_rate(v) : cli::format_duration(v);
+}
+
 std::string format_value(const std::string& metric_key, const json& value) {
     if (!value.is_number()) return "&ndash;";
     const double v = value.get<double>();
     return html_escape(is_throughput(metric_key) ? cli::format_rate(v) : cli::format_duration(v));
 }
 
-/// "p1_throughput_bps" -> "p1 throughput"; "p99_fct_s" -> "p99 FCT".
-std::string metric_label(const std::string& key) {
-    std::string name = key.substr(0, key.rfind('_'));
-    const std::size_t underscore = name.find('_');
-    std::string stat = name.substr(0, underscore);
-    std::string quantity = name.substr(underscore + 1);
-    if (stat == "avg") stat = "mean";
-    return stat + " " + (quantity == "fct" ? "FCT" : quantity);
-}
-
-// ---- SVG percentile curves ---------------------------------------------------------------------
-
-struct Axis {
-    double lo = 0.0;
-    double hi = 1.0;
-};
-
-/// The range of every finite value (estimates and interval ends) of one quantity, padded.
-Axis axis_of(const json& curves) {
-    double lo = INFINITY, hi = -INFINITY;
-    for (const auto& [name, points] : curves.items()) {
-        for (const json& p : points) {
-            if (!p.is_array()) continue;
-            for (const json& v : p) {
-                if (!v.is_number()) continue;
-                lo = std::min(lo, v.get<double>());
-                hi = std::max(hi, v.get<double>());
-            }
-        }
-    }
-    if (!std::isfinite(lo)) return {};
-    if (hi <= lo) hi = lo + std::max(std::abs(lo) * 0.1, 1e-12);
-    const double pad = (hi - lo) * 0.05;
-    return {std::max(0.0, lo - pad), hi + pad};
-}
-
-std::string svg_curve(const std::string& title, bool throughput, const json& percentiles,
-                      const json& points, const json& healthy, const Axis& axis) {
-    constexpr double width = 400, height = 230, left = 46, right = 34, top = 26, bottom = 40;
-    const double plot_w = width - left - right, plot_h = height - top - bottom;
-    auto x_of = [&](double v) { return left + (v - axis.lo) / (axis.hi - axis.lo) * plot_w; };
-    auto y_of = [&](double p) { return top + (1.0 - p / 100.0) * plot_h; };
-    auto label = [&](double v) {
-        return throughput ? cli::format_rate(v) : cli::format_duration(v);
-    };
-
-    std::ostringstream svg;
-    svg << "<svg class=\"curve\" role=\"img\" viewBox=\"0 0 " << width << " " << height
-        << "\" width=\"" << width << "\" height=\"" << height << "\" aria-label=\""
-        << html_escape(title) << "\">";
-    svg << "<text class=\"plot-title\" x=\"" << left << "\" y=\"16\">" << html_escape(title)
-        << "</text>";
-    // Grid and axes.
-    for (int p = 0; p <= 100; p += 25) {
-        svg << "<line class=\"grid\" x1=\"" << left << "\" x2=\"" << left + plot_w << "\" y1=\""
-            << y_of(p) << "\" y2=\"" << y_of(p) << "\"/>";
-        svg << "<text class=\"tick\" text-anchor=\"end\" x=\"" << left - 4 << "\" y=\""
-            << y_of(p) + 4 << "\">" << p << "</text>";
-    }
-    for (int t = 0; t <= 4; ++t) {
-        const double v = axis.lo + (axis.hi - axis.lo) * t / 4.0;
-        svg << "<line class=\"grid\" x1=\"" << x_of(v) << "\" x2=\"" << x_of(v) << "\" y1=\"" << top
-            << "\" y2=\"" << top + plot_h << "\"/>";
-        svg << "<text class=\"tick\" text-anchor=\"middle\" x=\"" << x_of(v) << "\" y=\""
-            << top + plot_h + 14 << "\">" << html_escape(label(v)) << "</text>";
-    }
-    svg << "<text class=\"axis-label\" text-anchor=\"middle\" x=\"" << left + plot_w / 2
-        << "\" y=\"" << height - 6 << "\">"
-        << (throughput ? "long-flow throughput" : "short-flow completion time") << "</text>";
-    svg << "<text class=\"axis-label\" transform=\"rotate(-90)\" text-anchor=\"middle\" x=\""
-        << -(top + plot_h / 2) << "\" y=\"12\">percentile</text>";
-
-    // Confidence band: the interval of each percentile's estimate, joined into one polygon.
-    std::vector<std::pair<double, double>> upper, lower, centre, base;
-    for (std::size_t i = 0; i < percentiles.size(); ++i) {
-        const double p = percentiles[i].get<double>();
-        if (i < points.size() && points[i].is_array() && points[i][0].is_number()) {
-            const double est = points[i][0].get<double>();
-            const double lo = points[i][1].is_number() ? points[i][1].get<double>() : est;
-            const double hi = points[i][2].is_number() ? points[i][2].get<double>() : est;
-            centre.emplace_back(x_of(est), y_of(p));
-            lower.emplace_back(x_of(lo), y_of(p));
-            upper.emplace_back(x_of(hi), y_of(p));
-        }
-        if (i < healthy.size() && healthy[i].is_array() && healthy[i][0].is_number()) {
-            base.emplace_back(x_of(healthy[i][0].get<double>()), y_of(p));
-        }
-    }
-    auto path = [](const std::vector<std::pair<double, double>>& xy) {
-        std::ostringstream d;
-        for (std::size_t i = 0; i < xy.size(); ++i)
-            d << (i ? " L" : "M") << fixed(xy[i].first, 1) << "," << fixed(xy[i].second, 1);
-        return d.str();
-    };
-    if (!centre.empty()) {
-        std::ostringstream band;
-        for (const auto& [x, y] : lower) band << fixed(x, 1) << "," << fixed(y, 1) << " ";
-        for (auto it = upper.rbegin(); it != upper.rend(); ++it)
-            band << fixed(it->first, 1) << "," << fixed(it->second, 1) << " ";
-        svg << "<polygon class=\"band\" points=\"" << band.str() << "\"/>";
-    }
-    if (!base.empty()) svg << "<path class=\"healthy\" d=\"" << path(base) << "\"/>";
-    if (!centre.empty()) {
-        svg << "<path class=\"estimate\" d=\"" << path(centre) << "\"/>";
-        for (const auto& [x, y] : centre)
-            svg << "<circle class=\"dot\" cx=\"" << fixed(x, 1) << "\" cy=\"" << fixed(y, 1)
-                << "\" r=\"2\"/>";
-    } else {
-        svg << "<text class=\"empty\" text-anchor=\"middle\" x=\"" << left + plot_w / 2 << "\" y=\""
-            << top + plot_h / 2 << "\">no flows of this kind were measured</text>";
-    }
-    svg << "</svg>";
-    return svg.str();
-}
+/// "p1_throughput_bps" -> "p1_throughput": the metric's name as the comparator, the CLI table
+/// and the CSV spell it (the JSON key adds the unit).
+std::string metric_label(const std::string& key) { return key.substr(0, key.rfind('_')); }
 
 // ---- what the estimator assumed ----------------------------------------------------------------
 
 std::string node_name(const Incident& incident, NodeId n) { return incident.topology.node(n).name; }
-std::string link_name(const Incident& incident, LinkId l) { return incident.topology.link_name(l); }
+std::string link_name(const Incident& incident, LinkId l) {
+    return link_label(incident.topology, l);
+}
 
 std::string describe(const Incident& incident, const Failure& failure) {
     return std::visit(
         [&](const auto& f) -> std::string {
             using T = std::decay_t<decltype(f)>;
-            if constexpr (std::is_same_v<T, LinkLoss>)
+            if constexpr (std::is_same_v<T, LinkLoss>) {
+                const Link& link = incident.topology.link(f.link);
+                const std::string one_way =
+                    !f.from
+                        ? ""
+                        : " (" + node_name(incident, *f.from) + " → " +
+                              node_name(incident, *f.from == link.a ? link.b : link.a) + " only)";
                 return "packet loss " + general(f.drop_rate) + " on link " +
-                       link_name(incident, f.link);
+                       link_name(incident, f.link) + one_way;
+            }
             if constexpr (std::is_same_v<T, LinkDown>)
                 return "link " + link_name(incident, f.link) + " down";
             if constexpr (std::is_same_v<T, LinkCapacity>)
@@ -314,6 +218,111 @@ std::string assumptions(const Incident& incident, const json& result) {
 // ---- one incident
 // --------------------------------------------------------------------------------
 
+// ---- charts (report_charts.h)
+// ------------------------------------------------------------------------------
+
+/// Colour of each connected candidate, in rank order, and the healthy network last.
+std::vector<std::pair<std::string, std::string>> series_colours(const json& ranking) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const json& c : ranking) {
+        if (c.value("connected", true)) {
+            out.emplace_back(c.value("candidate", std::string()),
+                             charts::series_colour(out.size()));
+        }
+    }
+    out.emplace_back("healthy", "#666666");
+    return out;
+}
+
+double number_or_nan(const json& object, const char* key) {
+    const json value = object.value(key, json());
+    return value.is_number() ? value.get<double>() : NAN;
+}
+
+charts::Series series_of(const std::string& name, const std::string& colour,
+                         const json& percentiles, const json& points) {
+    charts::Series s{name, colour, name == "healthy", {}};
+    for (std::size_t i = 0; i < percentiles.size() && i < points.size(); ++i) {
+        if (points[i].is_array() && points[i][0].is_number()) {
+            s.points.emplace_back(points[i][0].get<double>(), percentiles[i].get<double>());
+        }
+    }
+    return s;
+}
+
+void render_charts(std::ostringstream& out, const ReportEntry& entry,
+                   const std::vector<std::string>& metric_keys) {
+    const json& ranking = entry.result.value("ranking", json::array());
+    const json& healthy = entry.result.value("healthy", json::object());
+    const auto colours = series_colours(ranking);
+    out << "<div class=\"legend\">";
+    for (const auto& [name, colour] : colours) {
+        out << "<span><i style=\"border-color:" << colour
+            << (name == "healthy" ? ";border-style:dashed" : "") << "\"></i>" << html_escape(name)
+            << "</span>";
+    }
+    out << "</div>";
+
+    out << "<h3>Ranking metrics</h3><p class=\"note\">Each candidate's estimate (dot) with its "
+           "confidence interval (whiskers), in rank order; the grey line is the healthy network. "
+           "Overlapping whiskers mean the estimates cannot tell those candidates apart.</p>"
+           "<div class=\"charts\">";
+    for (const std::string& key : metric_keys) {
+        const auto metric = Metric::parse(metric_label(key));
+        charts::DotPlot plot{metric_label(key),
+                             !metric || metric->higher_is_better(),
+                             [&key](double v) { return format_value(key, v); },
+                             {},
+                             NAN};
+        for (const json& c : ranking) {
+            const std::string name = c.value("candidate", std::string());
+            const auto colour = std::find_if(colours.begin(), colours.end(),
+                                             [&](const auto& e) { return e.first == name; });
+            const json m = c.contains("metrics") ? c["metrics"].value(key, json()) : json();
+            charts::Dot dot{name, NAN, NAN, NAN,
+                            colour == colours.end() ? "#999999" : colour->second};
+            if (m.is_object()) {
+                dot.estimate = number_or_nan(m, "estimate");
+                dot.ci_low = number_or_nan(m, "ci_low");
+                dot.ci_high = number_or_nan(m, "ci_high");
+            }
+            plot.dots.push_back(dot);
+        }
+        const json h = healthy.value(key, json());
+        if (h.is_object()) plot.healthy = number_or_nan(h, "estimate");
+        out << charts::dot_plot(plot);
+    }
+    out << "</div>";
+
+    const json& curves = entry.curves;
+    if (!curves.is_object() || !curves.contains("percentiles")) return;
+    out << "<h3>Distributions</h3><p class=\"note\">Every candidate and the healthy network "
+           "(dashed) on one chart per quantity. Throughput: the fraction of long flows at or below "
+           "each rate (the low tail, where p1 lives, at the bottom). FCT: the fraction of short "
+           "flows slower than each time (the high tail, where p99 lives, at the bottom). The "
+           "fraction axis is logarithmic, and so is the value axis when the values span a decade "
+           "or more. Points are the mean over samples of each percentile (1 to 99).</p>"
+           "<div class=\"charts\">";
+    const std::pair<const char*, bool> quantities[] = {{"throughput_bps", false}, {"fct_s", true}};
+    for (const auto& [quantity, upper] : quantities) {
+        charts::DistributionChart chart;
+        chart.title = upper ? "short-flow FCT (CCDF)" : "long-flow throughput (CDF)";
+        chart.value_label = upper ? "flow completion time" : "throughput";
+        chart.upper_tail = upper;
+        const std::string key = quantity;
+        chart.format = [key](double v) {
+            return is_throughput(key) ? cli::format_rate(v) : cli::format_duration(v);
+        };
+        for (const auto& [name, colour] : colours) {
+            chart.series.push_back(
+                series_of(name, colour, curves["percentiles"],
+                          curves.value(quantity, json::object()).value(name, json::array())));
+        }
+        out << charts::distribution_chart(chart);
+    }
+    out << "</div>";
+}
+
 void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t index) {
     const json& result = entry.result;
     const json& ranking = result.value("ranking", json::array());
@@ -344,7 +353,7 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
     out << "<table class=\"ranking\"><thead><tr><th>rank</th><th>candidate</th><th>actions</th>";
     for (const std::string& key : metric_keys)
         out << "<th>" << html_escape(metric_label(key)) << "</th>";
-    out << "<th>censored</th></tr></thead><tbody>";
+    out << "<th>censored</th><th>why above the next</th></tr></thead><tbody>";
     auto cells = [&](const json& metrics) {
         for (const std::string& key : metric_keys) {
             const json m = metrics.is_object() ? metrics.value(key, json(nullptr)) : json(nullptr);
@@ -374,9 +383,18 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
             << actions << "</td>";
         if (connected) {
             cells(c["metrics"]);
-            out << "<td>" << fixed(100.0 * c.value("censored_fraction", 0.0), 1) << "%</td>";
+            out << "<td>" << fixed(100.0 * c.value("censored_fraction", 0.0), 1)
+                << "%</td><td class=\"why\">"
+                << (c.contains("explanation")
+                        ? html_escape(explanation_text(entry.incident, c["explanation"]))
+                        : "");
+            if (c.contains("explanation") && c["explanation"].contains("busiest_channels")) {
+                out << "<div class=\"diagnosis\">" << html_escape(diagnosis_text(c["explanation"]))
+                    << "</div>";
+            }
+            out << "</td>";
         } else {
-            out << "<td colspan=\"" << metric_keys.size() + 1
+            out << "<td colspan=\"" << metric_keys.size() + 2
                 << "\">not estimated: " << html_escape(c.value("reason", std::string())) << "</td>";
         }
         out << "</tr>";
@@ -384,41 +402,13 @@ void render_entry(std::ostringstream& out, const ReportEntry& entry, std::size_t
     out << "<tr class=\"baseline\"><td></td><td class=\"name\">healthy</td><td "
            "class=\"actions\">every failure removed</td>";
     cells(healthy);
-    out << "<td></td></tr></tbody></table>";
+    out << "<td></td><td></td></tr></tbody></table>";
     out << "<p class=\"note\">Estimates with their " << general(100.0 * confidence)
         << "% confidence intervals in brackets. Rank 1 is the recommended mitigation. "
            "<em>censored</em>: long flows still "
            "running at the end of the simulated interval.</p>";
 
-    const json& curves = entry.curves;
-    if (curves.is_object() && curves.contains("percentiles")) {
-        const Axis throughput_axis = axis_of(curves["throughput_bps"]);
-        const Axis fct_axis = axis_of(curves["fct_s"]);
-        out << "<h3>Percentile curves</h3><p class=\"note\">Solid: the candidate, with its "
-               "confidence band. Dashed: the "
-               "healthy network. Read a point as &ldquo;p% of flows do at most this well&rdquo;; "
-               "the axes are shared "
-               "across candidates.</p><div class=\"curves\">";
-        for (const json& c : ranking) {
-            const std::string name = c.value("candidate", std::string());
-            out << "<figure class=\"candidate\"><figcaption>#" << c.value("rank", 0) << " "
-                << html_escape(name) << "</figcaption>";
-            if (!c.value("connected", true)) {
-                out << "<p class=\"empty\">not estimated: "
-                    << html_escape(c.value("reason", std::string())) << "</p>";
-            } else {
-                out << svg_curve(name + ": long-flow throughput", true, curves["percentiles"],
-                                 curves["throughput_bps"].value(name, json::array()),
-                                 curves["throughput_bps"].value("healthy", json::array()),
-                                 throughput_axis);
-                out << svg_curve(name + ": short-flow FCT", false, curves["percentiles"],
-                                 curves["fct_s"].value(name, json::array()),
-                                 curves["fct_s"].value("healthy", json::array()), fct_axis);
-            }
-            out << "</figure>";
-        }
-        out << "</div>";
-    }
+    render_charts(out, entry, metric_keys);
     out << "<h3>What the estimator assumed</h3>" << assumptions(entry.incident, result);
     out << "</section>";
 }
@@ -434,42 +424,31 @@ nav ul { padding-left: 18px; margin: 6px 0; }
 table.ranking { border-collapse: collapse; margin: 10px 0; font-variant-numeric: tabular-nums; }
 table.ranking th, table.ranking td { border-bottom: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
 table.ranking th { font-size: 13px; color: var(--muted); font-weight: 600; }
-table.ranking td.name { font-weight: 600; } table.ranking td.actions { color: var(--muted); font-size: 13px; max-width: 320px; }
+table.ranking td.name { font-weight: 600; } table.ranking td.why { font-size: 13px; max-width: 300px; } table.ranking td.why .diagnosis { color: var(--muted); font-size: 12px; margin-top: 4px; } table.ranking td.actions { color: var(--muted); font-size: 13px; max-width: 320px; }
 table.ranking tr.best { background: var(--best); } table.ranking tr.baseline td { font-style: italic; color: var(--muted); border-top: 2px solid var(--line); }
 table.ranking tr.partitioned td { color: #a33; } table.ranking tr:hover { outline: 1px solid var(--accent); }
 .value { display: block; } .ci { display: block; color: var(--muted); font-size: 12px; }
-.curves { display: flex; flex-wrap: wrap; gap: 14px; }
-figure.candidate { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
-figure.candidate figcaption { font-weight: 600; margin-bottom: 4px; }
-svg.curve { display: block; } svg .grid { stroke: #eceff4; stroke-width: 1; }
+.charts { display: flex; flex-wrap: wrap; gap: 14px; align-items: flex-start; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 12px 0 4px; font-size: 13px; }
+.legend i { display: inline-block; width: 26px; height: 0; border-top: 3px solid; vertical-align: middle; margin-right: 6px; }
+svg.chart { display: block; border: 1px solid var(--line); border-radius: 6px; } svg .grid { stroke: #eceff4; stroke-width: 1; }
+svg .series { fill: none; stroke-width: 2; } svg .series.healthy { stroke-dasharray: 6 4; stroke-width: 1.5; }
+svg .whisker { stroke-width: 2; } svg .healthy-line { stroke: #888; stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg .row-label { font-size: 12px; fill: var(--fg); }
 svg .tick { font-size: 10px; fill: var(--muted); } svg .axis-label { font-size: 11px; fill: var(--muted); }
 svg .plot-title { font-size: 12px; font-weight: 600; fill: var(--fg); }
-svg .band { fill: var(--band); stroke: none; } svg .estimate { fill: none; stroke: var(--accent); stroke-width: 2; }
-svg .dot { fill: var(--accent); } svg .healthy { fill: none; stroke: #666; stroke-width: 1.5; stroke-dasharray: 5 4; }
 svg .empty { font-size: 12px; fill: var(--muted); }
 dl.assumptions { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 14px; max-width: 1100px; }
 dl.assumptions dt { color: var(--muted); } dl.assumptions dd { margin: 0; } dl.assumptions ul { margin: 0; padding-left: 18px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 )css";
 
-// After rendering: marks the page (the report test reads data-rendered with --dump-dom) and
-// lets a click on a ranking row scroll to that candidate's curves.
+// After rendering: marks the page (the report test reads data-rendered and data-plots with
+// --dump-dom).
 constexpr const char* kScript = R"js(
 (function () {
-  var plots = document.querySelectorAll('svg.curve').length;
-  document.querySelectorAll('table.ranking tbody tr').forEach(function (row) {
-    var name = row.querySelector('td.name');
-    if (!name) return;
-    row.style.cursor = 'pointer';
-    row.addEventListener('click', function () {
-      var section = row.closest('section');
-      section.querySelectorAll('figcaption').forEach(function (caption) {
-        if (caption.textContent.split(' ').slice(1).join(' ') === name.textContent) caption.scrollIntoView({behavior: 'smooth'});
-      });
-    });
-  });
   document.body.setAttribute('data-rendered', 'ok');
-  document.body.setAttribute('data-plots', String(plots));
+  document.body.setAttribute('data-plots', String(document.querySelectorAll('svg.chart').length));
 })();
 )js";
 

@@ -1,8 +1,8 @@
 // The HTML report: one self-contained page (inline CSS, SVG and a few lines of JS; no network
 // fetch) per run of one or more incidents. For each incident: the ranking table with
-// confidence intervals and the healthy baseline, per-candidate percentile curves (a CDF read
-// sideways) of long-flow throughput and short-flow FCT against the healthy network, and what
-// the estimator assumed. Used by `swarm rank --report` and GET /v1/rankings/{id}/report.
+// confidence intervals and the healthy baseline, a dot plot per ranking metric (estimates with
+// interval whiskers), one distribution chart per quantity overlaying every candidate and the
+// healthy network (report_charts.h), and what the estimator assumed. Used by `swarm rank --report` and GET /v1/rankings/{id}/report.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -52,6 +52,49 @@ Problem bad_parameter(const std::string& name, const std::string& what) {
             "query parameter " + name + ": " + what, ""};
 }
 
+void check_parameters(const httplib::Request& req, std::initializer_list<const char*> known) {
+    for (auto it = req.params.begin(); it != req.params.end(); ++it) {
+        const std::string& name = it->first;
+        const bool listed =
+            std::any_of(known.begin(), known.end(), [&](const char* k) { return name == k; });
+        if (!listed) {
+            std::string names;
+            for (const char* k : known) names += std::string(names.empty() ? "" : ", ") + k;
+            throw bad_parameter(quoted(name),
+                                "unknown" + (names.empty() ? std::string("; this route takes none")
+                                                           : "; this route takes " + names));
+        }
+        if (req.params.count(name) > 1) throw bad_parameter(name, "given more than once");
+    }
+}
+
+std::size_t page_size_parameter(const httplib::Request& req, std::size_t fallback,
+                                std::size_t max_value) {
+    if (!req.has_param("page_size")) return fallback;
+    const std::string text = req.get_param_value("page_size");
+    std::size_t value = 0;
+    const bool parsed =
+        all_digits(text) && text.size() <= kMaxParameterLength &&
+        std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc();
+    if (!parsed || value < 1 || value > max_value)
+        throw bad_parameter("page_size", "expected an integer from 1 to " +
+                                             std::to_string(max_value) + ", got " + quoted(text));
+    return value;
+}
+
+std::optional<std::int64_t> token_parameter(const httplib::Request& req, const std::string& name) {
+    if (!req.has_param(name.c_str())) return std::nullopt;
+    const std::string text = req.get_param_value(name.c_str());
+    std::int64_t value = 0;
+    const bool parsed =
+        all_digits(text) && text.size() <= kMaxParameterLength &&
+        std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc();
+    if (!parsed || value < 1)
+        throw bad_parameter(name, "not a token this service issued: " + quoted(text) +
+                                      " (pass next_page_token of the previous page unchanged)");
+    return value;
+}
+
 std::optional<double> seconds_parameter(const httplib::Request& req, const std::string& name,
                                         double max_value) {
     if (!req.has_param(name.c_str())) return std::nullopt;

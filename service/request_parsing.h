@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,15 @@ std::optional<std::uint64_t> seed_parameter(const httplib::Request& req);
 bool is_json_media_type(const std::string& content_type);
 /// The Idempotency-Key header, if sent: 1 to 255 printable ASCII characters.
 std::optional<std::string> idempotency_key(const httplib::Request& req);
+
+/// Throws 400 invalid-parameter naming the first query parameter not in `known`, or one given
+/// twice: a misspelt `?wiat=30` must not silently be ignored.
+void check_parameters(const httplib::Request& req, std::initializer_list<const char*> known);
+/// ?page_size=N: an integer in [1, max_value]; `fallback` when absent.
+std::size_t page_size_parameter(const httplib::Request& req, std::size_t fallback,
+                                std::size_t max_value);
+/// ?NAME=N for a page token or version this service issued: a decimal integer >= 1.
+std::optional<std::int64_t> token_parameter(const httplib::Request& req, const std::string& name);
 
 Problem bad_parameter(const std::string& name, const std::string& what);
 

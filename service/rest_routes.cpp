@@ -10,12 +10,15 @@
 #include "service/openapi_document.h"
 #include "service/report_html.h"
 #include "service/request_parsing.h"
+#include "service/structured_log.h"
 
 namespace swarm::service {
 
 namespace {
 
 constexpr const char* kJsonType = "application/json";
+constexpr std::size_t kDefaultPageSize = 50;
+constexpr std::size_t kMaxPageSize = 1000;
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
     res.status = status;
@@ -30,12 +33,28 @@ std::chrono::milliseconds to_ms(double seconds) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000.0)));
 }
 
-SubmitRequest submit_request(const httplib::Request& req, const std::string& body) {
+void check_json_body(const httplib::Request& req, const char* what) {
     const std::string type = req.get_header_value("Content-Type");
     if (!type.empty() && !is_json_media_type(type)) {
-        throw Problem{415, "unsupported-media-type", "Send the incident as application/json",
+        throw Problem{415, "unsupported-media-type",
+                      std::string("Send the ") + what + " as application/json",
                       "got Content-Type " + type, ""};
     }
+}
+
+nlohmann::json network_json(const StoredNetwork& network, bool with_body) {
+    const std::string self =
+        "/v1/networks/" + network.name + "?version=" + std::to_string(network.version);
+    nlohmann::json out = {{"name", network.name},
+                          {"version", network.version},
+                          {"created_at", rfc3339(network.created_ms)},
+                          {"links", {{"self", self}}}};
+    if (with_body) out["network"] = nlohmann::json::parse(network.body_json);
+    return out;
+}
+
+SubmitRequest submit_request(const httplib::Request& req, const std::string& body) {
+    check_json_body(req, "incident");
     SubmitRequest request;
     request.body = body;
     request.seed = seed_parameter(req);
@@ -56,25 +75,30 @@ RestRoutes::RestRoutes(RouteLimits limits, RankingJobs& jobs, MetricsRegistry& m
       data_dir_(std::move(data_dir)),
       waiters_(std::max<std::ptrdiff_t>(1, limits.max_waiters)) {}
 
-void RestRoutes::healthz(const httplib::Request&, httplib::Response& res) {
+void RestRoutes::healthz(const httplib::Request& req, httplib::Response& res) {
+    check_parameters(req, {});
     send_json(res, 200, {{"status", "ok"}});
 }
 
-void RestRoutes::readyz(const httplib::Request&, httplib::Response& res) const {
+void RestRoutes::readyz(const httplib::Request& req, httplib::Response& res) const {
+    check_parameters(req, {});
     const bool ready = jobs_.accepting();
     send_json(res, ready ? 200 : 503, {{"status", ready ? "ready" : "shutting down"}});
 }
 
-void RestRoutes::metrics(const httplib::Request&, httplib::Response& res) const {
+void RestRoutes::metrics(const httplib::Request& req, httplib::Response& res) const {
+    check_parameters(req, {});
     res.set_content(metrics_.render(jobs_.gauges()), "text/plain; version=0.0.4; charset=utf-8");
 }
 
-void RestRoutes::openapi(const httplib::Request&, httplib::Response& res) {
+void RestRoutes::openapi(const httplib::Request& req, httplib::Response& res) {
+    check_parameters(req, {});
     res.set_content(std::string(openapi_json()), kJsonType);
 }
 
 void RestRoutes::submit(const httplib::Request& req, httplib::Response& res,
                         const std::string& body) {
+    check_parameters(req, {"wait", "seed", "deadline_s"});
     const SubmitRequest request = submit_request(req, body);
     const std::optional<double> wait = seconds_parameter(req, "wait", limits_.max_wait_s);
     SubmitOutcome outcome = jobs_.submit(request);
@@ -91,7 +115,27 @@ void RestRoutes::submit(const httplib::Request& req, httplib::Response& res,
     send_json(res, is_terminal(view.record.status) ? 200 : 202, job_json(view));
 }
 
+void RestRoutes::list(const httplib::Request& req, httplib::Response& res) const {
+    check_parameters(req, {"page_size", "page_token", "status"});
+    const std::size_t page_size = page_size_parameter(req, kDefaultPageSize, kMaxPageSize);
+    std::optional<JobStatus> status;
+    if (req.has_param("status")) {
+        status = parse_job_status(req.get_param_value("status"));
+        if (!status)
+            throw bad_parameter("status",
+                                "expected one of queued, running, done, failed, cancelled");
+    }
+    const JobPage page = jobs_.list(status, token_parameter(req, "page_token"), page_size);
+    nlohmann::json rankings = nlohmann::json::array();
+    for (const JobView& view : page.jobs) rankings.push_back(job_summary_json(view));
+    send_json(res, 200,
+              {{"rankings", std::move(rankings)},
+               {"next_page_token",
+                page.next_before_seq ? std::to_string(*page.next_before_seq) : std::string()}});
+}
+
 void RestRoutes::get_job(const httplib::Request& req, httplib::Response& res) {
+    check_parameters(req, {"wait"});
     const std::string id = req.matches[1];
     const std::optional<double> wait = seconds_parameter(req, "wait", limits_.max_wait_s);
     const std::optional<JobView> view =
@@ -101,6 +145,7 @@ void RestRoutes::get_job(const httplib::Request& req, httplib::Response& res) {
 }
 
 void RestRoutes::cancel_job(const httplib::Request& req, httplib::Response& res) {
+    check_parameters(req, {});
     const std::string id = req.matches[1];
     const CancelOutcome outcome = jobs_.cancel(id);
     switch (outcome.kind) {
@@ -119,6 +164,7 @@ void RestRoutes::cancel_job(const httplib::Request& req, httplib::Response& res)
 }
 
 void RestRoutes::report(const httplib::Request& req, httplib::Response& res) const {
+    check_parameters(req, {});
     const std::string id = req.matches[1];
     const std::optional<JobView> view = jobs_.get(id);
     if (!view) throw not_found(id);
@@ -132,6 +178,30 @@ void RestRoutes::report(const httplib::Request& req, httplib::Response& res) con
         nlohmann::json::parse(view->record.result_json),
         nlohmann::json::parse(view->record.curves_json)};
     res.set_content(render_report_html({entry}), "text/html; charset=utf-8");
+}
+
+void RestRoutes::put_network(const httplib::Request& req, httplib::Response& res) {
+    check_parameters(req, {});
+    check_json_body(req, "network");
+    const PutNetworkOutcome outcome = jobs_.put_network(req.matches[1], req.body);
+    if (!outcome.network) throw outcome.problem;
+    res.set_header("Location",
+                   network_json(*outcome.network, false)["links"]["self"].get<std::string>());
+    send_json(res, 201, network_json(*outcome.network, false));
+}
+
+void RestRoutes::get_network(const httplib::Request& req, httplib::Response& res) const {
+    check_parameters(req, {"version"});
+    const std::string name = req.matches[1];
+    const std::optional<std::int64_t> version = token_parameter(req, "version");
+    const std::optional<StoredNetwork> network = jobs_.network(name, version);
+    if (!network) {
+        throw Problem{404, "network-not-found", "No such stored network",
+                      "no network " + name +
+                          (version ? " with version " + std::to_string(*version) : std::string()),
+                      ""};
+    }
+    send_json(res, 200, network_json(*network, true));
 }
 
 std::optional<JobView> RestRoutes::wait_for(const std::string& id, double seconds,

@@ -37,9 +37,16 @@ class RestRoutes {
     static void openapi(const httplib::Request& req, httplib::Response& res);
     /// POST /v1/rankings; `body` is the request body, already read within the size limit.
     void submit(const httplib::Request& req, httplib::Response& res, const std::string& body);
+    /// GET /v1/rankings: jobs newest first, without results (AIP-158 paging: page_size,
+    /// page_token, next_page_token), of one status with ?status=.
+    void list(const httplib::Request& req, httplib::Response& res) const;
     void get_job(const httplib::Request& req, httplib::Response& res);
     void cancel_job(const httplib::Request& req, httplib::Response& res);
     void report(const httplib::Request& req, httplib::Response& res) const;
+    /// PUT /v1/networks/{name}: stores the body as the network's next version (201).
+    void put_network(const httplib::Request& req, httplib::Response& res);
+    /// GET /v1/networks/{name}: the latest version, or ?version=N.
+    void get_network(const httplib::Request& req, httplib::Response& res) const;
 
    private:
     /// The job after waiting up to `seconds` for it to finish; without waiting when

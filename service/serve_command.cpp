@@ -96,8 +96,7 @@ int run_serve(ServeArguments args) {
     service::ServeConfig& config = args.config;
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
     config.jobs.data_dir = data_dir;
-    config.jobs.tables_dir = args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
-                                                 : std::filesystem::path(args.tables);
+    config.jobs.tables_dir = resolve_tables_dir(args.tables, data_dir);
     config.jobs.job_time_limit = std::chrono::seconds(args.job_time_limit_s);
     config.jobs.job_memory_bytes = static_cast<std::size_t>(args.job_memory_mb) << 20;
     config.jobs.retention = std::chrono::seconds(args.retention_s);

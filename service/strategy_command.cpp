@@ -1,6 +1,7 @@
 #include "service/strategy_command.h"
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -8,27 +9,39 @@
 #include "estimator/helper/incident_reader.h"
 #include "models/builtin_models.h"
 #include "service/data_paths.h"
+#include "service/incident_input.h"
 
 namespace swarm::cli {
 
 namespace {
 
-/// The requested names with "all" expanded; empty (after an error message) on an unknown one.
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+/// The requested names (any letter case: "netpilot-80" is NetPilot-80) with "all" expanded, in
+/// their canonical spelling; empty (after an error message) on an unknown one.
 std::vector<std::string> strategy_names(const std::vector<std::string>& requested) {
     const std::vector<std::string> known = baselines::baseline_names();
     std::vector<std::string> names;
     for (const std::string& name : requested) {
-        if (name == "all") {
+        if (lower(name) == "all") {
             names.insert(names.end(), known.begin(), known.end());
             continue;
         }
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
-            std::string list;
-            for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-            std::cerr << "error: unknown strategy \"" << name << "\"; known: all, " << list << "\n";
-            return {};
+        const auto match = std::find_if(known.begin(), known.end(), [&](const std::string& k) {
+            return lower(k) == lower(name);
+        });
+        if (match != known.end()) {
+            names.push_back(*match);
+            continue;
         }
-        names.push_back(name);
+        std::string list;
+        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+        std::cerr << "error: unknown strategy \"" << name << "\"; known: all, " << list << "\n";
+        return {};
     }
     return names;
 }
@@ -65,8 +78,7 @@ int run_strategies(const RankArguments& args) {
     int status = 0;
     for (const std::string& path : args.inputs) {
         try {
-            const Incident incident =
-                read_incident_text(read_text_file(path), data_dir, builtin_models(), args.budget);
+            const Incident incident = read_incident_file(path, data_dir, args.budget);
             const nlohmann::json picks = picks_json(incident, names);
             if (args.format == "json") {
                 std::cout

@@ -49,7 +49,7 @@ double paths_up(const NetworkState& state, NodeId node, int top, std::vector<dou
 bool corrupting_fabric_link(const NetworkState& state, LinkId link) {
     const Topology& topo = state.topology();
     const Link& ends = topo.link(link);
-    const double drop = state.link_drop_rate(link);
+    const double drop = state.worst_drop_rate(link);
     return topo.node(ends.a).kind == NodeKind::Switch &&
            topo.node(ends.b).kind == NodeKind::Switch && drop > 0.0 && drop < 1.0 &&
            state.link_usable(link);

@@ -20,7 +20,7 @@ int faulty_in_service(const NetworkState& state) {
         const Link& ends = topo.link(link);
         const bool fabric = topo.node(ends.a).kind == NodeKind::Switch &&
                             topo.node(ends.b).kind == NodeKind::Switch;
-        if (fabric && state.link_drop_rate(link) > 0.0 && state.link_usable(link)) ++count;
+        if (fabric && state.worst_drop_rate(link) > 0.0 && state.link_usable(link)) ++count;
     }
     for (std::size_t n = 0; n < topo.node_count(); ++n) {
         const auto node = static_cast<NodeId>(n);
@@ -36,7 +36,7 @@ int faulty_in_service(const NetworkState& state) {
 std::vector<char> lossy_links(const NetworkState& state) {
     std::vector<char> lossy(state.topology().link_count(), 0);
     for (std::size_t l = 0; l < lossy.size(); ++l)
-        lossy[l] = state.link_drop_rate(static_cast<LinkId>(l)) > 0.0;
+        lossy[l] = state.worst_drop_rate(static_cast<LinkId>(l)) > 0.0;
     return lossy;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -70,12 +71,32 @@ NodeId switch_at(const json& j, const std::string& path, const Topology& topo) {
     return switch_ref(required_field(j, path, "node"), child(path, "node"), topo);
 }
 
+/// `direction`: "both" (default), "forward" (from link[0] to link[1] as the failure names them)
+/// or "reverse"; a one-direction loss is the drop on the channel leaving that end.
+std::optional<NodeId> loss_direction(const json& j, const std::string& path, const Topology& topo,
+                                     LinkId link) {
+    const json* direction = optional_field(j, "direction");
+    if (direction == nullptr) return std::nullopt;
+    const std::string& d = as_string(*direction, child(path, "direction"));
+    if (d == "both") return std::nullopt;
+    if (d != "forward" && d != "reverse") {
+        fail(child(path, "direction"),
+             "must be \"both\", \"forward\" or \"reverse\", got " + in_quotes(d));
+    }
+    const NodeId first = node_ref(j.at("link")[0], item(child(path, "link"), 0), topo);
+    const Link& ends = topo.link(link);
+    const NodeId second = first == ends.a ? ends.b : ends.a;
+    return d == "forward" ? first : second;
+}
+
 const KindTable<Failure>& failure_kinds() {
     static const KindTable<Failure> table{
         {"link_loss",
-         {{"link", "drop_rate"},
+         {{"link", "drop_rate", "direction"},
           [](const json& j, const std::string& p, const Topology& t) -> Failure {
-              return LinkLoss{link_at(j, p, t), number_at(j, p, "drop_rate", kProbability)};
+              const LinkId link = link_at(j, p, t);
+              return LinkLoss{link, number_at(j, p, "drop_rate", kProbability),
+                              loss_direction(j, p, t, link)};
           }}},
         {"link_down",
          {{"link"},

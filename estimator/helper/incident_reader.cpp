@@ -17,6 +17,7 @@
 #include "estimator/helper/incident_sections.h"
 #include "estimator/helper/json_document.h"
 #include "estimator/helper/routing_bug_reader.h"
+#include "estimator/helper/topology_import/topology_import.h"
 
 namespace swarm {
 namespace {
@@ -36,10 +37,15 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir,
         fail(child(root, "version"),
              "unsupported version " + shown(version) + "; this reader supports version 1");
     }
-    check_keys(
-        doc, root,
-        {"version", "name", "description", "topology", "buffers", "routing", "ongoing_mitigations",
-         "failures", "traffic", "candidates", "comparator", "estimator", "transport"});
+    if (doc.contains("network")) {
+        fail(child(root, "network"),
+             "a stored network is referenced over REST only (PUT "
+             "/v1/networks/{name}, docs/api.md); here give its "
+             "\"topology\" and \"traffic\"");
+    }
+    check_keys(doc, root,
+               {"version", "name", "description", "topology", "routing", "ongoing_mitigations",
+                "failures", "traffic", "candidates", "comparator", "estimator", "transport"});
     Incident incident;
     incident.name = as_name(required_field(doc, root, "name"), child(root, "name"));
     if (const json* description = optional_field(doc, "description")) {
@@ -74,23 +80,37 @@ Incident read_document(const json& doc, const std::filesystem::path& data_dir,
     return incident;
 }
 
-}  // namespace
-
-Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
-                       const ModelRegistry& models) {
+/// Runs `read`, turning any library exception into an IncidentError at "$": it is still the
+/// input's fault as far as the caller can tell.
+template <typename Read>
+auto as_incident_error(Read read) -> decltype(read()) {
     try {
-        return read_document(document, data_dir, models);
+        return read();
     } catch (const IncidentError&) {
         throw;
     } catch (const std::exception& e) {
-        // Any library exception is still the input's fault as far as the caller can tell.
         throw IncidentError("$", std::string("cannot read incident: ") + e.what());
     }
 }
 
+json with_imported_topology(const json& document, const std::filesystem::path& base_dir) {
+    return as_incident_error([&] { return resolve_topology_import(document, base_dir); });
+}
+
+}  // namespace
+
+Incident read_incident(const nlohmann::json& document, const std::filesystem::path& data_dir,
+                       const ModelRegistry& models, const std::filesystem::path& base_dir) {
+    return as_incident_error([&] {
+        return read_document(resolve_topology_import(document, base_dir), data_dir, models);
+    });
+}
+
 Incident read_incident_text(const std::string& text, const std::filesystem::path& data_dir,
-                            const ModelRegistry& models, const WorkBudget& budget) {
-    const json document = parse_json_document(text);
+                            const ModelRegistry& models, const WorkBudget& budget,
+                            const std::filesystem::path& base_dir) {
+    // The import first, so the budget sees the topology that will actually be built.
+    const json document = with_imported_topology(parse_json_document(text), base_dir);
     check_topology_budget(document, budget);
     Incident incident = read_incident(document, data_dir, models);
     check_budget(incident, budget);

@@ -137,10 +137,7 @@ void add_explicit_links(const json& links, const std::string& path, const json& 
             fail(ends_at, "a link needs two different nodes, got " + in_quotes(topo.node(a).name) +
                               " twice");
         }
-        if (topo.find_link(a, b)) {
-            fail(ends_at, "duplicate link between " + in_quotes(topo.node(a).name) + " and " +
-                              in_quotes(topo.node(b).name));
-        }
+        // A pair listed again is a parallel link (a LAG member), its own failure target.
         const double gbps = link_field(l, at, "gbps", topology, "link_gbps", link_gbps);
         const double delay = link_field(l, at, "delay_us", topology, "link_delay_us", link_delay);
         topo.add_link(a, b, BitsPerSec::from_gbps(gbps), Seconds::from_us(delay));

@@ -207,19 +207,34 @@ NodeId endpoint_ref(const json& j, const std::string& path, const Topology& topo
     return id;
 }
 
-/// ["a", "b"] in either order, naming an existing link.
+/// ["a", "b"] in either order, naming an existing link; ["a", "b", i] names member i (from 0,
+/// in file order) of parallel links, which the two-name form would leave ambiguous.
 LinkId link_ref(const json& j, const std::string& path, const Topology& topo) {
-    if (!j.is_array() || j.size() != 2) {
-        fail(path, "expected an array of 2 node names, got " + given(j));
+    if (!j.is_array() || j.size() < 2 || j.size() > 3) {
+        fail(path,
+             "expected an array of 2 node names (and a member index for parallel links), got " +
+                 given(j));
     }
     const NodeId a = node_ref(j[0], item(path, 0), topo);
     const NodeId b = node_ref(j[1], item(path, 1), topo);
-    const auto link = topo.find_link(a, b);
-    if (!link) {
-        fail(path, "no link between " + in_quotes(topo.node(a).name) + " and " +
-                       in_quotes(topo.node(b).name));
+    const std::vector<LinkId> members = topo.links_between(a, b);
+    const std::string between =
+        in_quotes(topo.node(a).name) + " and " + in_quotes(topo.node(b).name);
+    if (members.empty()) {
+        fail(path, "no link between " + between);
     }
-    return *link;
+    const std::string range = "0.." + std::to_string(members.size() - 1);
+    if (j.size() == 3) {
+        const int member =
+            int_in(j[2], item(path, 2), 0, static_cast<std::int64_t>(members.size()) - 1);
+        return members[static_cast<std::size_t>(member)];
+    }
+    if (members.size() > 1) {
+        fail(path, std::to_string(members.size()) + " parallel links join " + between +
+                       "; name one as [\"" + topo.node(a).name + "\", \"" + topo.node(b).name +
+                       "\", i] with i in " + range);
+    }
+    return members.front();
 }
 
 }  // namespace swarm::json_fields

@@ -93,7 +93,7 @@ NodeId switch_ref(const json& j, const std::string& path, const Topology& topo);
 bool is_tor(const Topology& topo, NodeId id);
 /// A server or a ToR: the places traffic can be moved between.
 NodeId endpoint_ref(const json& j, const std::string& path, const Topology& topo);
-/// ["a", "b"] in either order, naming an existing link.
+/// ["a", "b"] in either order, naming an existing link; ["a", "b", i]: member i of parallel links.
 LinkId link_ref(const json& j, const std::string& path, const Topology& topo);
 
 }  // namespace json_fields

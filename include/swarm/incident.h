@@ -17,9 +17,12 @@
 namespace swarm {
 
 // ---- failures (what is broken) -------------------------------------------------------------
+/// Packet loss on a link; with `from` set, only in the direction leaving that end (a one-way
+/// fault: a bad transceiver or a dirty fibre on one side), else in both directions.
 struct LinkLoss {
     LinkId link;
     double drop_rate;
+    std::optional<NodeId> from = std::nullopt;
 };
 struct LinkDown {
     LinkId link;

@@ -43,14 +43,19 @@ class InvalidIncident : public std::runtime_error {
     std::string json_path_;
 };
 
-/// Where the installed data lives (cdfs/ and tables/): $SWARM_DATA_DIR if set, else the
-/// data directory of the installation (or of the source tree for an uninstalled build).
+/// Where the installed data lives (cdfs/, tables/, schema/): $SWARM_DATA_DIR if set, else
+/// <prefix>/share/swarm/data of the prefix the library's code was loaded from (the program
+/// that links it statically in <prefix>/bin, or the Python module in
+/// <prefix>/lib/python3/dist-packages), so a moved installation still finds its data, else the
+/// data directory the library was installed with (or the source tree for an uninstalled build).
 std::filesystem::path data_dir();
 
 /// Parses and validates incident JSON (docs/incident-format.md). Named flow-size CDFs are
-/// looked up in `data/cdfs/`. Throws InvalidIncident.
+/// looked up in `data/cdfs/`. An imported topology must be inline (no file is read).
+/// Throws InvalidIncident.
 Incident parse_incident(std::string_view json_text, const std::filesystem::path& data = data_dir());
-/// The same from a file; an unreadable file throws std::runtime_error.
+/// The same from a file; an imported topology's relative `file` is looked up next to it. An
+/// unreadable file throws std::runtime_error.
 Incident load_incident(const std::filesystem::path& file,
                        const std::filesystem::path& data = data_dir());
 
@@ -73,7 +78,8 @@ class TableSet {
 };
 
 /// Ranks the incident's candidates (see swarm/rank.h for the options: threads, seed override,
-/// progress callback, cancel token -> RankCancelled).
+/// progress callback, cancel token -> RankCancelled). When the incident has a `transport`
+/// section and options.table_sets is empty, its table sets load from data_dir()/tables.
 Ranking rank(const Incident& incident, const TableSet& tables, const RankOptions& options = {});
 
 /// The ranking as the CLI's JSON contract (`swarm rank --format json`, docs/api.md).

@@ -44,12 +44,16 @@ class Topology {
     NodeId add_switch(std::string name, int tier, int pod = -1);
     /// Adds `count` servers below `tor`, named "<tor>-h<i>", each on its own link.
     void add_servers(NodeId tor, int count, BitsPerSec capacity, Seconds delay);
-    /// Adds a link; returns its id. PRECONDITION: both ends exist, no duplicate link.
+    /// Adds a link; returns its id. PRECONDITION: both ends exist and differ. A second link
+    /// between the same two nodes is a parallel link (a LAG member): its own failure target,
+    /// and routing spreads traffic over the members like over any other equal-cost next hops.
     LinkId add_link(NodeId a, NodeId b, BitsPerSec capacity, Seconds delay);
 
     std::optional<NodeId> find_node(std::string_view name) const;
-    /// The link between two nodes, in either order.
+    /// The link between two nodes, in either order; with parallel links, the first added.
     std::optional<LinkId> find_link(NodeId a, NodeId b) const;
+    /// Every link between two nodes (parallel links in the order added); empty if none.
+    std::vector<LinkId> links_between(NodeId a, NodeId b) const;
 
     const std::vector<Node>& nodes() const { return nodes_; }
     const std::vector<Link>& links() const { return links_; }

@@ -390,7 +390,8 @@ TEST(BaselineStrategy, EveryBaselineRunsOnEveryShippedIncident) {
         if (!entry.is_regular_file()) continue;  // fidelity/: the Table A.1 suite, same shapes
         std::ifstream in(entry.path());
         const Incident incident = read_incident_text(
-            std::string(std::istreambuf_iterator<char>(in), {}), kData, builtin_models());
+            std::string(std::istreambuf_iterator<char>(in), {}), kData, builtin_models(),
+            WorkBudget{}, entry.path().parent_path());  // import-*.json name files
         for (const std::string& name : baseline_names()) {
             const BaselinePick pick = pick_with_baseline(incident, name);
             EXPECT_EQ(pick.strategy, name);

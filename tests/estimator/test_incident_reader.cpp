@@ -144,6 +144,57 @@ TEST(IncidentReader, EstimatorSamplesAndSeed) {
 // ---- topology forms
 // --------------------------------------------------------------------------------
 
+TEST(IncidentReader, ParallelLinksAreSeparateMembers) {
+    json doc = explicit_doc();
+    doc["topology"]["links"].push_back({{"nodes", {"s1", "t0-a"}}, {"gbps", 10}});  // second member
+    doc["failures"] =
+        json::parse(R"([{"type": "link_loss", "link": ["s1", "t0-a", 1], "drop_rate": 0.01},
+                                      {"type": "link_down", "link": ["t0-b", "s1"]}])");
+    const Incident incident = read(doc);
+    const Topology& topo = incident.topology;
+    const auto members = topo.links_between(node(incident, "t0-a"), node(incident, "s1"));
+    ASSERT_EQ(members.size(), 2u);
+    EXPECT_EQ(topo.link(members[0]).capacity, BitsPerSec::from_gbps(40));
+    EXPECT_EQ(topo.link(members[1]).capacity, BitsPerSec::from_gbps(10));
+    EXPECT_EQ(std::get<LinkLoss>(incident.failures[0]).link, members[1]);
+    EXPECT_FALSE(std::get<LinkLoss>(incident.failures[0]).from);
+}
+
+TEST(IncidentReader, OneDirectionLinkLoss) {
+    json doc = example();
+    doc["failures"] = json::parse(R"([
+        {"type": "link_loss", "link": ["t1-0-0", "t0-0-0"], "drop_rate": 0.01, "direction": "forward"},
+        {"type": "link_loss", "link": ["t1-0-0", "t0-0-0"], "drop_rate": 0.02, "direction": "reverse"},
+        {"type": "link_loss", "link": ["t1-0-0", "t0-0-0"], "drop_rate": 0.03, "direction": "both"}])");
+    const Incident incident = read(doc);
+    EXPECT_EQ(std::get<LinkLoss>(incident.failures[0]).from, node(incident, "t1-0-0"));
+    EXPECT_EQ(std::get<LinkLoss>(incident.failures[1]).from, node(incident, "t0-0-0"));
+    EXPECT_FALSE(std::get<LinkLoss>(incident.failures[2]).from);
+}
+
+TEST(IncidentReader, ImportedTopologiesReadLikeTheirExplicitForm) {
+    for (const char* format : {"graphml", "networkx", "containerlab"}) {
+        const std::filesystem::path file =
+            kDataDir / "incidents" / (std::string("import-") + format + ".json");
+        std::ifstream in(file);
+        const std::string text((std::istreambuf_iterator<char>(in)), {});
+        const Incident incident =
+            read_incident_text(text, kDataDir, builtin_models(), WorkBudget{}, file.parent_path());
+        const Topology& topo = incident.topology;
+        EXPECT_EQ(topo.tors().size(), 4u) << format;
+        EXPECT_EQ(topo.servers().size(), 8u) << format;
+        EXPECT_EQ(topo.link_count(), 9u + 8u) << format;  // 8 + a LAG member, 8 server links
+        const auto lag = topo.links_between(node(incident, "leaf-0"), node(incident, "spine-0"));
+        ASSERT_EQ(lag.size(), 2u) << format;
+        const auto& loss = std::get<LinkLoss>(incident.failures.at(0));
+        EXPECT_EQ(loss.link, lag[1]) << format;
+        EXPECT_EQ(loss.from, node(incident, "leaf-0")) << format;
+        EXPECT_EQ(topo.link(topo.server_link(0)).capacity, BitsPerSec::from_gbps(25)) << format;
+        // Without a base directory (REST, embedders) a file reference is refused.
+        EXPECT_THROW(read_incident_text(text, kDataDir, builtin_models()), IncidentError) << format;
+    }
+}
+
 TEST(IncidentReader, ExplicitTopology) {
     const Incident incident = read(explicit_doc());
     const Topology& topo = incident.topology;

@@ -139,9 +139,26 @@ const BadCase kBadCases[] = {
      "$.topology.links[1].nodes[1]", "unknown node \"t0-c\""},
     {"explicit_self_link", with_explicit(set_text("/topology/links/1/nodes", R"(["s1", "s1"])")),
      "$.topology.links[1].nodes", "two different nodes"},
-    {"explicit_duplicate_link",
-     with_explicit(set_text("/topology/links/1/nodes", R"(["s1", "t0-a"])")),
-     "$.topology.links[1].nodes", "duplicate link between \"s1\" and \"t0-a\""},
+    {"parallel_link_named_without_member", with_explicit([](json& d) {
+         d["topology"]["links"][1]["nodes"] = {"s1", "t0-a"};  // a second t0-a -- s1 member
+         d["failures"] = json::parse(R"([{"type": "link_down", "link": ["t0-a", "s1"]}])");
+     }),
+     "$.failures[0].link",
+     "2 parallel links join \"t0-a\" and \"s1\"; name one as [\"t0-a\", \"s1\", i] with i in 0..1"},
+    {"parallel_link_member_out_of_range", with_explicit([](json& d) {
+         d["topology"]["links"][1]["nodes"] = {"s1", "t0-a"};
+         d["failures"] = json::parse(R"([{"type": "link_down", "link": ["t0-a", "s1", 2]}])");
+     }),
+     "$.failures[0].link[2]", "must be in [0, 1], got 2"},
+    {"link_loss_bad_direction",
+     set_text(
+         "/failures/0",
+         R"({"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.1, "direction": "up"})"),
+     "$.failures[0].direction", "must be \"both\", \"forward\" or \"reverse\", got \"up\""},
+    {"direction_only_on_link_loss",
+     set_text("/failures/0",
+              R"({"type": "link_down", "link": ["t0-0-0", "t1-0-0"], "direction": "forward"})"),
+     "$.failures[0].direction", "unknown key \"direction\" for failure type \"link_down\""},
     {"explicit_negative_gbps", with_explicit(set("/topology/links/0/gbps", -40)),
      "$.topology.links[0].gbps", "must be > 0, got -40"},
     {"explicit_no_gbps_default", with_explicit(erase("/topology/link_gbps")),

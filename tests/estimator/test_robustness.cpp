@@ -215,7 +215,9 @@ TEST(WorkBudget, EveryShippedIncidentFitsTheDefaults) {
     for (const auto& dir : {kData / "incidents", kData / "incidents" / "fidelity"}) {
         for (const auto& entry : std::filesystem::directory_iterator(dir)) {
             if (entry.path().extension() != ".json") continue;
-            EXPECT_NO_THROW(read_incident_text(text_of(entry.path()), kData, builtin_models()))
+            EXPECT_NO_THROW(
+                read_incident_text(text_of(entry.path()), kData, builtin_models(), WorkBudget{},
+                                   entry.path().parent_path()))  // import-*.json name files
                 << entry.path();
         }
     }

@@ -44,6 +44,27 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     EXPECT_EQ(without_elapsed(embedded), without_elapsed(json::parse(cli.out)));
 
+    // The same example without CMake: pkg-config alone, from the installed (relocatable) swarm.pc,
+    // and a compile that sees no nlohmann or Boost include path (the public headers need neither).
+    const std::string pkg =
+        "PKG_CONFIG_PATH=" + (prefix / "lib" / "pkgconfig").string() + " pkg-config ";
+    CommandResult flags = run_command(pkg + "--cflags --libs swarm", dir.path());
+    ASSERT_EQ(flags.exit_code, 0) << flags.err;
+    EXPECT_EQ(flags.out.find("nlohmann"), std::string::npos) << flags.out;
+    CommandResult data = run_command(pkg + "--variable=datadir swarm", dir.path());
+    ASSERT_EQ(data.exit_code, 0) << data.err;
+    std::string data_dir = data.out.substr(0, data.out.find_last_not_of("\n") + 1);
+    CommandResult plain =
+        run_command("c++ -std=c++20 -O1 -DEMBED_SWARM_DATA_DIR='\"" + data_dir + "\"' " +
+                        std::string(SWARM_SOURCE_DIR) + "/examples/embed/main.cpp -o " +
+                        (dir / "embed_pkgconfig").string() + " $(" + pkg + "--cflags --libs swarm)",
+                    dir.path());
+    ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+    CommandResult plain_ran = run_command(
+        (dir / "embed_pkgconfig").string() + " " + (dir / "incident.json").string(), dir.path());
+    ASSERT_EQ(plain_ran.exit_code, 0) << plain_ran.err;
+    EXPECT_EQ(without_elapsed(json::parse(plain_ran.out)), without_elapsed(embedded));
+
     CommandResult in_code = run_command((build / "embed_rank").string() + " --in-code", dir.path());
     ASSERT_EQ(in_code.exit_code, 0) << in_code.err;
     EXPECT_EQ(json::parse(in_code.out)["incident"], "built-in-code");
@@ -57,6 +78,30 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
     EXPECT_NE(invalid.err.find("invalid incident at $.traffic.arrival_rate_per_server"),
               std::string::npos)
         << invalid.err;
+}
+
+TEST(EmbedExample, MovedInstallationFindsItsData) {
+    TempDir dir;
+    const auto prefix = dir / "prefix";
+    CommandResult install =
+        run_command(std::string(SWARM_CMAKE_COMMAND) + " --install " +
+                        std::string(SWARM_BUILD_DIR) + " --prefix " + prefix.string(),
+                    dir.path());
+    ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+    const auto moved = dir / "elsewhere";
+    std::filesystem::rename(prefix, moved);
+    // A flow-size CDF only the moved installation has: found only if its data is the one used.
+    const auto cdfs = moved / "share" / "swarm" / "data" / "cdfs";
+    std::filesystem::copy_file(cdfs / "dctcp-websearch.cdf", cdfs / "only-here.cdf");
+    json incident = tiny_incident("relocated");
+    incident["traffic"]["flow_size_cdf"] = "only-here";
+    write_file(dir / "incident.json", incident.dump());
+    CommandResult ran = run_command("env -u SWARM_DATA_DIR " + (moved / "bin" / "swarm").string() +
+                                        " validate " + (dir / "incident.json").string(),
+                                    dir.path());
+    EXPECT_EQ(ran.exit_code, 0) << ran.err;
+    EXPECT_TRUE(std::filesystem::exists(moved / "share" / "swarm" / "data" / "schema" /
+                                        "incident.schema.json"));
 }
 
 }  // namespace

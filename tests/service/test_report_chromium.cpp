@@ -68,8 +68,11 @@ TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleErrors) {
     ASSERT_EQ(dom.exit_code, 0) << dom.err;
     EXPECT_NE(dom.out.find("data-rendered=\"ok\""), std::string::npos)
         << "the page's script did not finish";
-    EXPECT_NE(dom.out.find("data-plots=\"6\""), std::string::npos)
-        << "two plots for each of three candidates";
+    EXPECT_NE(dom.out.find("data-plots=\"5\""), std::string::npos)
+        << "a dot plot for each of the three ranking metrics and two distribution charts";
+    EXPECT_NE(dom.out.find("class=\"diagnosis\""), std::string::npos)
+        << "each candidate's diagnosis";
+    EXPECT_NE(dom.out.find("of flows cross a failed element"), std::string::npos);
     for (const CommandResult* log : {&shot, &dom}) {
         for (const char* error : {"Uncaught", "CONSOLE(", "Refused to", "ERR_"}) {
             // Chromium logs page console messages as "CONSOLE(<line>)"; the page logs nothing.

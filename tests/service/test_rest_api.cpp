@@ -59,6 +59,13 @@ TEST(RestApi, ShippedIncidentGivesExactlyTheCliJson) {
     const json job = json::parse(res->body);
     ASSERT_EQ(job["status"], "done");
     EXPECT_EQ(without_elapsed(job["result"]), without_elapsed(json::parse(cli.out)));
+    // Explanations included: the REST result is the CLI's JSON but for the wall time.
+    json rest_result = job["result"];
+    json cli_result = json::parse(cli.out);
+    rest_result.erase("elapsed_s");
+    cli_result.erase("elapsed_s");
+    EXPECT_TRUE(rest_result["ranking"][0].contains("explanation"));
+    EXPECT_EQ(rest_result, cli_result);
 }
 
 // The shipped model incident of the bug-tolerant router (docs/models/bug-tolerant-router.md)
@@ -164,10 +171,20 @@ TEST(RestApi, OpenApiDocumentIsServedAndCoversEveryRoute) {
     EXPECT_EQ(served, json::parse(read_file(SWARM_OPENAPI_JSON)));
     EXPECT_EQ(served["openapi"], "3.1.0");
     EXPECT_EQ(served["info"]["version"], SWARM_VERSION);
-    for (const char* path : {"/v1/rankings", "/v1/rankings/{id}", "/v1/rankings/{id}/report",
-                             "/healthz", "/readyz", "/metrics", "/openapi.json"}) {
+    for (const char* path :
+         {"/v1/rankings", "/v1/rankings/{id}", "/v1/rankings/{id}/report", "/v1/networks/{name}",
+          "/healthz", "/readyz", "/metrics", "/openapi.json"}) {
         EXPECT_TRUE(served["paths"].contains(path)) << path;
     }
+    EXPECT_TRUE(served["paths"]["/v1/rankings"].contains("get"));
+    EXPECT_TRUE(served["paths"]["/v1/networks/{name}"].contains("put"));
+    // The incident schema is the real one (data/schema/), inlined, not a summary of it.
+    const json schema = json::parse(read_file(std::filesystem::path(SWARM_SOURCE_DATA_DIR) /
+                                              "schema" / "incident.schema.json"));
+    const json& incident = served["components"]["schemas"]["Incident"];
+    EXPECT_EQ(incident["required"], schema["required"]);
+    EXPECT_EQ(incident["properties"].size(), schema["properties"].size());
+    EXPECT_EQ(incident["$defs"].size(), schema["$defs"].size());
     EXPECT_TRUE(served["paths"]["/v1/rankings/{id}"].contains("delete"));
     // Every $ref resolves.
     std::function<void(const json&)> check = [&](const json& node) {

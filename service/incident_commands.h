@@ -1,0 +1,25 @@
+// `swarm validate FILE...` and `swarm convert FILE`: check incident files without ranking them,
+// and show what swarm understood of one (its imported topology in swarm's explicit form).
+// Exit codes: 0 ok, 2 bad usage or any invalid input (as `swarm rank`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace swarm::cli {
+
+struct ValidateArguments {
+    std::vector<std::string> inputs;  ///< incident files, or "-" for stdin
+    std::string data_dir;
+};
+
+struct ConvertArguments {
+    std::string input;  ///< an incident file, or "-" for stdin
+    std::string out;    ///< write here instead of stdout
+    std::string data_dir;
+};
+
+int run_validate(const ValidateArguments& args);
+int run_convert(const ConvertArguments& args);
+
+}  // namespace swarm::cli
