@@ -1,4 +1,4 @@
-// Is the comparator's pick settled? (DESIGN.md "Deciding, not just estimating"; beyond the
+// Is the comparator's pick settled? (docs/model.md "Sample counts"; beyond the
 // paper, which sizes samples up front with DKW, §3.3 and Appendix A.1.)
 //
 // Every candidate sees the same traffic, routing and transport draws in sample i (common random

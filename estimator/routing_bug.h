@@ -2,8 +2,8 @@
 // episodes of the thesis's synthetic bug model (§2.5.1: a duration and an inter-arrival time),
 // the part of each episode a bug-tolerant control plane lets through (BugMask), and the
 // per-destination FIB entries an episode puts in the network state. The scenario builder turns
-// the exposed episodes into phases (DESIGN.md extension point 5): at each start the entries go
-// in, at each end they come out, and routing is recompiled at the epoch boundary.
+// the exposed episodes into phases (docs/design.md, "Extension points"): at each start the
+// entries go in, at each end they come out, and routing is recompiled at the epoch boundary.
 #pragma once
 
 #include <vector>

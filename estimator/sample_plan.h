@@ -1,4 +1,4 @@
-// Which samples rank() runs, and in which rounds (DESIGN.md "Deciding, not just estimating").
+// Which samples rank() runs, and in which rounds (docs/model.md "Sample counts").
 // A sample is one (traffic, routing) pair run for every candidate and the healthy network.
 //   dkw (the paper's mode, §3.3, Appendix A.1): traffic x routing samples from the DKW count or
 //     the incident's explicit counts, all in one round.
