@@ -78,6 +78,9 @@ struct Service {
         jobs_config.tables_dir = std::filesystem::path(SWARM_SOURCE_DATA_DIR) / "tables";
         jobs_config.worker_binary = "/nonexistent/swarm";
         jobs_config.max_queue = 0;
+        // Small enough that the store-full answer is reached too; forget_networks() empties
+        // the store after each input.
+        jobs_config.max_network_store_bytes = 256 * 1024;
         jobs = std::make_unique<swarm::service::RankingJobs>(jobs_config, metrics);
         swarm::service::HttpConfig http_config;
         http_config.max_body_bytes = 64 * 1024;
@@ -118,11 +121,34 @@ void check_responses(std::string_view output) {
     }
 }
 
+/// Deletes the stored networks an input may have created (every name written out after
+/// "/v1/networks/" in it), so that inputs stay independent of each other, as the queue of
+/// capacity 0 keeps them for jobs. A percent-encoded name escapes this; the store's byte limit
+/// bounds what such names leave behind.
+void forget_networks(std::string_view input) {
+    constexpr std::string_view prefix = "/v1/networks/";
+    for (std::size_t at = input.find(prefix); at != std::string_view::npos;
+         at = input.find(prefix, at + 1)) {
+        const std::string_view rest = input.substr(at + prefix.size());
+        const std::size_t length = std::min<std::size_t>(
+            rest.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"),
+            rest.size());
+        if (length == 0 || length > 64) continue;
+        const std::string request = "DELETE /v1/networks/" + std::string(rest.substr(0, length)) +
+                                    " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer fuzz-token\r\n"
+                                    "Connection: close\r\n\r\n";
+        MemoryStream stream(request);
+        service().http->serve_stream(stream);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     MemoryStream stream(std::string_view(reinterpret_cast<const char*>(data), size));
     service().http->serve_stream(stream);
     check_responses(stream.output());
+    forget_networks(std::string_view(reinterpret_cast<const char*>(data), size));
     return 0;
 }

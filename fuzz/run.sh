@@ -11,7 +11,9 @@ corpus=$2
 seconds=$3
 shift 3
 mkdir -p "$corpus"
-# -rss_limit_mb bounds memory per input (the budget's job); -timeout flags any input over 10 s;
+# -rss_limit_mb bounds memory per input (the budget's job); -timeout flags any input over 10 s
+# (wall time: a long run on a loaded machine passes a larger one);
 # -max_len lets a whole shipped incident through.
-exec "$target" "$corpus" "$@" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+# Flags given after the seed directories come last, so they override these.
+exec "$target" "$corpus" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "$@"

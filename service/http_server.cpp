@@ -54,7 +54,7 @@ std::string read_body(httplib::Response& res, const httplib::ContentReader& read
 std::string allowed_methods(const std::string& route) {
     if (route == "/v1/rankings") return "GET, HEAD, POST";
     if (route == "/v1/rankings/{id}") return "GET, HEAD, DELETE";
-    if (route == "/v1/networks/{name}") return "GET, HEAD, PUT";
+    if (route == "/v1/networks/{name}") return "GET, HEAD, PUT, DELETE";
     if (route == "unmatched") return "";
     return "GET, HEAD";
 }
@@ -322,6 +322,9 @@ void HttpServer::install_routes() {
     });
     s.Get(network, [this](const httplib::Request& req, httplib::Response& res) {
         handle("/v1/networks/{name}", req, res, [&] { routes_.get_network(req, res); });
+    });
+    s.Delete(network, [this](const httplib::Request& req, httplib::Response& res) {
+        handle("/v1/networks/{name}", req, res, [&] { routes_.delete_network(req, res); });
     });
 }
 

@@ -339,6 +339,22 @@ std::size_t JobStore::prune_finished(std::int64_t before_ms) {
     return static_cast<std::size_t>(sqlite3_changes(db_.get()));
 }
 
+std::size_t JobStore::prune_finished_beyond(std::size_t keep) {
+    const std::lock_guard lock(mutex_);
+    // Counting walks the status index only; the sort runs only when there is something to
+    // delete (after each finished job: one row).
+    Statement count(db_.get(),
+                    "SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed', 'cancelled')");
+    count.step();
+    const std::int64_t excess = count.integer(0) - static_cast<std::int64_t>(keep);
+    if (excess <= 0) return 0;
+    Statement prune(db_.get(),
+                    "DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE status IN ('done', "
+                    "'failed', 'cancelled') ORDER BY finished_ms, seq LIMIT ?)");
+    prune.bind(1, excess).step();
+    return static_cast<std::size_t>(sqlite3_changes(db_.get()));
+}
+
 std::size_t JobStore::count(JobStatus status) const {
     const std::lock_guard lock(mutex_);
     Statement query(db_.get(), "SELECT COUNT(*) FROM jobs WHERE status = ?");
@@ -371,10 +387,18 @@ JobStore::Page JobStore::list(std::optional<JobStatus> status,
     return page;
 }
 
-StoredNetwork JobStore::put_network(const std::string& name, const std::string& body_json,
-                                    std::int64_t now_ms) {
+std::optional<StoredNetwork> JobStore::put_network(const std::string& name,
+                                                   const std::string& body_json,
+                                                   std::int64_t now_ms,
+                                                   std::size_t max_store_bytes) {
     const std::lock_guard lock(mutex_);
     Transaction transaction(db_.get());
+    // Bytes, not characters: length() of a TEXT counts UTF-8 characters.
+    Statement used(db_.get(),
+                   "SELECT COALESCE(SUM(length(CAST(body_json AS BLOB))), 0) FROM networks");
+    used.step();
+    if (static_cast<std::size_t>(used.integer(0)) + body_json.size() > max_store_bytes)
+        return std::nullopt;
     Statement latest(db_.get(), "SELECT COALESCE(MAX(version), 0) FROM networks WHERE name = ?");
     latest.bind(1, name).step();
     const StoredNetwork network{name, latest.integer(0) + 1, body_json, now_ms};
@@ -384,6 +408,13 @@ StoredNetwork JobStore::put_network(const std::string& name, const std::string& 
     insert.bind(1, name).bind(2, network.version).bind(3, body_json).bind(4, now_ms).step();
     transaction.commit();
     return network;
+}
+
+std::size_t JobStore::delete_network(const std::string& name) {
+    const std::lock_guard lock(mutex_);
+    Statement remove(db_.get(), "DELETE FROM networks WHERE name = ?");
+    remove.bind(1, name).step();
+    return static_cast<std::size_t>(sqlite3_changes(db_.get()));
 }
 
 std::optional<StoredNetwork> JobStore::get_network(const std::string& name,

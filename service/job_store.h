@@ -95,11 +95,18 @@ class JobStore {
     /// Retention: deletes finished (done, failed, cancelled) jobs that finished before
     /// `before_ms`; returns how many.
     std::size_t prune_finished(std::int64_t before_ms);
+    /// Retention by count: deletes the finished jobs beyond the `keep` that finished last;
+    /// returns how many.
+    std::size_t prune_finished_beyond(std::size_t keep);
     std::size_t count(JobStatus status) const;
 
-    /// Stores `body_json` as the next version of network `name` (1 for a new name); returns it.
-    StoredNetwork put_network(const std::string& name, const std::string& body_json,
-                              std::int64_t now_ms);
+    /// Stores `body_json` as the next version of network `name` (1 for a new name) and returns
+    /// it, unless the networks' bodies would then take more than `max_store_bytes` in all:
+    /// then stores nothing and returns nullopt.
+    std::optional<StoredNetwork> put_network(const std::string& name, const std::string& body_json,
+                                             std::int64_t now_ms, std::size_t max_store_bytes);
+    /// Deletes every version of network `name`; returns how many there were.
+    std::size_t delete_network(const std::string& name);
     /// The version asked for, or the latest without one; nullopt when there is none.
     std::optional<StoredNetwork> get_network(const std::string& name,
                                              std::optional<std::int64_t> version) const;

@@ -107,27 +107,44 @@ RankingJobs::RankingJobs(JobsConfig config, MetricsRegistry& metrics)
     for (const std::string& id : store_.recover_unfinished(config_.max_attempts, now_ms()))
         queue_.push_unbounded(id);
     pool_ = std::make_unique<WorkerPool>(
-        queue_, config_.workers,
-        [this](const std::string& id, JobControl& control) { run(id, control); });
-    if (config_.retention.count() > 0)
+        queue_, config_.workers, [this](const std::string& id, JobControl& control) {
+            run(id, control);
+            // The count limit holds after every job, not only at the pruner's next pass.
+            if (config_.max_finished_jobs > 0)
+                metrics_.jobs_pruned(store_.prune_finished_beyond(config_.max_finished_jobs));
+        });
+    if (config_.retention.count() > 0 || config_.max_finished_jobs > 0)
         pruner_ = std::jthread([this](std::stop_token stop) { prune_periodically(stop); });
 }
 
 RankingJobs::~RankingJobs() { shutdown(std::chrono::milliseconds(0)); }
 
 void RankingJobs::prune_periodically(std::stop_token stop) {
-    // Often enough that a job outlives its retention by at most a tenth of it (at most 10 min).
+    // Often enough that a job outlives its retention by at most a tenth of it, and that the
+    // count limit is overshot by at most a minute of finished jobs.
+    const std::chrono::milliseconds by_age =
+        config_.retention.count() > 0
+            ? std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention) / 10
+            : std::chrono::minutes(10);
     const auto interval = std::clamp<std::chrono::milliseconds>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention) / 10,
-        std::chrono::seconds(1), std::chrono::minutes(10));
+        by_age, std::chrono::seconds(1),
+        config_.max_finished_jobs > 0 ? std::chrono::minutes(1) : std::chrono::minutes(10));
     std::unique_lock lock(prune_mutex_);
     do {
-        const auto retention_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention).count();
-        metrics_.jobs_pruned(store_.prune_finished(now_ms() - retention_ms));
+        prune_once();
         // wait_for returns early (false, the predicate's value) once a stop is requested.
         prune_wake_.wait_for(lock, stop, interval, [] { return false; });
     } while (!stop.stop_requested());
+}
+
+void RankingJobs::prune_once() {
+    if (config_.retention.count() > 0) {
+        const auto retention_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention).count();
+        metrics_.jobs_pruned(store_.prune_finished(now_ms() - retention_ms));
+    }
+    if (config_.max_finished_jobs > 0)
+        metrics_.jobs_pruned(store_.prune_finished_beyond(config_.max_finished_jobs));
 }
 
 SubmitOutcome RankingJobs::submit(const SubmitRequest& request) {
@@ -219,7 +236,18 @@ PutNetworkOutcome RankingJobs::put_network(const std::string& name, const std::s
     PutNetworkOutcome outcome;
     try {
         const nlohmann::json network = checked_network(body, config_.data_dir, config_.budget);
-        outcome.network = store_.put_network(name, network.dump(), now_ms());
+        const std::string stored = network.dump();
+        outcome.network =
+            store_.put_network(name, stored, now_ms(), config_.max_network_store_bytes);
+        if (!outcome.network) {
+            outcome.problem = Problem{
+                429, "network-store-full", "The network store is full",
+                "storing this network (" + std::to_string(stored.size()) +
+                    " bytes) would take the stored networks over their limit of " +
+                    std::to_string(config_.max_network_store_bytes) +
+                    " bytes (--max-network-store-mb); DELETE /v1/networks/{name} frees space",
+                ""};
+        }
     } catch (const IncidentError& e) {
         outcome.problem = invalid_incident(e);
         if (outcome.problem.type == "invalid-incident") {

@@ -39,7 +39,14 @@ struct JobsConfig {
     std::size_t job_memory_bytes = std::size_t{4} << 30;  ///< per job process; 0 = no limit
     int max_attempts = 3;  ///< starts (crashes, abrupt stops) before a job is quarantined
     std::chrono::seconds retention{7 * 24 * 3600};  ///< finished jobs kept this long; 0 = forever
-    std::chrono::milliseconds kill_after{2000};     ///< SIGTERM -> SIGKILL of a stopping job
+    /// Finished jobs kept at most, newest first, whatever their age; 0 = no limit. With the
+    /// retention period this bounds the database: a client that submits small rankings as fast
+    /// as they finish cannot fill the disk within the period.
+    std::size_t max_finished_jobs = 100000;
+    /// Bytes the stored networks' bodies may take in all; a PUT beyond it gets 429
+    /// network-store-full (DELETE /v1/networks/{name} frees space).
+    std::size_t max_network_store_bytes = std::size_t{256} << 20;
+    std::chrono::milliseconds kill_after{2000};  ///< SIGTERM -> SIGKILL of a stopping job
     WorkBudget budget;  ///< checked at acceptance (422 over-budget) and again when the job runs
     /// Bodies up to this size are validated in full on the HTTP thread (a bad incident gets its
     /// 422 at once). Larger ones get only the linear checks there (JSON syntax and depth, the
@@ -111,6 +118,8 @@ class RankingJobs {
 
     /// Validates and stores the next version of a network (stored_networks.h).
     PutNetworkOutcome put_network(const std::string& name, const std::string& body);
+    /// Deletes every version of a stored network; false when there was none.
+    bool delete_network(const std::string& name) { return store_.delete_network(name) > 0; }
     std::optional<StoredNetwork> network(const std::string& name,
                                          std::optional<std::int64_t> version) const {
         return store_.get_network(name, version);
@@ -144,6 +153,7 @@ class RankingJobs {
     void notify_changed();
     int retry_after_seconds() const;
     void prune_periodically(std::stop_token stop);
+    void prune_once();  ///< retention by age and by count
     void log(const nlohmann::json& event) const;
 
     JobsConfig config_;

@@ -204,6 +204,14 @@ void RestRoutes::get_network(const httplib::Request& req, httplib::Response& res
     send_json(res, 200, network_json(*network, true));
 }
 
+void RestRoutes::delete_network(const httplib::Request& req, httplib::Response& res) {
+    check_parameters(req, {});
+    const std::string name = req.matches[1];
+    if (!jobs_.delete_network(name))
+        throw Problem{404, "network-not-found", "No such stored network", "no network " + name, ""};
+    res.status = 204;
+}
+
 std::optional<JobView> RestRoutes::wait_for(const std::string& id, double seconds,
                                             httplib::Response& res) {
     if (!waiters_.try_acquire()) {

@@ -47,6 +47,9 @@ class RestRoutes {
     void put_network(const httplib::Request& req, httplib::Response& res);
     /// GET /v1/networks/{name}: the latest version, or ?version=N.
     void get_network(const httplib::Request& req, httplib::Response& res) const;
+    /// DELETE /v1/networks/{name}: every version (204; 404 when there is none). Jobs that
+    /// referenced it keep their merged incident.
+    void delete_network(const httplib::Request& req, httplib::Response& res);
 
    private:
     /// The job after waiting up to `seconds` for it to finish; without waiting when

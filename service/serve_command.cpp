@@ -72,6 +72,13 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& args, const std::stri
                     "Seconds finished jobs are kept before they are deleted (0 = forever)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    cmd->add_option("--max-finished-jobs", serve.jobs.max_finished_jobs,
+                    "Finished jobs kept at most, newest first, whatever their age (0 = no limit)")
+        ->capture_default_str();
+    cmd->add_option("--max-network-store-mb", args.network_store_mb,
+                    "MiB the stored networks may take in all; beyond it PUT /v1/networks gets 429")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->add_option("--http-threads", serve.http.threads,
                     "Connections served at once (a ?wait request holds one)")
         ->check(CLI::PositiveNumber)
@@ -100,6 +107,7 @@ int run_serve(ServeArguments args) {
     config.jobs.job_time_limit = std::chrono::seconds(args.job_time_limit_s);
     config.jobs.job_memory_bytes = static_cast<std::size_t>(args.job_memory_mb) << 20;
     config.jobs.retention = std::chrono::seconds(args.retention_s);
+    config.jobs.max_network_store_bytes = static_cast<std::size_t>(args.network_store_mb) << 20;
     // Jobs run as `<this executable> job-worker` (job_worker.h).
     std::error_code no_proc;
     config.jobs.worker_binary = std::filesystem::read_symlink("/proc/self/exe", no_proc);

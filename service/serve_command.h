@@ -19,6 +19,7 @@ struct ServeArguments {
     long job_time_limit_s = 600;
     std::size_t job_memory_mb = 4096;
     long retention_s = 7 * 24 * 3600;
+    long network_store_mb = 256;
 };
 
 /// The `serve` subcommand and its options, filling `args`.

@@ -145,5 +145,34 @@ TEST(JobIsolation, FinishedJobsArePrunedAfterTheRetentionPeriod) {
               std::string::npos);
 }
 
+// Retention by count: with at most one finished job kept, the second job's end deletes the
+// first, whatever its age (the age-based retention is off here).
+TEST(JobIsolation, FinishedJobsBeyondTheCountLimitArePruned) {
+    TestServer server([](service::ServeConfig& c) {
+        c.jobs.retention = std::chrono::seconds(0);
+        c.jobs.max_finished_jobs = 1;
+    });
+    auto client = server.client();
+    auto first = post_incident(*client, tiny_incident("first"), "?wait=60");
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->status, 200) << first->body;
+    auto second = post_incident(*client, tiny_incident("second"), "?wait=60");
+    ASSERT_TRUE(second);
+    ASSERT_EQ(second->status, 200) << second->body;
+    const auto path = [](const httplib::Result& res) {
+        return "/v1/rankings/" + json::parse(res->body)["id"].get<std::string>();
+    };
+    // The prune runs on the worker right after the job is stored as done, so it may trail the
+    // ?wait answer by a moment.
+    int status = 200;
+    for (int i = 0; i < 100 && status == 200; ++i) {
+        auto again = client->Get(path(first).c_str());
+        status = again ? again->status : 0;
+        if (status == 200) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(status, 404);
+    EXPECT_EQ(client->Get(path(second).c_str())->status, 200);
+}
+
 }  // namespace
 }  // namespace swarm::test

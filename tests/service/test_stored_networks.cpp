@@ -140,6 +140,44 @@ TEST(StoredNetworks, BadNetworksAndBadReferencesAre422WithThePath) {
     EXPECT_EQ(json::parse(res->body)["json_path"], "$.traffic");
 }
 
+// A client that PUTs network after network cannot fill the disk: the store has a byte limit,
+// beyond it PUT gets 429 network-store-full and stores nothing, and DELETE frees the space.
+TEST(StoredNetworks, TheStoreIsBoundedAndDeleteFreesSpace) {
+    const json network = network_of(tiny_incident());
+    const std::size_t one = network.dump().size();  // the store keeps the parsed body, dumped
+    TestServer server(
+        [&](service::ServeConfig& c) { c.jobs.max_network_store_bytes = one + one / 2; });
+    auto client = server.client();
+    ASSERT_EQ(put_network(*client, "fabric", network)->status, 201);
+    auto res = put_network(*client, "fabric", network);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 429) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+    EXPECT_EQ(json::parse(res->body)["type"], "urn:swarm:problem:network-store-full");
+    res = put_network(*client, "other", network);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 429);
+    EXPECT_EQ(client->Get("/v1/networks/fabric?version=2")->status, 404);
+
+    res = client->Delete("/v1/networks/fabric");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 204) << res->body;
+    EXPECT_EQ(client->Get("/v1/networks/fabric")->status, 404);
+    res = client->Delete("/v1/networks/fabric");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
+    EXPECT_EQ(json::parse(res->body)["type"], "urn:swarm:problem:network-not-found");
+    EXPECT_EQ(put_network(*client, "other", network)->status, 201);
+    res = post_incident(*client, referencing(tiny_incident(), "fabric"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 422);
+    EXPECT_EQ(json::parse(res->body)["json_path"], "$.network.name");
+    res = client->Post("/v1/networks/other", network.dump(), "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 405);
+    EXPECT_EQ(res->get_header_value("Allow"), "GET, HEAD, PUT, DELETE");
+}
+
 TEST(StoredNetworks, TheCommandLineSaysReferencesAreForRest) {
     TempDir dir;
     json incident = referencing(tiny_incident(), "fabric");
