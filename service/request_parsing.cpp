@@ -45,6 +45,16 @@ std::string quoted(const std::string& text) {
            "\"";
 }
 
+/// A decimal integer >= 1 that fits in 64 bits, or nullopt.
+std::optional<std::int64_t> positive_integer(const std::string& text) {
+    std::int64_t value = 0;
+    const bool parsed =
+        all_digits(text) && text.size() <= kMaxParameterLength &&
+        std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc();
+    if (!parsed || value < 1) return std::nullopt;
+    return value;
+}
+
 }  // namespace
 
 Problem bad_parameter(const std::string& name, const std::string& what) {
@@ -82,16 +92,24 @@ std::size_t page_size_parameter(const httplib::Request& req, std::size_t fallbac
     return value;
 }
 
-std::optional<std::int64_t> token_parameter(const httplib::Request& req, const std::string& name) {
-    if (!req.has_param(name.c_str())) return std::nullopt;
-    const std::string text = req.get_param_value(name.c_str());
-    std::int64_t value = 0;
-    const bool parsed =
-        all_digits(text) && text.size() <= kMaxParameterLength &&
-        std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc();
-    if (!parsed || value < 1)
-        throw bad_parameter(name, "not a token this service issued: " + quoted(text) +
-                                      " (pass next_page_token of the previous page unchanged)");
+std::optional<std::int64_t> page_token_parameter(const httplib::Request& req) {
+    if (!req.has_param("page_token")) return std::nullopt;
+    const std::string text = req.get_param_value("page_token");
+    const std::optional<std::int64_t> value = positive_integer(text);
+    if (!value)
+        throw bad_parameter("page_token", "not a token this service issued: " + quoted(text) +
+                                              " (pass next_page_token of the previous page "
+                                              "unchanged)");
+    return value;
+}
+
+std::optional<std::int64_t> version_parameter(const httplib::Request& req) {
+    if (!req.has_param("version")) return std::nullopt;
+    const std::string text = req.get_param_value("version");
+    const std::optional<std::int64_t> value = positive_integer(text);
+    if (!value)
+        throw bad_parameter("version",
+                            "expected a version number (1, 2, ...), got " + quoted(text));
     return value;
 }
 

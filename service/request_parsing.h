@@ -33,8 +33,10 @@ void check_parameters(const httplib::Request& req, std::initializer_list<const c
 /// ?page_size=N: an integer in [1, max_value]; `fallback` when absent.
 std::size_t page_size_parameter(const httplib::Request& req, std::size_t fallback,
                                 std::size_t max_value);
-/// ?NAME=N for a page token or version this service issued: a decimal integer >= 1.
-std::optional<std::int64_t> token_parameter(const httplib::Request& req, const std::string& name);
+/// ?page_token=N: a token this service issued (a decimal integer >= 1).
+std::optional<std::int64_t> page_token_parameter(const httplib::Request& req);
+/// ?version=N of a stored network: a decimal integer >= 1.
+std::optional<std::int64_t> version_parameter(const httplib::Request& req);
 
 Problem bad_parameter(const std::string& name, const std::string& what);
 

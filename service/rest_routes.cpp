@@ -125,7 +125,7 @@ void RestRoutes::list(const httplib::Request& req, httplib::Response& res) const
             throw bad_parameter("status",
                                 "expected one of queued, running, done, failed, cancelled");
     }
-    const JobPage page = jobs_.list(status, token_parameter(req, "page_token"), page_size);
+    const JobPage page = jobs_.list(status, page_token_parameter(req), page_size);
     nlohmann::json rankings = nlohmann::json::array();
     for (const JobView& view : page.jobs) rankings.push_back(job_summary_json(view));
     send_json(res, 200,
@@ -193,7 +193,7 @@ void RestRoutes::put_network(const httplib::Request& req, httplib::Response& res
 void RestRoutes::get_network(const httplib::Request& req, httplib::Response& res) const {
     check_parameters(req, {"version"});
     const std::string name = req.matches[1];
-    const std::optional<std::int64_t> version = token_parameter(req, "version");
+    const std::optional<std::int64_t> version = version_parameter(req);
     const std::optional<StoredNetwork> network = jobs_.network(name, version);
     if (!network) {
         throw Problem{404, "network-not-found", "No such stored network",

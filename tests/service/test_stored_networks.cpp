@@ -64,6 +64,15 @@ TEST(StoredNetworks, PutVersionsAndGetReturnsEachVersion) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404);
     EXPECT_EQ(json::parse(res->body)["type"], "urn:swarm:problem:network-not-found");
+    for (const char* bad : {"0", "-1", "1.0", "99999999999999999999", "%FF"}) {
+        res = client->Get((std::string("/v1/networks/fabric-1?version=") + bad).c_str());
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 400) << bad;
+        EXPECT_NE(json::parse(res->body)["detail"].get<std::string>().find(
+                      "query parameter version: expected a version number"),
+                  std::string::npos)
+            << res->body;
+    }
 }
 
 TEST(StoredNetworks, AnIncidentReferencingANetworkRanksLikeTheWholeIncident) {
