@@ -1,5 +1,7 @@
 #include "service/data_paths.h"
 
+#include <CLI/CLI.hpp>
+
 #include "swarm/swarm.h"
 
 namespace swarm::cli {
@@ -7,6 +9,11 @@ namespace swarm::cli {
 std::filesystem::path resolve_data_dir(const std::string& flag) {
     if (!flag.empty()) return flag;
     return swarm::data_dir();  // the embedding API's rule, so the CLI and library agree
+}
+
+void add_data_dir_option(CLI::App& cmd, std::string& data_dir) {
+    cmd.add_option("--data-dir", data_dir,
+                   "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
 }
 
 std::filesystem::path resolve_tables_dir(const std::string& flag,

@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 namespace swarm::cli {
 
 /// The transport table set under <data-dir>/tables/ used when none is given: measured with ns-3
@@ -14,6 +18,8 @@ namespace swarm::cli {
 inline constexpr const char* kDefaultTableSet = "ns3-cubic";
 
 std::filesystem::path resolve_data_dir(const std::string& flag);
+/// Adds --data-dir (the flag resolve_data_dir() reads) to a subcommand.
+void add_data_dir_option(CLI::App& cmd, std::string& data_dir);
 
 /// The table-set directory a --tables value names: empty -> <data-dir>/tables/kDefaultTableSet;
 /// a bare set name ("analytic-reno", no '/') that is not a directory here ->

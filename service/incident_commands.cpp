@@ -1,5 +1,6 @@
 #include "service/incident_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 
@@ -7,6 +8,27 @@
 #include "service/incident_input.h"
 
 namespace swarm::cli {
+
+CLI::App* add_validate_command(CLI::App& app, ValidateArguments& args) {
+    CLI::App* cmd = app.add_subcommand(
+        "validate",
+        "Check incident files against the format (docs/incident-format.md) without "
+        "ranking them; one line per file; exit 2 if any is invalid");
+    cmd->add_option("incident", args.inputs, "Incident JSON files, or - for stdin")->required();
+    add_data_dir_option(*cmd, args.data_dir);
+    return cmd;
+}
+
+CLI::App* add_convert_command(CLI::App& app, ConvertArguments& args) {
+    CLI::App* cmd = app.add_subcommand(
+        "convert",
+        "Print an incident with its imported topology (GraphML, NetworkX node-link JSON, "
+        "Containerlab) converted to swarm's own explicit JSON: what swarm understood");
+    cmd->add_option("incident", args.input, "An incident JSON file, or - for stdin")->required();
+    cmd->add_option("--out,-o", args.out, "Write the converted incident here instead of stdout");
+    add_data_dir_option(*cmd, args.data_dir);
+    return cmd;
+}
 
 int run_validate(const ValidateArguments& args) {
     const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace swarm::cli {
 
 struct ValidateArguments {
@@ -18,6 +22,10 @@ struct ConvertArguments {
     std::string out;    ///< write here instead of stdout
     std::string data_dir;
 };
+
+/// The `validate` and `convert` subcommands of `app`, filling `args` when parsed.
+CLI::App* add_validate_command(CLI::App& app, ValidateArguments& args);
+CLI::App* add_convert_command(CLI::App& app, ConvertArguments& args);
 
 int run_validate(const ValidateArguments& args);
 int run_convert(const ConvertArguments& args);

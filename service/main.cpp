@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
                                               : std::string();
             },
             "UINT", "non-negative"));
-    rank->add_option("--data-dir", rank_args.data_dir,
-                     "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    swarm::cli::add_data_dir_option(*rank, rank_args.data_dir);
     const std::string tables_help =
         std::string(
             "A transport table set: a name under <data-dir>/tables/ (ns3-cubic, "
@@ -92,28 +91,9 @@ int main(int argc, char** argv) {
     swarm::cli::add_budget_options(*serve_cmd, serve_args.config.jobs.budget);
 
     swarm::cli::ValidateArguments validate_args;
-    CLI::App* validate = app.add_subcommand(
-        "validate",
-        "Check incident files against the format (docs/incident-format.md) without "
-        "ranking them; one line per file; exit 2 if any is invalid");
-    validate->add_option("incident", validate_args.inputs, "Incident JSON files, or - for stdin")
-        ->required();
-    validate->add_option(
-        "--data-dir", validate_args.data_dir,
-        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
-
+    CLI::App* validate = swarm::cli::add_validate_command(app, validate_args);
     swarm::cli::ConvertArguments convert_args;
-    CLI::App* convert = app.add_subcommand(
-        "convert",
-        "Print an incident with its imported topology (GraphML, NetworkX node-link JSON, "
-        "Containerlab) converted to swarm's own explicit JSON: what swarm understood");
-    convert->add_option("incident", convert_args.input, "An incident JSON file, or - for stdin")
-        ->required();
-    convert->add_option("--out,-o", convert_args.out,
-                        "Write the converted incident here instead of stdout");
-    convert->add_option(
-        "--data-dir", convert_args.data_dir,
-        "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    CLI::App* convert = swarm::cli::add_convert_command(app, convert_args);
 
     try {
         app.parse(argc, argv);

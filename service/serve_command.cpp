@@ -33,8 +33,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& args, const std::stri
                     "Require 'Authorization: Bearer <token>' with the token in this file "
                     "(default: $SWARM_API_TOKEN if set, else no auth); /healthz and /readyz stay "
                     "open");
-    cmd->add_option("--data-dir", args.data_dir,
-                    "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");
+    add_data_dir_option(*cmd, args.data_dir);
     cmd->add_option("--tables", args.tables, tables_help);
     cmd->add_option("--workers", serve.jobs.workers, "Rankings estimated at the same time")
         ->check(CLI::PositiveNumber)

@@ -17,6 +17,7 @@
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "swarm/rank.h"
+#include "testbed_incident.h"
 
 namespace swarm {
 namespace {
@@ -30,19 +31,9 @@ const TransportTables& tables() {
 
 /// The testbed Clos with a badly lossy T0-T1 link: disabling it wins by far.
 nlohmann::json clear_incident() {
-    return nlohmann::json::parse(R"({
-      "version": 1, "name": "clear",
-      "topology": {"clos": {"pods": 2, "tors_per_pod": 3, "aggs_per_pod": 2, "spines": 2,
-                            "servers_per_tor": 6, "link_gbps": 10, "link_delay_us": 1}},
-      "failures": [{"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.05}],
-      "traffic": {"arrival_rate_per_server": 120, "flow_size_cdf": "dctcp-websearch",
-                  "duration_s": 0.6, "measure_window_s": [0.2, 0.4]},
-      "candidates": [
-        {"name": "no-action", "actions": []},
-        {"name": "disable-link", "actions": [{"type": "disable_link", "link": ["t0-0-0", "t1-0-0"]}]}
-      ],
-      "estimator": {"epsilon": 0.2, "seed": 3}
-    })");
+    nlohmann::json doc = testing::testbed_lossy_uplink("clear", 0.05, 0.6, {0.2, 0.4});
+    doc["estimator"] = {{"epsilon", 0.2}, {"seed", 3}};
+    return doc;
 }
 
 Ranking rank_with(const nlohmann::json& doc, RankOptions options = {}) {

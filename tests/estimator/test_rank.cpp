@@ -10,6 +10,7 @@
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "swarm/rank.h"
+#include "testbed_incident.h"
 
 namespace swarm {
 namespace {
@@ -24,23 +25,12 @@ const TransportTables& tables() {
 /// The testbed Clos under load: 120 flows/s per server of web-search traffic puts the ToR
 /// uplinks at about 42% and a ToR with one uplink left at about 84%.
 nlohmann::json loaded_incident(double drop_rate) {
-    return nlohmann::json::parse(R"({
-      "version": 1, "name": "t0-t1-loss",
-      "topology": {"clos": {"pods": 2, "tors_per_pod": 3, "aggs_per_pod": 2, "spines": 2,
-                            "servers_per_tor": 6, "link_gbps": 10, "link_delay_us": 1}},
-      "failures": [{"type": "link_loss", "link": ["t0-0-0", "t1-0-0"], "drop_rate": 0.0001}],
-      "traffic": {"arrival_rate_per_server": 120, "flow_size_cdf": "dctcp-websearch",
-                  "duration_s": 1.5, "measure_window_s": [0.5, 1.0]},
-      "candidates": [
-        {"name": "no-action", "actions": []},
-        {"name": "disable-link", "actions": [{"type": "disable_link", "link": ["t0-0-0", "t1-0-0"]}]}
-      ],
-      "comparator": {"type": "priority", "order": ["p1_throughput", "avg_throughput", "p99_fct"]},
-      "estimator": {"epoch_ms": 1, "traffic_samples": 3, "routing_samples": 2, "seed": 7}
-    })")
-        .patch(nlohmann::json::parse(
-            R"([{"op": "replace", "path": "/failures/0/drop_rate", "value": )" +
-            std::to_string(drop_rate) + "}]"));
+    nlohmann::json doc = testing::testbed_lossy_uplink("t0-t1-loss", drop_rate, 1.5, {0.5, 1.0});
+    doc["comparator"] = {{"type", "priority"},
+                         {"order", {"p1_throughput", "avg_throughput", "p99_fct"}}};
+    doc["estimator"] = {
+        {"epoch_ms", 1}, {"traffic_samples", 3}, {"routing_samples", 2}, {"seed", 7}};
+    return doc;
 }
 
 Ranking rank_json(const nlohmann::json& document, int threads = 0) {

@@ -2,7 +2,8 @@
 // epoch length for exact phase times, one hand-built flow run through the epoch loop under a
 // model bound to its network the way rank() binds it (estimator/scenario.h bind_models), flow
 // requests as a policy sees them, lookups in a Ranking, shipped incidents as JSON, the message
-// an incident document is rejected with, and quick checks of why a candidate is not ranked.
+// an incident document is rejected with, quick checks of why a candidate is not ranked, and two
+// hand-written models (repair, count) with a registry and a small incident that uses them.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -19,8 +20,10 @@
 #include "../estimator/fixtures.h"
 #include "estimator/epoch_simulator.h"
 #include "estimator/helper/incident_reader.h"
+#include "estimator/helper/json_fields.h"
 #include "estimator/mitigation/flow_policy.h"
 #include "estimator/mitigation/mitigation_model.h"
+#include "estimator/mitigation/model_registry.h"
 #include "estimator/routing.h"
 #include "estimator/scenario.h"
 #include "estimator/transport_mix.h"
@@ -130,6 +133,116 @@ inline std::string infeasible_reason(const nlohmann::json& doc,
     const CandidateResult& c = entry(r, candidate);
     EXPECT_FALSE(c.connected) << candidate;
     return c.reason;
+}
+
+/// Repairs a link: the simplest state-editing model. Infeasible when told so.
+class RepairModel : public MitigationModel {
+   public:
+    RepairModel(LinkId link, bool feasible, double after_s)
+        : link_(link), feasible_(feasible), after_s_(after_s) {}
+    std::string type() const override { return "repair"; }
+    void edit_state(NetworkState& state) const override {
+        if (after_s_ <= 0.0) state.set_link_drop_rate(link_, 0.0);
+    }
+    std::vector<TimedEdit> timed_edits() const override {
+        if (after_s_ <= 0.0) return {};
+        const LinkId l = link_;
+        return {{after_s_, "repair done", [l](NetworkState& s) { s.set_link_drop_rate(l, 0.0); }}};
+    }
+    std::optional<std::string> infeasible(const NetworkState&, const Incident&) const override {
+        if (feasible_) return std::nullopt;
+        return "no technician on site";
+    }
+
+   private:
+    LinkId link_;
+    bool feasible_;
+    double after_s_;
+};
+
+/// Counts the flows of chosen sources, for side metrics and the overlap check.
+class CountingModel : public MitigationModel {
+   public:
+    explicit CountingModel(std::vector<std::int32_t> sources) : sources_(std::move(sources)) {}
+    std::string type() const override { return "count"; }
+    bool steers_flows() const override { return true; }
+    std::optional<std::vector<std::int32_t>> governed_sources() const override { return sources_; }
+    std::shared_ptr<const FlowPolicy> do_flow_policy(const ModelContext& context) const override {
+        struct Policy : FlowPolicy {
+            const Routing* routing;
+            std::vector<char> mine;
+            struct Run : FlowPolicyRun {
+                const Policy* p;
+                double count = 0;
+                bool plan(const FlowRequest& r, FlowPlan& plan) override {
+                    if (!p->mine[static_cast<std::size_t>(r.src_server)]) return false;
+                    ++count;
+                    Rng rng(r.path_seed);  // exactly the default path
+                    RouteLeg& leg = plan.add_leg(r.arrival_s);
+                    const PathProperties props =
+                        p->routing->sample_path(r.src_server, r.dst_server, rng, leg.channels);
+                    leg.drop_rate = props.drop_rate;
+                    leg.base_rtt_s = props.base_rtt_s;
+                    return true;
+                }
+                void side_metrics(double s,
+                                  std::vector<std::pair<std::string, double>>& out) const override {
+                    out.emplace_back("counted_per_s", count / s);
+                }
+            };
+            std::unique_ptr<FlowPolicyRun> start_run(std::uint64_t) const override {
+                auto run = std::make_unique<Run>();
+                run->p = this;
+                return run;
+            }
+        };
+        auto policy = std::make_shared<Policy>();
+        policy->routing = &context.routing;
+        policy->mine.assign(context.state.topology().servers().size(), 0);
+        for (std::int32_t s : sources_) policy->mine[static_cast<std::size_t>(s)] = 1;
+        return policy;
+    }
+
+   private:
+    std::vector<std::int32_t> sources_;
+};
+
+/// A registry of the two test models above: "repair" (link, after_ms, feasible) and "count"
+/// (hosts).
+inline ModelRegistry test_registry() {
+    ModelRegistry registry;
+    registry.add({"repair", {"link", "after_ms", "feasible"}, [](const ModelParams& p) {
+                      return std::make_shared<RepairModel>(
+                          p.link("link"), p.flag("feasible", true),
+                          p.number("after_ms", 0.0, json_fields::kNonNegative) / 1e3);
+                  }});
+    registry.add({"count", {"hosts"}, [](const ModelParams& p) {
+                      return std::make_shared<CountingModel>(p.servers("hosts"));
+                  }});
+    return registry;
+}
+
+/// scenario1-high-fcs cut to a quick run (0.4 s, 2 x 2 samples) whose candidates use the models
+/// of test_registry(): repairs now, later, early and never, and a count of one rack's flows.
+inline nlohmann::json small_incident() {
+    nlohmann::json doc = shipped_incident("scenario1-high-fcs");
+    doc["traffic"]["duration_s"] = 0.4;
+    doc["traffic"]["measure_window_s"] = {0.1, 0.3};
+    doc["estimator"]["traffic_samples"] = 2;
+    doc["estimator"]["routing_samples"] = 2;
+    const nlohmann::json lossy = doc["failures"][0]["link"];
+    doc["candidates"] = nlohmann::json::array({
+        {{"name", "no-action"}, {"actions", nlohmann::json::array()}},
+        {{"name", "repair"}, {"actions", {{{"type", "repair"}, {"link", lossy}}}}},
+        {{"name", "repair-later"},
+         {"actions", {{{"type", "repair"}, {"link", lossy}, {"after_ms", 150}}}}},
+        {{"name", "repair-early"},
+         {"actions", {{{"type", "repair"}, {"link", lossy}, {"after_ms", 1}}}}},
+        {{"name", "cannot-repair"},
+         {"actions", {{{"type", "repair"}, {"link", lossy}, {"feasible", false}}}}},
+        {{"name", "count"}, {"actions", {{{"type", "count"}, {"hosts", {"t0-0-0"}}}}}},
+    });
+    return doc;
 }
 
 }  // namespace swarm::testing

@@ -5,18 +5,10 @@
 
 #include "estimator/congestion_tables.h"
 #include "estimator/transport_tables.h"
-#include "tools/tables/common/quantiles.h"
-#include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/generate_common.h"
 #include "tools/tables/ns3/measure.h"
 
 namespace swarm::ns3tables {
-
-using tables::empirical_quantiles;
-using tables::format_number;
-using tables::pooled_quantiles;
-using tables::TableFile;
-using tables::write_table_file;
 
 namespace {
 

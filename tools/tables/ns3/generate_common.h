@@ -1,15 +1,23 @@
 // Helpers the table assemblies share (generate.cpp: the three Appendix B tables; congestion.cpp:
 // the congestion tables): result encoding in the cache, cache-key prefixes, the per-run
-// quantile levels of queue probes and the provenance every generated file carries.
+// quantile levels of queue probes, the provenance every generated file carries, and the
+// quantile and table-writing helpers (tools/tables/common/) by their short names.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "tools/tables/common/quantiles.h"
 #include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/generate.h"
 
 namespace swarm::ns3tables {
+
+using tables::empirical_quantiles;
+using tables::format_number;
+using tables::pooled_quantiles;
+using tables::TableFile;
+using tables::write_table_file;
 
 /// Per-run quantile levels of the probe samples kept for pooling: every 0.5% and the tail.
 std::vector<double> run_levels();
