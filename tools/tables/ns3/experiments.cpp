@@ -328,4 +328,78 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
     return result;
 }
 
+ProbeFlowResult run_probe_flow(const TcpSettings& tcp, const QueueingParams& params,
+                               double probe_bytes, std::uint32_t seed, std::uint64_t run) {
+    using namespace ns3;
+    const auto wall_start = std::chrono::steady_clock::now();
+    seed_rng(seed, run);
+    configure_tcp(tcp);
+    const std::uint32_t n = params.competing_flows;
+    const double c = params.link_bps;
+    const double hop_delay = params.rtt_s / 4.0;
+    const double access_bps = params.access_speedup * c;
+
+    // Node 0: s1; node 1: the receiver; nodes 2..n+1: the bulk senders; node n+2: the probe.
+    NodeContainer nodes;
+    nodes.Create(3 + n);
+    InternetStackHelper().Install(nodes);
+    Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
+    Link measured = connect(nodes.Get(0), nodes.Get(1), c, hop_delay, tcp);
+    const Ipv4Address receiver = addresses.Assign(measured.devices).GetAddress(1);
+    addresses.NewNetwork();
+    Ipv4Address probe_address;
+    for (std::uint32_t i = 0; i <= n; ++i) {
+        probe_address =
+            addresses
+                .Assign(connect(nodes.Get(2 + i), nodes.Get(0), access_bps, hop_delay, tcp).devices)
+                .GetAddress(0);
+        addresses.NewNetwork();
+    }
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+
+    Ptr<PacketSink> sink = install_sink(nodes.Get(1));
+    auto start_jitter = CreateObject<UniformRandomVariable>();
+    start_jitter->SetStream(3);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        install_bulk_sender(nodes.Get(2 + i), receiver, 0, start_jitter->GetValue(0.0, 1e-3));
+    }
+    const auto size = static_cast<std::uint64_t>(std::ceil(probe_bytes));
+    install_bulk_sender(nodes.Get(2 + n), receiver, size, params.warmup_s);
+
+    struct Probe {
+        std::uint32_t address;
+        std::uint64_t size;
+        double start_s;
+        double received = 0.0;
+        ProbeFlowResult result;
+    } probe{probe_address.Get(), size, params.warmup_s, 0.0, ProbeFlowResult{}};
+    probe.result.censored = true;
+    probe.result.fct_s = 1.0;
+    sink->TraceConnectWithoutContext(
+        "Rx", MakeCallback(+[](Probe* p, Ptr<const Packet> packet, const Address& from) {
+                  if (InetSocketAddress::ConvertFrom(from).GetIpv4().Get() != p->address) return;
+                  p->received += packet->GetSize();
+                  if (p->result.censored && p->received >= static_cast<double>(p->size)) {
+                      p->result.censored = false;
+                      p->result.fct_s = Simulator::Now().GetSeconds() - p->start_s;
+                      Simulator::Stop();
+                  }
+              }).Bind(&probe));
+    auto device = DynamicCast<PointToPointNetDevice>(measured.devices.Get(0));
+    VirtualProbe queue(measured.qdiscs.Get(0), device, c, tcp.buffer_packets,
+                       params.probe_gap_packets * kMtuBytes * 8.0 / c);
+    queue.run(params.warmup_s, params.warmup_s + 1.0);
+    device->TraceConnectWithoutContext("PhyTxBegin",
+                                       MakeCallback(&VirtualProbe::on_tx_begin, &queue));
+    Simulator::Stop(Seconds(params.warmup_s + 1.0));
+    Simulator::Run();
+    double sum = 0.0;
+    for (const double d : queue.delays_packets) sum += d;
+    probe.result.queue_packets =
+        queue.delays_packets.empty() ? 0.0 : sum / static_cast<double>(queue.delays_packets.size());
+    Simulator::Destroy();
+    probe.result.wall_s = wall_since(wall_start);
+    return probe.result;
+}
+
 }  // namespace swarm::ns3tables
