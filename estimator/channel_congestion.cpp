@@ -7,6 +7,7 @@ namespace swarm {
 void ChannelCongestion::reset(const NetworkState& state, const TransportTables& tables) {
     tables_ = &tables;
     congestion_ = tables.congestion ? &*tables.congestion : nullptr;
+    median_queues_ = congestion_ || tables.long_flow_window;
     mtu_bits_ = tables.mtu_bytes * 8.0;
     const Topology& topology = state.topology();
     const std::size_t links = topology.link_count();
@@ -30,13 +31,14 @@ ChannelCongestion::Channel ChannelCongestion::evaluate(const MaxMinFairAllocator
     c.packet_s = mtu_bits_ / load.capacity_bps;
     c.saturated = load.rate_bps >= kSaturated * load.capacity_bps;
     c.utilization = std::min(1.0, load.rate_bps / load.capacity_bps);
-    // The loss and the median wait feed only the long flows' congestion (enabled()); a short
-    // flow draws its own wait (sample_queue_s). Skipping them keeps sets without congestion
-    // tables at their old cost per epoch.
+    // The loss and the median wait feed only the long flows' congestion (enabled()) and window
+    // limits (long_flow_window.h); a short flow draws its own wait (sample_queue_s). Skipping
+    // them keeps sets with neither at their old cost per epoch.
+    if (!median_queues_) return c;
+    c.queue_s = wait_packets(c, *tables_, 0.5) * c.packet_s;
     if (!congestion_) return c;
     c.drop_rate = congestion_->drop_rate(c.saturated ? 1.0 : c.utilization, buffer_packets,
                                          static_cast<double>(c.flows));
-    c.queue_s = wait_packets(c, *tables_, 0.5) * c.packet_s;
     return c;
 }
 

@@ -40,7 +40,7 @@ class ChannelCongestion {
 
     struct Channel {
         double drop_rate = 0.0;
-        double queue_s = 0.0;      ///< median wait (with congestion tables only)
+        double queue_s = 0.0;      ///< median wait (with congestion tables or a window curve only)
         double utilization = 0.0;  ///< offered load / capacity, at most 1
         double packet_s = 0.0;     ///< one MTU's transmission time
         double buffer_packets = 0.0;
@@ -80,6 +80,7 @@ class ChannelCongestion {
 
     const TransportTables* tables_ = nullptr;
     const CongestionTables* congestion_ = nullptr;
+    bool median_queues_ = false;  ///< compute queue_s: congestion tables or a window curve
     double mtu_bits_ = 0.0;
     std::vector<double> buffer_packets_;  ///< per channel
     std::vector<Channel> channels_;

@@ -123,11 +123,12 @@ void EpochSimulator::switch_routes(double t0) {
     next_switch_s_ = next_switch_s();
 }
 
-void EpochSimulator::allocate_rates() {
+void EpochSimulator::allocate_rates(double t0, double t1) {
     // Same flows, paths, caps and capacities as last epoch: the max-min problem is identical,
     // so are its rates (still in rate_bps_) and the allocator's channel loads. This is exact,
     // and it is most epochs of a drain tail, where loss-limited flows run on with no arrivals.
-    if (!long_flows_changed_) return;
+    // A flow held by its window is the exception: its window grew during the epoch.
+    if (!long_flows_changed_ && !window_bound_) return;
     long_flows_changed_ = false;
     // The offered allocation (caps from fault loss only) tells which channels saturate and
     // how many long flows share them: the epoch's congestion state (issue 13). Its effects on
@@ -135,7 +136,8 @@ void EpochSimulator::allocate_rates() {
     const MaxMinProblem offered{channel_capacity_bps_, path_offsets_, path_links_, fault_cap_bps_};
     allocator_.allocate(offered, rate_bps_);
     congestion_.update(path_links_, allocator_);
-    if (!apply_congestion()) return;
+    const bool congested = apply_congestion();
+    if (!apply_window_limits(t0, t1) && !congested) return;
     const MaxMinProblem problem{channel_capacity_bps_, path_offsets_, path_links_, cap_bps_};
     allocator_.allocate(problem, rate_bps_);
 }
@@ -336,6 +338,7 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
     short_links_.clear();
     measured_active_ = 0;
     long_flows_changed_ = true;
+    window_bound_ = false;
 
     Rng transport_rng(transport_seed);
     const double epoch = settings_.epoch_s;
@@ -369,7 +372,7 @@ void EpochSimulator::run(const DemandSample& demand, const DemandEditor& editor,
             if ((++next & 1023u) == 0) stop_.poll();  // a long epoch can admit millions
         }
         if (t0 >= next_switch_s_) switch_routes(t0);
-        allocate_rates();
+        allocate_rates(t0, t1);
         finish_short_flows(transport_rng, out);
         const std::int64_t until = quiet_until(k, demand, next, horizon);
         advance(t0, static_cast<double>(until) * epoch, out);
@@ -392,7 +395,7 @@ std::int64_t EpochSimulator::quiet_until(std::int64_t k, const DemandSample& dem
     // The next arrival joins in its epoch: only epochs ending at or before it can be skipped.
     double stop = std::min(horizon, next_switch_s_);
     if (next < demand.size()) stop = std::min(stop, demand.arrival_s[next]);
-    if (stop < t1_of(k + 1) || rate_bps_.empty()) return k + 1;
+    if (stop < t1_of(k + 1) || rate_bps_.empty() || window_bound_) return k + 1;
     const double t0 = static_cast<double>(k) * epoch;
     for (std::size_t f = 0; f < rate_bps_.size(); ++f) {
         const double rate = rate_bps_[f] * rate_scale_[f];

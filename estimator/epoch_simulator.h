@@ -128,8 +128,9 @@ class EpochSimulator {
     void switch_routes(double t0);
     void enter_phase(std::size_t phase);
     double next_switch_s() const;
-    void allocate_rates();
+    void allocate_rates(double t0, double t1);
     bool apply_congestion();
+    bool apply_window_limits(double t0, double t1);
     void finish_short_flows(Rng& transport_rng, FlowOutcomes& out);
     double reverse_drop_rate(const ShortFlow& flow) const;
     void advance(double t0, double t1, FlowOutcomes& out);
@@ -205,12 +206,20 @@ class EpochSimulator {
     std::size_t measured_active_ = 0;
     StopCheck stop_;
     bool long_flows_changed_ = true;  ///< a long flow joined or left since the last allocation
+    /// Some flow's window held it below its offered rate in the last allocation: its window
+    /// grows, so the next epoch must re-allocate and none may be skipped (long_flow_window.h).
+    bool window_bound_ = false;
 
     // Short flows that arrived in the current epoch (their queueing reads the allocator's
     // per-channel load of the epoch).
     std::vector<ShortFlow> short_flows_;
     std::vector<std::int32_t> short_links_;
     std::vector<ChannelId> path_scratch_;
+    // Scratch of apply_window_limits: per flow its window (bits; +inf without a window curve),
+    // per channel the windows crossing it and their smallest base RTT.
+    std::vector<double> flow_window_;
+    std::vector<double> channel_window_;
+    std::vector<double> channel_rtt_;
 };
 
 }  // namespace swarm

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "estimator/congestion_tables.h"
+#include "estimator/long_flow_window.h"
 
 namespace swarm {
 
@@ -97,11 +98,17 @@ TransportTables TransportTables::load(const std::filesystem::path& dir) {
         mss,
         mtu,
         std::nullopt,
-        congestion ? std::make_shared<const CongestionTables>(std::move(*congestion)) : nullptr};
+        congestion ? std::make_shared<const CongestionTables>(std::move(*congestion)) : nullptr,
+        nullptr};
     if (const auto body_file = dir / "short_flow_body.tsv"; std::filesystem::exists(body_file)) {
         QuantileGrid body = load_table_grid(body_file, ShortFlowRttTable::body_spec());
         check_same_packet_sizes(tables.loss_limited.grid(), loss_file, body, body_file);
         tables.short_flow_body.emplace(std::move(body));
+    }
+    if (const auto file = dir / "long_flow_window.tsv"; std::filesystem::exists(file)) {
+        QuantileGrid window = load_table_grid(file, LongFlowWindow::spec());
+        check_same_packet_sizes(tables.loss_limited.grid(), loss_file, window, file);
+        tables.long_flow_window = std::make_shared<const LongFlowWindow>(std::move(window));
     }
     return tables;
 }

@@ -66,6 +66,7 @@ class QueueingDelayTable {
 };
 
 class CongestionTables;
+class LongFlowWindow;
 
 /// One table set (one congestion control, one MSS): the three tables and their provenance.
 struct TransportTables {
@@ -81,9 +82,14 @@ struct TransportTables {
     std::optional<ShortFlowRttTable> short_flow_body;
     /// The optional congestion tables (congestion_tables.h); null when the set has none.
     std::shared_ptr<const CongestionTables> congestion;
+    /// The optional long-flow window curve (long_flow_window.h, long_flow_window.tsv); null
+    /// when the set has none. With it, a long flow's rate is also capped by what its window
+    /// allows at its round-trip time including queueing (docs/model.md "Long flows: finite
+    /// size").
+    std::shared_ptr<const LongFlowWindow> long_flow_window;
 
     /// Loads <dir>/loss_limited_throughput.tsv, short_flow_rtts.tsv, queueing_delay.tsv and,
-    /// if present, short_flow_body.tsv and the congestion tables.
+    /// if present, short_flow_body.tsv, the congestion tables and long_flow_window.tsv.
     /// Throws std::runtime_error naming the file and line on any problem (including the three
     /// files disagreeing on mss_bytes or mtu_bytes).
     static TransportTables load(const std::filesystem::path& dir);

@@ -158,6 +158,51 @@ class FlowMeter {
     std::map<std::uint32_t, std::size_t> index_;
 };
 
+/// Fig. 1(b)'s star: switch s1 (node 0), the receiver h3 (node 1) behind the measured link of
+/// rate `link_bps`, and `senders` hosts (nodes 2..) on access links of rate `access_bps`; every
+/// link has `hop_delay` one way. Routing tables are populated.
+struct Star {
+    ns3::NodeContainer nodes;
+    Link measured;
+    ns3::Ipv4Address receiver;
+    std::vector<ns3::Ipv4Address> senders;
+};
+
+Star build_star(const TcpSettings& tcp, double link_bps, double access_bps, double hop_delay,
+                std::uint32_t senders) {
+    using namespace ns3;
+    Star star;
+    star.nodes.Create(2 + senders);
+    InternetStackHelper().Install(star.nodes);
+    Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
+    star.measured = connect(star.nodes.Get(0), star.nodes.Get(1), link_bps, hop_delay, tcp);
+    star.receiver = addresses.Assign(star.measured.devices).GetAddress(1);
+    addresses.NewNetwork();
+    for (std::uint32_t i = 0; i < senders; ++i) {
+        star.senders.push_back(addresses
+                                   .Assign(connect(star.nodes.Get(2 + i), star.nodes.Get(0),
+                                                   access_bps, hop_delay, tcp)
+                                               .devices)
+                                   .GetAddress(0));
+        addresses.NewNetwork();
+    }
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    return star;
+}
+
+/// The receiver's sink and unlimited bulk flows from the star's senders 0..n-1, started at
+/// random in the first millisecond (stream 3), which desynchronises their phases.
+Ptr<ns3::PacketSink> start_bulk_flows(const Star& star, std::uint32_t n) {
+    Ptr<ns3::PacketSink> sink = install_sink(star.nodes.Get(1));
+    auto start_jitter = ns3::CreateObject<ns3::UniformRandomVariable>();
+    start_jitter->SetStream(3);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        install_bulk_sender(star.nodes.Get(2 + i), star.receiver, 0,
+                            start_jitter->GetValue(0.0, 1e-3));
+    }
+    return sink;
+}
+
 /// Drop-tail overflow of one queue disc from start() to the end of the run.
 class DropMeter {
    public:
@@ -272,32 +317,13 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
     const bool saturated = params.utilization >= 1.0;
     const double access_bps = saturated ? params.access_speedup * c : params.utilization * c / n;
 
-    // Node 0: the switch s1; node 1: the receiver h3; nodes 2..: one sender per long flow (the
-    // paper's h4, split so that flows arrive on separate ports and interleave as in a switch).
-    NodeContainer nodes;
-    nodes.Create(2 + n);
-    InternetStackHelper().Install(nodes);
-    Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
-    Link measured = connect(nodes.Get(0), nodes.Get(1), c, hop_delay, tcp);
-    const Ipv4Address receiver = addresses.Assign(measured.devices).GetAddress(1);
-    addresses.NewNetwork();
+    // One sender per long flow (the paper's h4, split so that flows arrive on separate ports
+    // and interleave as in a switch).
+    Star star = build_star(tcp, c, access_bps, hop_delay, n);
+    Link& measured = star.measured;
     FlowMeter flows(params.warmup_s);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        flows.add_sender(
-            addresses
-                .Assign(connect(nodes.Get(2 + i), nodes.Get(0), access_bps, hop_delay, tcp).devices)
-                .GetAddress(0));
-        addresses.NewNetwork();
-    }
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-
-    Ptr<PacketSink> sink = install_sink(nodes.Get(1));
-    auto start_jitter = CreateObject<UniformRandomVariable>();
-    start_jitter->SetStream(3);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        // Random starts in the first millisecond desynchronise the flows' phases.
-        install_bulk_sender(nodes.Get(2 + i), receiver, 0, start_jitter->GetValue(0.0, 1e-3));
-    }
+    for (const Ipv4Address& sender : star.senders) flows.add_sender(sender);
+    Ptr<PacketSink> sink = start_bulk_flows(star, n);
 
     const double t_end = params.warmup_s + params.measure_s;
     QueueingResult result;
@@ -326,6 +352,61 @@ QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params
     Simulator::Destroy();
     result.wall_s = wall_since(wall_start);
     return result;
+}
+
+ProbeFlowResult run_probe_flow(const TcpSettings& tcp, const QueueingParams& params,
+                               double probe_bytes, std::uint32_t seed, std::uint64_t run) {
+    using namespace ns3;
+    const auto wall_start = std::chrono::steady_clock::now();
+    seed_rng(seed, run);
+    configure_tcp(tcp);
+    const std::uint32_t n = params.competing_flows;
+    const double c = params.link_bps;
+    const double hop_delay = params.rtt_s / 4.0;
+    const double access_bps = params.access_speedup * c;
+
+    // Senders 0..n-1 run the bulk flows, sender n the probe.
+    Star star = build_star(tcp, c, access_bps, hop_delay, n + 1);
+    Link& measured = star.measured;
+    const Ipv4Address probe_address = star.senders.back();
+    Ptr<PacketSink> sink = start_bulk_flows(star, n);
+    const auto size = static_cast<std::uint64_t>(std::ceil(probe_bytes));
+    install_bulk_sender(star.nodes.Get(2 + n), star.receiver, size, params.warmup_s);
+
+    struct Probe {
+        std::uint32_t address;
+        std::uint64_t size;
+        double start_s;
+        double received = 0.0;
+        ProbeFlowResult result;
+    } probe{probe_address.Get(), size, params.warmup_s, 0.0, ProbeFlowResult{}};
+    probe.result.censored = true;
+    probe.result.fct_s = 1.0;
+    sink->TraceConnectWithoutContext(
+        "Rx", MakeCallback(+[](Probe* p, Ptr<const Packet> packet, const Address& from) {
+                  if (InetSocketAddress::ConvertFrom(from).GetIpv4().Get() != p->address) return;
+                  p->received += packet->GetSize();
+                  if (p->result.censored && p->received >= static_cast<double>(p->size)) {
+                      p->result.censored = false;
+                      p->result.fct_s = Simulator::Now().GetSeconds() - p->start_s;
+                      Simulator::Stop();
+                  }
+              }).Bind(&probe));
+    auto device = DynamicCast<PointToPointNetDevice>(measured.devices.Get(0));
+    VirtualProbe queue(measured.qdiscs.Get(0), device, c, tcp.buffer_packets,
+                       params.probe_gap_packets * kMtuBytes * 8.0 / c);
+    queue.run(params.warmup_s, params.warmup_s + 1.0);
+    device->TraceConnectWithoutContext("PhyTxBegin",
+                                       MakeCallback(&VirtualProbe::on_tx_begin, &queue));
+    Simulator::Stop(Seconds(params.warmup_s + 1.0));
+    Simulator::Run();
+    double sum = 0.0;
+    for (const double d : queue.delays_packets) sum += d;
+    probe.result.queue_packets =
+        queue.delays_packets.empty() ? 0.0 : sum / static_cast<double>(queue.delays_packets.size());
+    Simulator::Destroy();
+    probe.result.wall_s = wall_since(wall_start);
+    return probe.result;
 }
 
 }  // namespace swarm::ns3tables

@@ -102,6 +102,21 @@ struct QueueingResult {
 QueueingResult run_queueing(const TcpSettings& tcp, const QueueingParams& params,
                             std::uint32_t seed, std::uint64_t run);
 
+/// A finite flow joining bulk competitors (issue 13; docs/tables.md "Long-flow window curve"):
+/// the saturated queueing experiment (n bulk flows through s1 over the measured link, access
+/// links at access_speedup x link_bps, random starts in the first ms) plus one more sender whose
+/// flow of `probe_bytes` connects at warmup_s. Single-switch validation of the window-limited
+/// long-flow model: its FCT against the model's at the measured queue.
+struct ProbeFlowResult {
+    double fct_s = 0.0;          // connect() to the last byte delivered
+    double queue_packets = 0.0;  // the measured port's mean FIFO wait over the flow's lifetime
+    bool censored = false;       // not done 1 s after it started (fct_s = 1 s)
+    double wall_s = 0.0;
+};
+
+ProbeFlowResult run_probe_flow(const TcpSettings& tcp, const QueueingParams& params,
+                               double probe_bytes, std::uint32_t seed, std::uint64_t run);
+
 /// "ns-3.37" (the version the generator was built against), for provenance.
 std::string ns3_version();
 

@@ -8,6 +8,10 @@
 //                               [--cache ns3-cache/congestion.tsv] [--smoke]
 //       the congestion tables of <out>/ns3-<cc>/ (drop-tail loss, queue and rate spread at and
 //       below saturation, per buffer size; resumable like generate).
+//   swarm_tables_ns3 long-window [--out data/tables] [--cc cubic] [--jobs 2]
+//                                [--cache ns3-cache/long-window.tsv] [--smoke]
+//       the long-flow window curve <out>/ns3-<cc>/long_flow_window.tsv (resumable); with
+//       --validate FILE instead its single-switch validation (a markdown table on stdout).
 //   swarm_tables_ns3 long|short|queue --cc C [point options] [--runs N] [--first-run R]
 //       repetitions of one point, one line per run and the median.
 //   swarm_tables_ns3 body [--out data/tables] [--cc cubic] [--cache ...] [--smoke]
@@ -32,6 +36,7 @@
 #include "tools/tables/common/table_writer.h"
 #include "tools/tables/ns3/congestion.h"
 #include "tools/tables/ns3/generate.h"
+#include "tools/tables/ns3/long_window.h"
 #include "tools/tables/ns3/measure.h"
 #include "tools/tables/ns3/short_flows.h"
 
@@ -92,6 +97,20 @@ int congestion(const GenerateArgs& args, const std::string& command) {
     ResultCache cache(args.cache);
     for (const CongestionControl cc : parse_cc_list(args.ccs)) {
         generate_congestion_tables(cc, options, cache);
+    }
+    return 0;
+}
+
+int long_window(const GenerateArgs& args, const std::string& command,
+                const std::string& validate_with) {
+    const GenerateOptions options = generate_options(args, command);
+    ResultCache cache(args.cache);
+    for (const CongestionControl cc : parse_cc_list(args.ccs)) {
+        if (validate_with.empty()) {
+            generate_long_window_table(cc, options, cache);
+        } else {
+            validate_long_window(cc, options, cache, validate_with);
+        }
     }
     return 0;
 }
@@ -364,6 +383,19 @@ int main(int argc, char** argv) {
     cg->add_option("--jobs", cong.jobs, "parallel worker processes")->capture_default_str();
     cg->add_flag("--smoke", cong.smoke, "tiny grid, a few seconds");
 
+    GenerateArgs win;
+    win.ccs = "cubic";
+    win.cache = "ns3-cache/long-window.tsv";
+    auto* wn = app.add_subcommand("long-window", "long-flow window curve of ns3-<cc> under --out");
+    wn->add_option("--out", win.out, "directory holding the table sets")->capture_default_str();
+    wn->add_option("--cc", win.ccs, "congestion controls, comma-separated")->capture_default_str();
+    wn->add_option("--cache", win.cache, "result cache file")->capture_default_str();
+    wn->add_option("--jobs", win.jobs, "parallel worker processes")->capture_default_str();
+    wn->add_flag("--smoke", win.smoke, "tiny grid, a few seconds");
+    std::string validate_with;
+    wn->add_option("--validate", validate_with,
+                   "instead: single-switch validation against this long_flow_window.tsv");
+
     PointArgs pt;
     const auto point_options = [&pt](CLI::App* sub) {
         sub->add_option("--cc", pt.cc)->capture_default_str();
@@ -426,6 +458,9 @@ int main(int argc, char** argv) {
         }
         if (cg->parsed()) {
             return congestion(cong, swarm::tables::command_line_text(argc, argv));
+        }
+        if (wn->parsed()) {
+            return long_window(win, swarm::tables::command_line_text(argc, argv), validate_with);
         }
         if (lng->parsed()) {
             return run_long_point(pt);

@@ -23,4 +23,6 @@ grep -q "^# swarm-table: short_flow_body" "$scratch/ns3-cubic/short_flow_body.ts
 "$generator" validate-short --smoke --cc cubic --jobs 2 --out "$scratch/validation.tsv" \
   --cache "$scratch/cache.tsv"
 grep -q "^10000" "$scratch/validation.tsv"
+"$generator" long-window --smoke --cc cubic --jobs 2 --out "$scratch" --cache "$scratch/cache.tsv"
+grep -q "^# swarm-table: long_flow_window" "$scratch/ns3-cubic/long_flow_window.tsv"
 echo "smoke regeneration took $(( $(date +%s) - start )) s"
