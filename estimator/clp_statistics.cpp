@@ -1,7 +1,7 @@
 #include "estimator/clp_statistics.h"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/distributions/binomial.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -57,28 +57,51 @@ std::vector<double> sample_metrics(FlowOutcomes& outcomes, const std::vector<Met
     return values;
 }
 
-MetricEstimate summarise_composite(const std::vector<double>& values, double confidence) {
-    std::vector<double> finite;
+namespace {
+
+/// P(Binomial(n, 1/2) <= k).
+double half_binomial_cdf(int n, int k) {
+    if (k < 0) return 0.0;
+    if (k >= n) return 1.0;
+    return boost::math::cdf(boost::math::binomial(static_cast<double>(n), 0.5),
+                            static_cast<double>(k));
+}
+
+/// The largest j in [1, (n + 1) / 2] with P(Binomial(n, 1/2) <= j - 1) <= beta, or 0 if none
+/// (bisection: the CDF grows with j).
+int order_statistic_index(int n, double beta) {
+    if (half_binomial_cdf(n, 0) > beta) return 0;
+    int good = 1;
+    int bad = (n + 1) / 2 + 1;
+    while (bad - good > 1) {
+        const int mid = good + (bad - good) / 2;
+        (half_binomial_cdf(n, mid - 1) <= beta ? good : bad) = mid;
+    }
+    return good;
+}
+
+}  // namespace
+
+MedianInterval median_interval(const std::vector<double>& values, double level) {
+    std::vector<double> sorted;
     for (double v : values) {
-        if (!std::isnan(v)) finite.push_back(v);
+        if (!std::isnan(v)) sorted.push_back(v);
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    if (finite.empty()) return {nan, nan, nan, 0};
-    const double n = static_cast<double>(finite.size());
-    const double mean = mean_of(finite);
-    // One sample says nothing about its spread: the interval is undefined, not zero-width.
-    if (finite.size() == 1) return {mean, nan, nan, 1};
-    double squares = 0.0;
-    for (double v : finite) squares += (v - mean) * (v - mean);
-    const double standard_error = std::sqrt(squares / (n - 1.0) / n);
-    const boost::math::students_t t(n - 1.0);
-    const double half_width = boost::math::quantile(t, 0.5 + confidence / 2.0) * standard_error;
-    // Throughputs and completion times are never negative; a heavy tail (a few samples with a
-    // timeout in their p99) can stretch the symmetric t-interval below 0, which says nothing
-    // more than 0 does, so the interval is cut at the support.
-    const bool non_negative = *std::min_element(finite.begin(), finite.end()) >= 0.0;
-    const double low = non_negative ? std::max(0.0, mean - half_width) : mean - half_width;
-    return {mean, low, mean + half_width, static_cast<int>(finite.size())};
+    if (sorted.empty()) return {nan, nan, nan, 0};
+    std::sort(sorted.begin(), sorted.end());
+    const int n = static_cast<int>(sorted.size());
+    const double median = percentile_of_sorted(sorted, 50.0);
+    if (n >= 2 && sorted.front() == sorted.back()) return {median, median, median, n};
+    const int j = order_statistic_index(n, (1.0 - level) / 2.0);
+    if (j == 0) return {median, nan, nan, n};
+    return {median, sorted[static_cast<std::size_t>(j - 1)],
+            sorted[static_cast<std::size_t>(n - j)], n};
+}
+
+MetricEstimate summarise_composite(const std::vector<double>& values, double confidence) {
+    const MedianInterval m = median_interval(values, confidence);
+    return {m.median, m.low, m.high, m.n};
 }
 
 }  // namespace swarm

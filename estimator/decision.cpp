@@ -1,10 +1,8 @@
 #include "estimator/decision.h"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "estimator/comparator.h"
 
@@ -14,15 +12,12 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double column_mean(const std::vector<std::vector<double>>& samples, std::size_t m) {
-    double sum = 0.0;
-    int n = 0;
-    for (const auto& sample : samples) {
-        if (std::isnan(sample[m])) continue;
-        sum += sample[m];
-        ++n;
-    }
-    return n ? sum / n : kNaN;
+/// The composite estimate of metric column m (its median over samples; NaN without data).
+double column_estimate(const std::vector<std::vector<double>>& samples, std::size_t m) {
+    std::vector<double> column;
+    column.reserve(samples.size());
+    for (const auto& sample : samples) column.push_back(sample[m]);
+    return median_interval(column, 0.0).median;
 }
 
 std::size_t column_of(const std::vector<Metric>& metrics, const Metric& metric) {
@@ -44,8 +39,8 @@ std::vector<double> oriented_differences(const SampleValues& values, std::size_t
 /// How one metric leaves the comparison of the pick with another candidate.
 enum class Verdict { Beats, Tied, Open };
 
-Verdict judge(const PairedInterval& d, double tolerance) {
-    if (d.pairs == 0) return Verdict::Tied;  // neither has flows of this kind (NaN vs NaN)
+Verdict judge(const MedianInterval& d, double tolerance) {
+    if (d.n == 0) return Verdict::Tied;  // neither has flows of this kind (NaN vs NaN)
     if (std::isnan(d.low)) return Verdict::Open;
     if (d.low > tolerance) return Verdict::Beats;
     if (d.low >= -tolerance && d.high <= tolerance) return Verdict::Tied;
@@ -57,13 +52,14 @@ bool settled_priority(const PriorityComparatorSpec& spec, const std::vector<Metr
                       double level) {
     for (const Metric& metric : spec.order) {
         const std::size_t m = column_of(metrics, metric);
-        const double tolerance = spec.tie_tolerance * std::abs(column_mean(values[pick + 1], m));
-        const PairedInterval d = paired_interval(
+        const double pick_estimate = column_estimate(values[pick + 1], m);
+        const double tolerance = spec.tie_tolerance * std::abs(pick_estimate);
+        const MedianInterval d = paired_interval(
             oriented_differences(values, pick, other, m, metric.higher_is_better()), level);
         // The pick measured flows the other did not (or the reverse): the comparator's NaN is worst.
-        const double pick_mean = column_mean(values[pick + 1], m);
-        const double other_mean = column_mean(values[other + 1], m);
-        if (std::isnan(pick_mean) != std::isnan(other_mean)) return !std::isnan(pick_mean);
+        const double other_estimate = column_estimate(values[other + 1], m);
+        if (std::isnan(pick_estimate) != std::isnan(other_estimate))
+            return !std::isnan(pick_estimate);
         const Verdict verdict = judge(d, std::isfinite(tolerance) ? tolerance : 0.0);
         if (verdict == Verdict::Beats) return true;
         if (verdict == Verdict::Open) return false;
@@ -96,7 +92,7 @@ bool settled_linear(const LinearComparatorSpec& spec, const std::vector<Metric>&
     }
     if (std::all_of(d.begin(), d.end(), [](double x) { return x == 0.0; }))
         return true;  // identical
-    const PairedInterval interval = paired_interval(d, level);
+    const MedianInterval interval = paired_interval(d, level);
     return !std::isnan(interval.low) && interval.low > 0.0;
 }
 
@@ -109,27 +105,6 @@ std::vector<Metric> comparator_metrics(const ComparatorSpec& comparator) {
 }
 
 }  // namespace
-
-PairedInterval paired_interval(const std::vector<double>& differences, double level) {
-    std::vector<double> d;
-    for (double x : differences) {
-        if (!std::isnan(x)) d.push_back(x);
-    }
-    PairedInterval out{kNaN, kNaN, kNaN, static_cast<int>(d.size())};
-    if (d.empty()) return out;
-    const double n = static_cast<double>(d.size());
-    out.mean = std::accumulate(d.begin(), d.end(), 0.0) / n;
-    if (d.size() < 2) return out;
-    double squares = 0.0;
-    for (double x : d) squares += (x - out.mean) * (x - out.mean);
-    const double standard_error = std::sqrt(squares / (n - 1.0) / n);
-    const boost::math::students_t t(n - 1.0);
-    const double half =
-        standard_error > 0.0 ? boost::math::quantile(t, 0.5 + level / 2.0) * standard_error : 0.0;
-    out.low = out.mean - half;
-    out.high = out.mean + half;
-    return out;
-}
 
 Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& metrics,
                 const SampleValues& values, const std::vector<std::size_t>& order,
@@ -163,9 +138,9 @@ Decision decide(const ComparatorSpec& comparator, const std::vector<Metric>& met
     decision.runner_up = names[runner_up];
     for (const Metric& metric : comparator_metrics(comparator)) {
         const std::size_t m = column_of(metrics, metric);
-        const PairedInterval d = paired_interval(
+        const MedianInterval d = paired_interval(
             oriented_differences(values, pick, runner_up, m, metric.higher_is_better()), level);
-        decision.margins.push_back({metric, d.mean, d.low, d.high});
+        decision.margins.push_back({metric, d.median, d.low, d.high});
     }
     return decision;
 }

@@ -3,8 +3,10 @@
 //
 // Every candidate sees the same traffic, routing and transport draws in sample i (common random
 // numbers), so the per-sample difference between the pick and another candidate carries little
-// of the sampling noise both share. The rule, per other candidate C, with a Student-t bound on
-// the mean paired difference d = (pick - C), oriented so that d > 0 favours the pick:
+// of the sampling noise both share. The rule, per other candidate C, with a distribution-free
+// bound on the median paired difference d = (pick - C), oriented so that d > 0 favours the pick
+// (the median, as the composite estimate: a mean with a Student-t bound settled on samples that
+// had not yet met a rare heavy-tailed one, docs/model.md "Sample counts"):
 //   priority comparator, metrics in order, tolerance tau = tie_tolerance x |pick's estimate|:
 //     lower bound of d > tau            -> the pick beats C on this metric: settled for C;
 //     -tau <= lower, upper bound <= tau -> tied within the tolerance: the next metric decides,
@@ -22,6 +24,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "estimator/clp_statistics.h"
 #include "swarm/incident.h"
 #include "swarm/ranking.h"
 
@@ -31,16 +34,13 @@ namespace swarm {
 /// scenario c + 1 candidate c. NaN where a sample has no flow of the metric's kind.
 using SampleValues = std::vector<std::vector<std::vector<double>>>;
 
-/// The mean of the paired difference and its bounds at `level` (two-sided interval whose
-/// each side is a one-sided bound at (1 - level) / 2). Samples where either value is NaN are
-/// left out. Bounds are NaN with fewer than two pairs; all-equal pairs give a zero-width interval.
-struct PairedInterval {
-    double mean = 0.0;
-    double low = 0.0;
-    double high = 0.0;
-    int pairs = 0;
-};
-PairedInterval paired_interval(const std::vector<double>& differences, double level);
+/// The paired difference's median and its bounds at `level` (median_interval of
+/// estimator/clp_statistics.h: a two-sided interval whose each side is a one-sided bound at
+/// (1 - level) / 2, from order statistics, valid whatever the distribution's tails). Samples
+/// where either value is NaN are left out.
+inline MedianInterval paired_interval(const std::vector<double>& differences, double level) {
+    return median_interval(differences, level);
+}
 
 /// Applies the rule above. `order` is the comparator's ranking of the candidates (best first,
 /// indices into the candidates, i.e. scenario - 1); `eligible` flags ranked candidates;

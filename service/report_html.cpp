@@ -190,7 +190,7 @@ std::string assumptions(const Incident& incident, const json& result) {
             ", these achieve epsilon " + fixed(samples.value("dkw_epsilon", 0.0), 3)));
     row(out, "confidence",
         html_escape(general(100.0 * e.confidence) +
-                    "% (Student-t intervals of the mean over samples)"));
+                    "% (order-statistic intervals of the median over samples)"));
     row(out, "epoch", html_escape(general(e.epoch.value * 1e3) + " ms"));
     row(out, "short flows",
         html_escape("up to " + general(e.short_flow_threshold.value) +

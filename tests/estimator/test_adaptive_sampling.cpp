@@ -87,19 +87,22 @@ TEST(AdaptiveSampling, IdenticalWhateverTheThreadCount) {
 }
 
 TEST(AdaptiveSampling, TheCapEndsAnUnsettledRun) {
-    // The README's example: no-action's p1 lead over WCMP (about 140 Mb/s on 1.34 Gb/s) sits at
-    // the 10% tie tolerance, so its interval straddles it whatever the samples: the DKW count
-    // of the incident (epsilon 0.2: 47) ends the run, unsettled.
+    // The README's example with the work budget's cap at 4 samples (one round): with two other
+    // candidates each bound is one-sided at 2.5%, which no order statistic of 4 samples gives
+    // (P(Bin(4, 1/2) = 0) = 1/16), so nothing is settled and the cap ends the run.
     std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
     const nlohmann::json doc = nlohmann::json::parse(in);
     static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
-    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured);
+    RankOptions options;
+    options.budget.max_samples = 4;
+    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured, options);
     EXPECT_EQ(r.ranking[0].candidate, "no-action");
     EXPECT_FALSE(r.decision.settled);
     EXPECT_EQ(r.decision.stopped_by, "sample_cap");
-    EXPECT_EQ(r.decision.samples, 47);
-    EXPECT_EQ(r.decision.rounds, 7);
-    EXPECT_EQ(r.decision.unsettled, std::vector<std::string>{"wcmp-deprioritise"});
+    EXPECT_EQ(r.decision.samples, 4);
+    EXPECT_EQ(r.decision.rounds, 1);
+    EXPECT_EQ(r.decision.unsettled,
+              (std::vector<std::string>{"wcmp-deprioritise", "disable-link"}));
 }
 
 TEST(AdaptiveSampling, ATimeBudgetReturnsTheFirstRoundRatherThanNothing) {
@@ -141,7 +144,7 @@ TEST(AdaptiveSampling, ADeadlineAlreadyPassedLeavesNothingToRank) {
 }
 
 TEST(AdaptiveSampling, ADeadlineInALaterRoundKeepsTheSamplesDone) {
-    // The README's example never settles (TheCapEndsAnUnsettledRun), so round 2 runs. On one
+    // Round 1's 4 samples cannot settle (TheCapEndsAnUnsettledRun), so round 2 runs. On one
     // thread, the progress callback holds round 2's first unit until the deadline has passed:
     // the round stops there with no sample done for every scenario, and round 1's 4 samples
     // are the ranking.

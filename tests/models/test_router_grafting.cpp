@@ -255,8 +255,9 @@ TEST(GraftingRanking, GraftingRemovesTheLossWithoutLosingTheCircuit) {
     const double graft = estimate(entry(r, "router-grafting").metrics, "p1_throughput");
     const double disable = estimate(entry(r, "disable-link").metrics, "p1_throughput");
     EXPECT_GT(graft, 10.0 * none);
-    // Timeout-inflated (short-flow timeouts drawn per flow: ~10 ms at the p99 here) vs not.
-    EXPECT_GT(estimate(entry(r, "no-action").metrics, "p99_fct"), 0.008);
+    // No p99-FCT assertion on no-action: its short-flow timeouts (drawn per flow) reach a
+    // sample's p99 in one sample of these six, which put the mean at 11 ms; the composite's
+    // median (2.4 ms) is the typical sample's, like grafting's. The loss shows in p1.
     EXPECT_LT(estimate(entry(r, "router-grafting").metrics, "p99_fct"), 0.005);
     // In a full Clos grafting gains over disable-link only the moved circuit's capacity: t0-0-0
     // keeps 20 Gbps of uplink where the drain of the link leaves 10 Gbps.

@@ -243,7 +243,7 @@ TEST(VroomRanking, MovingOffALossySwitchHelpsOnceTheMigrationIsOver) {
         rank(read_incident(lossy_agg(0.2, 0.9), SWARM_SOURCE_DATA_DIR, builtin_models()),
              tables("ns3-cubic"), options);
     const double fct_none = estimate(entry(during, "no-action").metrics, "p99_fct");
-    EXPECT_GT(fct_none, 0.1);
+    EXPECT_GT(fct_none, 10.0 * estimate(during.healthy, "p99_fct"));  // timeouts in the p99
     EXPECT_NEAR(estimate(entry(during, "vroom").metrics, "p99_fct"), fct_none, 1e-9 * fct_none);
     const double p1_during = estimate(entry(during, "vroom").metrics, "p1_throughput");
     EXPECT_LT(p1_during, 0.1 * moved);

@@ -63,7 +63,7 @@ TEST(CliConventions, ConvertWritesTheExplicitFormThatRanksAlike) {
 TEST(CliConventions, CsvHasOneRowPerCandidateAndMetric) {
     TempDir dir;
     json incident = tiny_incident("tiny, \"quoted\"");
-    incident["estimator"]["traffic_samples"] = 2;  // an interval needs two samples
+    incident["estimator"]["traffic_samples"] = 6;  // the median's interval needs six at 95%
     write_file(dir / "tiny.json", incident.dump());
     const CommandResult run =
         run_command(kSwarm + " rank " + (dir / "tiny.json").string() + " --format csv", dir.path());
