@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "estimator/helper/classic_actions.h"
 #include "estimator/helper/incident_fields.h"
 #include "estimator/helper/incident_sections.h"
 #include "estimator/helper/routing_bug_reader.h"
@@ -292,3 +293,11 @@ std::vector<Candidate> read_candidates(const json& j, const std::string& path, c
 }
 
 }  // namespace swarm::incident_sections
+
+namespace swarm {
+
+bool is_classic_action_type(const std::string& type) {
+    return incident_sections::action_kinds().count(type) != 0;
+}
+
+}  // namespace swarm

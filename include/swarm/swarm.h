@@ -5,6 +5,7 @@
 //   #include <swarm/swarm.h>
 //   swarm::TableSet tables = swarm::TableSet::load(swarm::data_dir() / "tables" / "analytic-reno");
 //   swarm::Incident incident = swarm::load_incident("incident.json");  // or build one in code
+//                                     // (your own mitigation models: swarm/model_plugin.h)
 //   swarm::RankOptions options;                  // threads, seed, progress, cancel
 //   swarm::Ranking ranking = swarm::rank(incident, tables, options);
 //   std::cout << swarm::to_json_string(ranking); // the CLI's JSON contract
@@ -21,6 +22,7 @@
 #include <string_view>
 
 #include "swarm/incident.h"
+#include "swarm/model_plugin.h"
 #include "swarm/rank.h"
 #include "swarm/ranking.h"
 #include "swarm/topology.h"
@@ -57,6 +59,12 @@ Incident parse_incident(std::string_view json_text, const std::filesystem::path&
 /// The same from a file; an imported topology's relative `file` is looked up next to it. An
 /// unreadable file throws std::runtime_error.
 Incident load_incident(const std::filesystem::path& file,
+                       const std::filesystem::path& data = data_dir());
+/// The same, with the operator's own mitigation models (swarm/model_plugin.h): candidate actions
+/// may name any type of `models`. A model's parameter errors are InvalidIncident like any other.
+Incident parse_incident(std::string_view json_text, const ModelCatalog& models,
+                        const std::filesystem::path& data = data_dir());
+Incident load_incident(const std::filesystem::path& file, const ModelCatalog& models,
                        const std::filesystem::path& data = data_dir());
 
 /// A loaded transport table set (the three tables of SWARM §3.3). Cheap to copy: copies share

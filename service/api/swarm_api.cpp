@@ -5,9 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "estimator/helper/classic_actions.h"
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
 #include "estimator/helper/table_set_cache.h"
+#include "estimator/mitigation/plugin_model.h"
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "service/data_paths.h"
@@ -61,29 +63,60 @@ std::filesystem::path data_dir() {
 namespace {
 
 Incident parse(std::string_view json_text, const std::filesystem::path& data,
-               const std::filesystem::path& base) {
+               const std::filesystem::path& base, const ModelRegistry& models) {
     try {
-        return read_incident_text(std::string(json_text), data, builtin_models(), WorkBudget{},
-                                  base);
+        return read_incident_text(std::string(json_text), data, models, WorkBudget{}, base);
     } catch (const IncidentError& e) {
         throw InvalidIncident(e.path(), e.what());
     }
 }
 
-}  // namespace
-
-Incident parse_incident(std::string_view json_text, const std::filesystem::path& data) {
-    return parse(json_text, data, {});
-}
-
-Incident load_incident(const std::filesystem::path& file, const std::filesystem::path& data) {
+Incident load(const std::filesystem::path& file, const std::filesystem::path& data,
+              const ModelRegistry& models) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + file.string());
     std::ostringstream text;
     text << in.rdbuf();
     // An imported topology's relative file is next to the incident.
-    return parse(text.str(), data, std::filesystem::absolute(file).parent_path());
+    return parse(text.str(), data, std::filesystem::absolute(file).parent_path(), models);
 }
+
+}  // namespace
+
+Incident parse_incident(std::string_view json_text, const std::filesystem::path& data) {
+    return parse(json_text, data, {}, builtin_models());
+}
+
+Incident load_incident(const std::filesystem::path& file, const std::filesystem::path& data) {
+    return load(file, data, builtin_models());
+}
+
+Incident parse_incident(std::string_view json_text, const ModelCatalog& models,
+                        const std::filesystem::path& data) {
+    return parse(json_text, data, {}, models.registry());
+}
+
+Incident load_incident(const std::filesystem::path& file, const ModelCatalog& models,
+                       const std::filesystem::path& data) {
+    return load(file, data, models.registry());
+}
+
+// ---- ModelCatalog (swarm/model_plugin.h) ---------------------------------------------------
+
+ModelCatalog::ModelCatalog() : registry_(std::make_shared<ModelRegistry>(builtin_models())) {}
+
+void ModelCatalog::add(ModelPluginSpec spec) {
+    if (spec.type.empty()) throw std::invalid_argument("a model plugin needs a type");
+    if (is_classic_action_type(spec.type))
+        throw std::invalid_argument("model type \"" + spec.type + "\" is a classic action");
+    ModelSpec entry = plugin_model_spec(std::move(spec));  // throws without make()
+    // Copies of a catalog share its registry until one of them changes.
+    auto registry = std::make_shared<ModelRegistry>(*registry_);
+    registry->add(std::move(entry));  // throws on a type registered twice
+    registry_ = std::move(registry);
+}
+
+std::vector<std::string> ModelCatalog::types() const { return registry_->types(); }
 
 TableSet TableSet::load(const std::filesystem::path& dir) {
     return TableSet(std::make_shared<const TransportTables>(TransportTables::load(dir)));

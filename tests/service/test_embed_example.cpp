@@ -1,6 +1,6 @@
 // The embedded library as a user gets it: install into a fresh prefix, build examples/embed as
 // a separate CMake project against it, run it, and compare with the CLI.
-#include "service_test_support.h"
+#include "install_support.h"
 
 namespace swarm::test {
 namespace {
@@ -10,9 +10,7 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
     const std::string cmake = SWARM_CMAKE_COMMAND;
     const auto prefix = dir / "prefix";
     const auto build = dir / "build";
-    CommandResult install = run_command(
-        cmake + " --install " + std::string(SWARM_BUILD_DIR) + " --prefix " + prefix.string(),
-        dir.path());
+    CommandResult install = install_swarm(prefix, dir.path());
     ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
     EXPECT_TRUE(std::filesystem::exists(prefix / "include" / "swarm" / "swarm.h"));
     EXPECT_TRUE(std::filesystem::exists(prefix / "lib" / "cmake" / "swarm" / "swarmConfig.cmake"));
@@ -46,8 +44,7 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
 
     // The same example without CMake: pkg-config alone, from the installed (relocatable) swarm.pc,
     // and a compile that sees no nlohmann or Boost include path (the public headers need neither).
-    const std::string pkg =
-        "PKG_CONFIG_PATH=" + (prefix / "lib" / "pkgconfig").string() + " pkg-config ";
+    const std::string pkg = installed_pkg_config(prefix);
     CommandResult flags = run_command(pkg + "--cflags --libs swarm", dir.path());
     ASSERT_EQ(flags.exit_code, 0) << flags.err;
     EXPECT_EQ(flags.out.find("nlohmann"), std::string::npos) << flags.out;
@@ -83,10 +80,7 @@ TEST(EmbedExample, InstallsBuildsAndRanksLikeTheCli) {
 TEST(EmbedExample, MovedInstallationFindsItsData) {
     TempDir dir;
     const auto prefix = dir / "prefix";
-    CommandResult install =
-        run_command(std::string(SWARM_CMAKE_COMMAND) + " --install " +
-                        std::string(SWARM_BUILD_DIR) + " --prefix " + prefix.string(),
-                    dir.path());
+    CommandResult install = install_swarm(prefix, dir.path());
     ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
     const auto moved = dir / "elsewhere";
     std::filesystem::rename(prefix, moved);
