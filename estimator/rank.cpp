@@ -228,6 +228,12 @@ int keep_complete_samples(SampleRun& run, int begin, int end) {
     std::size_t kept = static_cast<std::size_t>(begin) * routing;
     for (int t = begin; t < end; ++t) {
         if (run.finished[static_cast<std::size_t>(t)].load() != units) continue;
+        // Samples already in place stay: a self-move-assignment would empty a std::vector
+        // (libstdc++ moves it out through a temporary), and the standing then read no values.
+        if (kept == static_cast<std::size_t>(t) * routing) {
+            kept += routing;
+            continue;
+        }
         for (std::size_t s = 0; s < run.scenarios.size(); ++s) {
             for (std::size_t r = 0; r < routing; ++r) {
                 const std::size_t from = static_cast<std::size_t>(t) * routing + r;
