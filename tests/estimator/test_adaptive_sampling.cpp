@@ -86,16 +86,21 @@ TEST(AdaptiveSampling, IdenticalWhateverTheThreadCount) {
     EXPECT_EQ(a.dump(), b.dump());
 }
 
+/// The README's incident (scenario1-low-fcs) with the measured tables, on `options`.
+Ranking rank_scenario1_low_fcs(const RankOptions& options) {
+    std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
+    const nlohmann::json doc = nlohmann::json::parse(in);
+    static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
+    return rank(read_incident(doc, kData, builtin_models()), measured, options);
+}
+
 TEST(AdaptiveSampling, TheCapEndsAnUnsettledRun) {
     // The README's example with the work budget's cap at 4 samples (one round): with two other
     // candidates each bound is one-sided at 2.5%, which no order statistic of 4 samples gives
     // (P(Bin(4, 1/2) = 0) = 1/16), so nothing is settled and the cap ends the run.
-    std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
-    const nlohmann::json doc = nlohmann::json::parse(in);
-    static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
     RankOptions options;
     options.budget.max_samples = 4;
-    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured, options);
+    const Ranking r = rank_scenario1_low_fcs(options);
     EXPECT_EQ(r.ranking[0].candidate, "no-action");
     EXPECT_FALSE(r.decision.settled);
     EXPECT_EQ(r.decision.stopped_by, "sample_cap");
@@ -148,9 +153,6 @@ TEST(AdaptiveSampling, ADeadlineInALaterRoundKeepsTheSamplesDone) {
     // thread, the progress callback holds round 2's first unit until the deadline has passed:
     // the round stops there with no sample done for every scenario, and round 1's 4 samples
     // are the ranking.
-    std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
-    const nlohmann::json doc = nlohmann::json::parse(in);
-    static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     bool round_two_in_time = false;
     bool held = false;
@@ -163,7 +165,7 @@ TEST(AdaptiveSampling, ADeadlineInALaterRoundKeepsTheSamplesDone) {
         round_two_in_time = std::chrono::steady_clock::now() < deadline;
         std::this_thread::sleep_until(deadline + std::chrono::milliseconds(10));
     };
-    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured, options);
+    const Ranking r = rank_scenario1_low_fcs(options);
     if (!round_two_in_time)
         GTEST_SKIP() << "round 1 took longer than the 5 s deadline on this machine "
                      << r.decision.stopped_by << r.decision.samples;
@@ -179,9 +181,6 @@ TEST(AdaptiveSampling, ADeadlineInALaterRoundKeepsTheSamplesDone) {
 // join round 1's. They must keep their values (a self-move of the samples already in place once
 // emptied them, and the standing then read past the end: SIGSEGV under valgrind).
 TEST(AdaptiveSampling, ADeadlineAfterSomeOfALaterRoundsSamplesKeepsThem) {
-    std::ifstream in(kData / "incidents" / "scenario1-low-fcs.json");
-    const nlohmann::json doc = nlohmann::json::parse(in);
-    static const TransportTables measured = TransportTables::load(kData / "tables" / "ns3-cubic");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     bool in_time = false;
     bool held = false;
@@ -196,7 +195,7 @@ TEST(AdaptiveSampling, ADeadlineAfterSomeOfALaterRoundsSamplesKeepsThem) {
         in_time = std::chrono::steady_clock::now() < deadline;
         std::this_thread::sleep_until(deadline + std::chrono::milliseconds(10));
     };
-    const Ranking r = rank(read_incident(doc, kData, builtin_models()), measured, options);
+    const Ranking r = rank_scenario1_low_fcs(options);
     if (!held || !in_time)
         GTEST_SKIP() << "the run settled in round 1 or took longer than the 5 s deadline: "
                      << r.decision.stopped_by << " " << r.decision.samples;
