@@ -74,9 +74,10 @@ CLI::App* add_serve_command(CLI::App& app, ServeArguments& args, const std::stri
     cmd->add_option("--max-finished-jobs", serve.jobs.max_finished_jobs,
                     "Finished jobs kept at most, newest first, whatever their age (0 = no limit)")
         ->capture_default_str();
+    // At most 2^24 MiB (16 TiB): the byte count must not overflow when shifted by 20.
     cmd->add_option("--max-network-store-mb", args.network_store_mb,
                     "MiB the stored networks may take in all; beyond it PUT /v1/networks gets 429")
-        ->check(CLI::PositiveNumber)
+        ->check(CLI::Range(1L, 1L << 24))
         ->capture_default_str();
     cmd->add_option("--http-threads", serve.http.threads,
                     "Connections served at once (a ?wait request holds one)")

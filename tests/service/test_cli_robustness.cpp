@@ -74,6 +74,20 @@ TEST(CliRobustness, NegativeSeedIsAnError) {
     EXPECT_NE(run.err.find("--seed"), std::string::npos) << run.err;
 }
 
+// The network store's limit is in MiB and shifted into bytes: a value whose byte count would
+// overflow (and wrap to a small limit) is refused before the server starts.
+TEST(CliRobustness, AnOverflowingNetworkStoreLimitIsAnError) {
+    TempDir dir;
+    for (const char* value : {"99999999999999", "0", "16777217"}) {
+        const CommandResult run =
+            run_command(kSwarm + " serve --port 0 --db " + (dir / "jobs.db").string() +
+                            " --max-network-store-mb " + value,
+                        dir.path());
+        EXPECT_EQ(run.exit_code, 2) << value << run.out << run.err;
+        EXPECT_NE(run.err.find("--max-network-store-mb"), std::string::npos) << run.err;
+    }
+}
+
 TEST(CliRobustness, BatchReportsLinkLoopsFifosAndBrokenLinks) {
     TempDir dir;
     const auto incidents = dir / "incidents";
