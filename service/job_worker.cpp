@@ -96,21 +96,19 @@ void apply_deadline(std::int64_t deadline_unix_ms, RankOptions& options) {
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
 }
 
-std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
+std::string ranked_json(const JobArguments& args, JobResources& resources, const std::string& text,
                         std::atomic<bool>& cancel, LineWriter& out) {
-    const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
-    const Incident incident = read_incident_text(text, data_dir, builtin_models(), args.budget);
+    const Incident incident =
+        read_incident_text(text, resources.data_dir, builtin_models(), args.budget);
     crash_if_poisoned(incident.name);
-    const TransportTables tables =
-        TransportTables::load(args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
-                                                  : std::filesystem::path(args.tables));
-    TableSetCache table_sets(data_dir / "tables");
+    if (!resources.tables) throw std::runtime_error(resources.tables_error);
+    const TransportTables& tables = *resources.tables;
     RankOptions options;
     options.threads = args.threads;
     options.seed = args.seed;
     options.cancel = &cancel;
     options.budget = args.budget;
-    options.table_sets = table_sets.loader();
+    options.table_sets = resources.table_sets.loader();
     options.report = [&out](const RankProgress& progress) {
         out.write("progress",
                   std::to_string(progress.fraction) + " " + std::to_string(progress.samples_done));
@@ -127,26 +125,39 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
 
 }  // namespace
 
-CLI::App* add_job_worker_command(CLI::App& app, JobWorkerArguments& args) {
-    CLI::App* worker = app.add_subcommand("job-worker", "Run one job of swarm serve (internal)");
-    worker->group("");  // hidden from --help
-    worker->add_option("--data-dir", args.data_dir);
-    worker->add_option("--tables", args.tables);
-    worker->add_option("--threads", args.threads);
-    worker->add_option("--seed", args.seed);
-    worker->add_option("--deadline-unix-ms", args.deadline_unix_ms);
-    add_budget_options(*worker, args.budget);
-    return worker;
+JobResources::JobResources(const std::string& data_dir_flag, const std::string& tables_flag)
+    : data_dir(resolve_data_dir(data_dir_flag)), table_sets(data_dir / "tables") {
+    try {
+        tables = TransportTables::load(resolve_tables_dir(tables_flag, data_dir));
+    } catch (const std::exception& e) {
+        tables_error = e.what();
+    }
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(data_dir / "tables", ec)) {
+        try {
+            if (entry.is_directory()) table_sets.get(entry.path().filename().string());
+        } catch (const std::exception&) {
+            // Loaded (and failing with its message) by the job that names it, if any.
+        }
+    }
+    builtin_models();  // built once here rather than in every child
 }
 
-int run_job_worker(const JobWorkerArguments& args) {
+void add_job_options(CLI::App& app, JobArguments& args) {
+    app.add_option("--threads", args.threads);
+    app.add_option("--seed", args.seed);
+    app.add_option("--deadline-unix-ms", args.deadline_unix_ms);
+    add_budget_options(app, args.budget);
+}
+
+int run_job(const JobArguments& args, JobResources& resources) {
     std::atomic<bool> cancel{false};
     const CancelOnSigterm cancel_on_sigterm(cancel);
     LineWriter out;
     try {
         const std::string text{std::istreambuf_iterator<char>(std::cin),
                                std::istreambuf_iterator<char>()};
-        out.write("result", ranked_json(args, text, cancel, out));
+        out.write("result", ranked_json(args, resources, text, cancel, out));
         return 0;
     } catch (const RankDeadlineExceeded&) {
         out.write("error",
