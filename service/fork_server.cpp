@@ -22,7 +22,8 @@ namespace {
 }
 
 /// Child side between fork and exec: async-signal-safe calls only.
-[[noreturn]] void exec_fork_server(int control_fd, pid_t parent, char* const* argv) {
+[[noreturn]] void exec_fork_server(int control_fd, pid_t parent, char* const* argv,
+                                   char* const* envp) {
     if (::dup2(control_fd, 0) < 0) _exit(127);
     // Nothing of the server's (listening sockets, the database, job pipes) leaks in.
     ::close_range(3, ~0U, 0);
@@ -33,7 +34,7 @@ namespace {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(argv[0], argv);
+    ::execve(argv[0], argv, envp);
     _exit(127);
 }
 
@@ -57,6 +58,15 @@ void ForkServer::start_locked() {
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    // The dynamic linker resolves every symbol at start (LD_BIND_NOW) rather than at each first
+    // call: once in the fork server instead of again in every child.
+    std::vector<std::string> environment = {"LD_BIND_NOW=1"};
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        if (std::strncmp(*entry, "LD_BIND_NOW=", 12) != 0) environment.emplace_back(*entry);
+    }
+    std::vector<char*> envp;
+    for (std::string& e : environment) envp.push_back(e.data());
+    envp.push_back(nullptr);
 
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) fail("socketpair");
@@ -67,7 +77,7 @@ void ForkServer::start_locked() {
         ::close(fds[1]);
         fail("fork");
     }
-    if (pid == 0) exec_fork_server(fds[1], parent, argv.data());
+    if (pid == 0) exec_fork_server(fds[1], parent, argv.data(), envp.data());
     ::close(fds[1]);
     socket_ = fds[0];
     pid_ = pid;

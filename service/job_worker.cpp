@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,35 +31,22 @@ namespace swarm::cli {
 namespace {
 
 /// Sets `cancel` when SIGTERM arrives. SIGTERM is blocked here, before the estimator starts its
-/// threads (they inherit the mask), and taken synchronously by one thread: no signal handler.
-class CancelOnSigterm {
-   public:
-    explicit CancelOnSigterm(std::atomic<bool>& cancel) {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        thread_ = std::jthread([&cancel, set](std::stop_token stop) {
-            const timespec tick{1, 0};
-            while (!stop.stop_requested()) {
-                if (sigtimedwait(&set, nullptr, &tick) == SIGTERM) {
-                    cancel = true;
-                    return;
-                }
-            }
-        });
-    }
-    /// Wakes the waiting thread (its SIGTERM is harmless now: the job is over) and joins it.
-    ~CancelOnSigterm() {
-        thread_.request_stop();
-        pthread_kill(thread_.native_handle(), SIGTERM);
-    }
-    CancelOnSigterm(const CancelOnSigterm&) = delete;
-    CancelOnSigterm& operator=(const CancelOnSigterm&) = delete;
-
-   private:
-    std::jthread thread_;
-};
+/// threads (they inherit the mask), and taken synchronously by one detached thread: no signal
+/// handler. `cancel` must live until the process ends, and the thread ends with it
+/// (run_job_and_exit): joining it would wait for a thread that, on a busy machine, may not even
+/// have been scheduled yet (seen: 100 ms added to a 10 ms job).
+void watch_sigterm(std::atomic<bool>& cancel) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([&cancel, set] {
+        int signal = 0;
+        while (sigwait(&set, &signal) != 0 || signal != SIGTERM) {
+        }
+        cancel = true;
+    }).detach();
+}
 
 /// One protocol line on stdout, whole, from any thread.
 class LineWriter {
@@ -150,11 +138,11 @@ void add_job_options(CLI::App& app, JobArguments& args) {
     add_budget_options(app, args.budget);
 }
 
-int run_job(const JobArguments& args, JobResources& resources) {
-    std::atomic<bool> cancel{false};
-    const CancelOnSigterm cancel_on_sigterm(cancel);
+/// The job; returns the exit code.
+int run_job(const JobArguments& args, JobResources& resources, std::atomic<bool>& cancel) {
     LineWriter out;
     try {
+        watch_sigterm(cancel);
         const std::string text{std::istreambuf_iterator<char>(std::cin),
                                std::istreambuf_iterator<char>()};
         out.write("result", ranked_json(args, resources, text, cancel, out));
@@ -174,6 +162,13 @@ int run_job(const JobArguments& args, JobResources& resources) {
         out.write("error", std::string("ranking failed: ") + e.what());
     }
     return kWorkerExitFailed;
+}
+
+void run_job_and_exit(const JobArguments& args, JobResources& resources) {
+    std::atomic<bool> cancel{false};
+    const int code = run_job(args, resources, cancel);
+    std::fflush(stdout);
+    _exit(code);
 }
 
 }  // namespace swarm::cli

@@ -54,10 +54,11 @@ struct JobResources {
     TableSetCache table_sets;
 };
 
-/// Runs one job: the incident from stdin, the protocol above on stdout; returns the exit code.
+/// Runs one job: the incident from stdin, the protocol above on stdout; then ends the process
+/// with the exit code (_exit: the fork server's state, which the child shares, is not torn down).
 /// Test hook (tests/service/test_job_isolation.cpp): when the incident's name equals the
 /// environment variable SWARM_TEST_CRASH_INCIDENT, the job writes through a null pointer
 /// before ranking: a real SIGSEGV standing in for any future estimator crash.
-int run_job(const JobArguments& args, JobResources& resources);
+[[noreturn]] void run_job_and_exit(const JobArguments& args, JobResources& resources);
 
 }  // namespace swarm::cli

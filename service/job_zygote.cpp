@@ -7,6 +7,8 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -82,7 +84,8 @@ bool receive(int socket, Request& request) {
 }
 
 /// The job's options parsed as `job-worker` options once were; then the job.
-int run_job_with_options(const std::vector<std::string>& options, JobResources& resources) {
+[[noreturn]] void run_job_with_options(const std::vector<std::string>& options,
+                                       JobResources& resources) {
     JobArguments args;
     try {
         CLI::App app;
@@ -95,11 +98,9 @@ int run_job_with_options(const std::vector<std::string>& options, JobResources& 
     } catch (const std::exception& e) {
         std::printf("error bad job options: %s\n", e.what());
         std::fflush(stdout);
-        return kWorkerExitFailed;
+        _exit(kWorkerExitFailed);
     }
-    const int code = run_job(args, resources);
-    std::fflush(stdout);
-    return code;
+    run_job_and_exit(args, resources);
 }
 
 /// In the new child: become the job's process, run the job, exit.
@@ -117,7 +118,15 @@ int run_job_with_options(const std::vector<std::string>& options, JobResources& 
         const rlimit memory{request.value, request.value};
         ::setrlimit(RLIMIT_DATA, &memory);
     }
-    _exit(run_job_with_options(request.options, resources));
+    run_job_with_options(request.options, resources);
+}
+
+/// TBB's one-time start (its allocator, loaded with dlopen, and its thread manager), done once
+/// here rather than in every child. An arena of one slot runs on this thread alone: no worker
+/// thread is started, and the fork server stays single-threaded (children start theirs).
+void start_tbb() {
+    tbb::task_arena arena(1);
+    arena.execute([] { tbb::parallel_for(0, 1, [](int) {}); });
 }
 
 void close_all(const std::vector<int>& fds) {
@@ -182,6 +191,7 @@ CLI::App* add_job_worker_command(CLI::App& app, ForkServerArguments& args) {
 
 int run_job_worker(const ForkServerArguments& args) {
     JobResources resources(args.data_dir, args.tables);
+    start_tbb();
     // A job's stdout whose reader is gone gives EPIPE here, not the end of every job.
     ::signal(SIGPIPE, SIG_IGN);
     sigset_t children;
