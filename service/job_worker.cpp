@@ -1,6 +1,5 @@
 #include "service/job_worker.h"
 
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -13,7 +12,6 @@
 #include <iterator>
 #include <mutex>
 #include <new>
-#include <thread>
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
@@ -30,22 +28,23 @@ namespace swarm::cli {
 
 namespace {
 
-/// Sets `cancel` when SIGTERM arrives. SIGTERM is blocked here, before the estimator starts its
-/// threads (they inherit the mask), and taken synchronously by one detached thread: no signal
-/// handler. `cancel` must live until the process ends, and the thread ends with it
-/// (run_job_and_exit): joining it would wait for a thread that, on a busy machine, may not even
-/// have been scheduled yet (seen: 100 ms added to a 10 ms job).
-void watch_sigterm(std::atomic<bool>& cancel) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::thread([&cancel, set] {
-        int signal = 0;
-        while (sigwait(&set, &signal) != 0 || signal != SIGTERM) {
-        }
-        cancel = true;
-    }).detach();
+/// The job's stop flag, for the SIGTERM handler, which can reach state only through a static.
+/// Set once, in the job's process, before the handler is installed; the fork server never sets it.
+std::atomic<bool>* stop_flag = nullptr;
+
+void on_sigterm(int) { stop_flag->store(true); }  // lock-free: async-signal-safe
+
+/// Sets `cancel` when SIGTERM arrives, whichever thread takes it. A handler, not a thread that
+/// waits for the signal: with a second thread every copy-on-write fault of the job flushes the
+/// TLB of the other core too (an interrupt, costly in a virtual machine), and joining it at the
+/// end waited for a thread that on a busy machine may not have been scheduled yet (100 ms).
+void stop_on_sigterm(std::atomic<bool>& cancel) {
+    stop_flag = &cancel;
+    struct sigaction action {};
+    action.sa_handler = on_sigterm;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
 }
 
 /// One protocol line on stdout, whole, from any thread.
@@ -142,7 +141,6 @@ void add_job_options(CLI::App& app, JobArguments& args) {
 int run_job(const JobArguments& args, JobResources& resources, std::atomic<bool>& cancel) {
     LineWriter out;
     try {
-        watch_sigterm(cancel);
         const std::string text{std::istreambuf_iterator<char>(std::cin),
                                std::istreambuf_iterator<char>()};
         out.write("result", ranked_json(args, resources, text, cancel, out));
@@ -166,6 +164,7 @@ int run_job(const JobArguments& args, JobResources& resources, std::atomic<bool>
 
 void run_job_and_exit(const JobArguments& args, JobResources& resources) {
     std::atomic<bool> cancel{false};
+    stop_on_sigterm(cancel);
     const int code = run_job(args, resources, cancel);
     std::fflush(stdout);
     _exit(code);
