@@ -27,7 +27,9 @@ namespace {
     if (::dup2(control_fd, 0) < 0) _exit(127);
     // Nothing of the server's (listening sockets, the database, job pipes) leaks in.
     ::close_range(3, ~0U, 0);
-    // The fork server, and through it every job, dies with the server.
+    // The fork server, and through it every job, dies with the server. (The signal comes when
+    // the forking *thread* ends: the thread that built the ForkServer, or a pool worker that
+    // restarted it; both outlive every job.)
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) _exit(127);
     // The server blocks SIGTERM and SIGINT in every thread; the fork server starts clean.

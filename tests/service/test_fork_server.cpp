@@ -57,41 +57,63 @@ std::string cmdline(pid_t pid) {
     return text;
 }
 
+/// `swarm serve` as a child process, and its fork server, the server's only child at start.
+class ServedWithForkServer {
+   public:
+    explicit ServedWithForkServer(std::vector<std::string> extra = {})
+        : server_(dir_ / "jobs.db", dir_ / "serve.log", std::move(extra)) {
+        if (server_.port() > 0) forks_ = only_child(server_.pid());
+    }
+    bool started() const { return server_.port() > 0 && forks_ > 0; }
+    std::string log() const { return read_file(dir_ / "serve.log"); }
+    ChildServer& server() { return server_; }
+    pid_t forks() const { return forks_; }
+    std::unique_ptr<httplib::Client> client() const { return client_for(server_.port()); }
+
+   private:
+    TempDir dir_;
+    ChildServer server_;
+    pid_t forks_ = -1;
+};
+
+/// A small job submitted now is done.
+void expect_a_job_runs(httplib::Client& client, const std::string& name) {
+    auto res = post_incident(client, tiny_incident(name), "?wait=60");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(json::parse(res->body)["status"], "done") << res->body;
+}
+
 TEST(ForkServer, JobsRunInChildrenOfOneForkServerThatOutlivesThem) {
-    TempDir dir;
-    ChildServer server(dir / "jobs.db", dir / "serve.log");
-    ASSERT_GT(server.port(), 0) << read_file(dir / "serve.log");
     // Started with the server, before any job: the only child of the server.
-    const pid_t forks = only_child(server.pid());
-    ASSERT_GT(forks, 0);
+    ServedWithForkServer served;
+    ASSERT_TRUE(served.started()) << served.log();
+    const pid_t forks = served.forks();
+    const pid_t server = served.server().pid();
     EXPECT_NE(cmdline(forks).find("job-worker"), std::string::npos) << cmdline(forks);
 
-    auto client = client_for(server.port());
+    auto client = served.client();
     auto res = post_incident(*client, slow_incident("watched", 4));
     ASSERT_TRUE(res);
     const std::string id = json::parse(res->body)["id"];
     ASSERT_TRUE(wait_running(*client, id));
     // The job is a child of the fork server, not of the server.
-    EXPECT_EQ(children_of(server.pid()), std::vector<pid_t>{forks});
+    EXPECT_EQ(children_of(server), std::vector<pid_t>{forks});
     EXPECT_EQ(children_of(forks).size(), 1u);
     EXPECT_EQ(wait_terminal(*client, id)["status"], "done");
 
-    auto again = post_incident(*client, tiny_incident("second"), "?wait=60");
-    ASSERT_TRUE(again);
-    EXPECT_EQ(again->status, 200) << again->body;
+    expect_a_job_runs(*client, "second");
     // The same fork server for every job, and no child left behind.
-    EXPECT_EQ(children_of(server.pid()), std::vector<pid_t>{forks});
+    EXPECT_EQ(children_of(server), std::vector<pid_t>{forks});
     for (int i = 0; i < 100 && !children_of(forks).empty(); ++i) std::this_thread::sleep_for(20ms);
     EXPECT_TRUE(children_of(forks).empty());
 }
 
 TEST(ForkServer, AJobWhoseChildIsKilledIsRetriedThenQuarantined) {
-    TempDir dir;
-    ChildServer server(dir / "jobs.db", dir / "serve.log", {"--max-attempts", "2"});
-    ASSERT_GT(server.port(), 0) << read_file(dir / "serve.log");
-    const pid_t forks = only_child(server.pid());
-    ASSERT_GT(forks, 0);
-    auto client = client_for(server.port());
+    ServedWithForkServer served({"--max-attempts", "2"});
+    ASSERT_TRUE(served.started()) << served.log();
+    const pid_t forks = served.forks();
+    auto client = served.client();
     auto res = post_incident(*client, slow_incident("killed-twice", 10));
     ASSERT_TRUE(res);
     const std::string id = json::parse(res->body)["id"];
@@ -111,20 +133,15 @@ TEST(ForkServer, AJobWhoseChildIsKilledIsRetriedThenQuarantined) {
         << job.dump(2);
     EXPECT_NE(job.value("error", "").find("signal 9"), std::string::npos) << job.dump(2);
     // The server and its fork server live on and run the next job.
-    EXPECT_EQ(only_child(server.pid()), forks);
-    auto next = post_incident(*client, tiny_incident("after"), "?wait=60");
-    ASSERT_TRUE(next);
-    EXPECT_EQ(next->status, 200) << next->body;
-    EXPECT_EQ(json::parse(next->body)["status"], "done") << next->body;
+    EXPECT_EQ(only_child(served.server().pid()), forks);
+    expect_a_job_runs(*client, "after");
 }
 
 TEST(ForkServer, AKilledForkServerIsRestartedAndTheInterruptedJobRunsAgain) {
-    TempDir dir;
-    ChildServer server(dir / "jobs.db", dir / "serve.log", {"--max-attempts", "2"});
-    ASSERT_GT(server.port(), 0) << read_file(dir / "serve.log");
-    const pid_t forks = only_child(server.pid());
-    ASSERT_GT(forks, 0);
-    auto client = client_for(server.port());
+    ServedWithForkServer served({"--max-attempts", "2"});
+    ASSERT_TRUE(served.started()) << served.log();
+    const pid_t forks = served.forks();
+    auto client = served.client();
     auto res = post_incident(*client, slow_incident("orphaned", 3));
     ASSERT_TRUE(res);
     const std::string id = json::parse(res->body)["id"];
@@ -139,22 +156,17 @@ TEST(ForkServer, AKilledForkServerIsRestartedAndTheInterruptedJobRunsAgain) {
     EXPECT_EQ(job["status"], "done") << job.dump(2);
     EXPECT_EQ(job["attempts"], 2) << job.dump(2);
     EXPECT_FALSE(alive(job_process)) << "the interrupted job's process still runs";
-    const pid_t restarted = only_child(server.pid(), forks);
+    const pid_t restarted = only_child(served.server().pid(), forks);
     EXPECT_GT(restarted, 0);
     EXPECT_NE(restarted, forks);
-    auto next = post_incident(*client, tiny_incident("next"), "?wait=60");
-    ASSERT_TRUE(next);
-    EXPECT_EQ(next->status, 200) << next->body;
-    EXPECT_EQ(json::parse(next->body)["status"], "done") << next->body;
+    expect_a_job_runs(*client, "next");
 }
 
 TEST(ForkServer, StoppingTheServerEndsTheForkServer) {
-    TempDir dir;
-    ChildServer server(dir / "jobs.db", dir / "serve.log", {"--grace", "0"});
-    ASSERT_GT(server.port(), 0) << read_file(dir / "serve.log");
-    const pid_t forks = only_child(server.pid());
-    ASSERT_GT(forks, 0);
-    EXPECT_EQ(server.signal_and_wait(SIGTERM), 0);
+    ServedWithForkServer served({"--grace", "0"});
+    ASSERT_TRUE(served.started()) << served.log();
+    const pid_t forks = served.forks();
+    EXPECT_EQ(served.server().signal_and_wait(SIGTERM), 0);
     // Reaped by the server before it exited, or killed with it: gone either way.
     bool gone = false;
     for (int i = 0; i < 100 && !gone; ++i) {
