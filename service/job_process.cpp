@@ -4,8 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +11,6 @@
 #include <cstring>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
 #include "service/job_worker.h"
 
@@ -61,20 +58,6 @@ Fd input_file(const std::string& input) {
     return fd;
 }
 
-/// Child side between fork and exec: async-signal-safe calls only.
-[[noreturn]] void exec_child(int stdin_fd, int stdout_fd, pid_t parent, char* const* argv,
-                             const rlimit* memory) {
-    if (::dup2(stdin_fd, 0) < 0 || ::dup2(stdout_fd, 1) < 0) _exit(127);
-    // Nothing else of the server's (listening socket, database, other jobs' pipes) leaks in.
-    ::close_range(3, ~0U, 0);
-    // The job dies with the server instead of running on as an orphan.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) _exit(127);
-    if (memory) ::setrlimit(RLIMIT_DATA, memory);
-    ::execv(argv[0], argv);
-    _exit(127);
-}
-
 /// Reads the worker's lines as they come.
 class Protocol {
    public:
@@ -89,6 +72,8 @@ class Protocol {
     }
     std::optional<std::string> result;
     std::optional<std::string> error;
+    std::optional<int> exit_status;          ///< from the fork server, once it reaped the child
+    std::optional<std::string> spawn_error;  ///< from the fork server: no child was started
 
    private:
     void line(const std::string& text) {
@@ -103,35 +88,49 @@ class Protocol {
             result = payload;
         } else if (kind == "error") {
             error = payload;
+        } else if (kind == "exit") {
+            exit_status = static_cast<int>(std::strtol(payload.c_str(), nullptr, 10));
+        } else if (kind == "spawn-failed") {
+            spawn_error = payload;
         }
     }
     const std::function<void(double, int)>& progress_;
     std::string buffer_;
 };
 
-/// SIGTERM once asked to stop, SIGKILL `kill_after` later.
+/// SIGTERM once asked to stop, SIGKILL `kill_after` later (both sent by the fork server, the
+/// child's parent). A child still not reaped another `kill_after` later means the fork server
+/// itself no longer answers: it is killed (its children with it) and restarted for the next job.
 class Stopper {
    public:
-    Stopper(pid_t pid, const WorkerHooks& hooks) : pid_(pid), hooks_(hooks) {}
+    Stopper(ForkServer& forks, std::uint64_t token, const WorkerHooks& hooks)
+        : forks_(forks), token_(token), hooks_(hooks) {}
     void poll() {
         if (!asked_ && hooks_.should_stop && hooks_.should_stop()) {
             asked_ = true;
             asked_at_ = Clock::now();
-            ::kill(pid_, SIGTERM);
+            forks_.signal(token_, SIGTERM);
         }
-        if (asked_ && !killed_ && Clock::now() - asked_at_ >= hooks_.kill_after) {
-            killed_ = true;
-            ::kill(pid_, SIGKILL);
+        if (!asked_) return;
+        const auto since = Clock::now() - asked_at_;
+        if (step_ == 0 && since >= hooks_.kill_after) {
+            step_ = 1;
+            forks_.signal(token_, SIGKILL);
+        }
+        if (step_ == 1 && since >= 2 * hooks_.kill_after) {
+            step_ = 2;
+            forks_.kill_server();
         }
     }
     bool asked() const { return asked_; }
 
    private:
-    pid_t pid_;
+    ForkServer& forks_;
+    std::uint64_t token_;
     const WorkerHooks& hooks_;
     bool asked_ = false;
     Clock::time_point asked_at_{};
-    bool killed_ = false;
+    int step_ = 0;  ///< 0: SIGTERM at most, 1: SIGKILL sent, 2: fork server killed
 };
 
 std::string describe_exit(int status) {
@@ -146,51 +145,46 @@ std::string describe_exit(int status) {
            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + " and no result";
 }
 
-WorkerOutcome verdict(int status, const Protocol& protocol, bool stop_asked) {
+WorkerOutcome verdict(const Protocol& protocol, bool stop_asked) {
     WorkerOutcome outcome;
-    const bool exited = WIFEXITED(status);
-    if (exited && WEXITSTATUS(status) == 0 && protocol.result) {
+    const std::optional<int> status = protocol.exit_status;
+    const bool exited = status && WIFEXITED(*status);
+    if (exited && WEXITSTATUS(*status) == 0 && protocol.result) {
         outcome.kind = WorkerOutcome::Kind::Done;
         outcome.result_json = *protocol.result;
     } else if (stop_asked) {
         outcome.kind = WorkerOutcome::Kind::Stopped;
-    } else if (exited && WEXITSTATUS(status) == cli::kWorkerExitFailed && protocol.error) {
+    } else if (exited && WEXITSTATUS(*status) == cli::kWorkerExitFailed && protocol.error) {
         outcome.kind = WorkerOutcome::Kind::Failed;
         outcome.error = *protocol.error;
     } else {
         outcome.kind = WorkerOutcome::Kind::Crashed;
-        outcome.error = describe_exit(status);
+        outcome.error = status                 ? describe_exit(*status)
+                        : protocol.spawn_error ? "the job could not start: " + *protocol.spawn_error
+                                               : "the fork server (swarm job-worker) ended before "
+                                                 "the job did";
     }
     return outcome;
 }
 
 }  // namespace
 
-WorkerOutcome run_worker(const WorkerCommand& command, const std::string& input,
+WorkerOutcome run_worker(ForkServer& forks, const WorkerCommand& command, const std::string& input,
                          const WorkerHooks& hooks) {
-    // Everything the child needs exists before fork: after it, no allocation.
-    std::vector<std::string> args = {command.binary.string()};
-    args.insert(args.end(), command.arguments.begin(), command.arguments.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const rlimit memory{command.memory_limit_bytes, command.memory_limit_bytes};
-    const rlimit* memory_limit = command.memory_limit_bytes > 0 ? &memory : nullptr;
-
     Fd stdin_file = input_file(input);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail("pipe2");
     Fd read_end(pipe_fds[0]);
     Fd write_end(pipe_fds[1]);
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) fail("fork");
-    if (pid == 0) exec_child(stdin_file.get(), write_end.get(), parent, argv.data(), memory_limit);
+    const std::uint64_t token =
+        forks.run(command.arguments, command.memory_limit_bytes, stdin_file.get(), write_end.get());
     write_end.reset();
     stdin_file.reset();
 
+    // The stdout reaches its end once the child has ended and the fork server has written its
+    // verdict (or the fork server is gone).
     Protocol protocol(hooks.progress);
-    Stopper stopper(pid, hooks);
+    Stopper stopper(forks, token, hooks);
     char chunk[65536];
     for (bool open = true; open;) {
         pollfd p{read_end.get(), POLLIN, 0};
@@ -202,14 +196,7 @@ WorkerOutcome run_worker(const WorkerCommand& command, const std::string& input,
         }
         stopper.poll();
     }
-    // The pipe is closed: the worker has ended or is about to (or closed stdout and hangs,
-    // which the stopper still bounds).
-    int status = 0;
-    for (pid_t r; (r = ::waitpid(pid, &status, WNOHANG)) == 0 || (r < 0 && errno == EINTR);) {
-        stopper.poll();
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return verdict(status, protocol, stopper.asked());
+    return verdict(protocol, stopper.asked());
 }
 
 }  // namespace swarm::service

@@ -1,20 +1,22 @@
-// The parent's side of a job run in a child process (`swarm job-worker`, job_worker.h): start
-// it, feed it the incident, read its progress and result, stop it on request, and tell a crash
-// (killed by a signal, unexpected exit) from a job that merely failed.
+// The server's side of a job run in a child process (job_worker.h), forked by the fork server
+// (fork_server.h): have it started, feed it the incident, read its progress and result, stop it
+// on request, and tell a crash (killed by a signal, unexpected exit) from a job that merely
+// failed.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
-#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "service/fork_server.h"
+
 namespace swarm::service {
 
 struct WorkerCommand {
-    std::filesystem::path binary;        ///< the swarm executable
-    std::vector<std::string> arguments;  ///< after argv[0], e.g. {"job-worker", "--threads", "2"}
+    std::vector<std::string>
+        arguments;  ///< the job's options (job_worker.h), e.g. {"--threads", "2"}
     std::size_t memory_limit_bytes =
         0;  ///< RLIMIT_DATA of the child (heap + anonymous maps); 0 = none
 };
@@ -42,9 +44,10 @@ struct WorkerHooks {
     std::chrono::milliseconds kill_after{2000};
 };
 
-/// Runs the worker to its end with `input` on its stdin. Blocks the calling thread; throws
-/// std::runtime_error only when the process cannot be started (pipe, memfd or fork failing).
-WorkerOutcome run_worker(const WorkerCommand& command, const std::string& input,
+/// Runs the job to its end with `input` on its stdin, in a child of `forks`. Blocks the calling
+/// thread; throws std::runtime_error only when the job cannot be started (pipe or memfd failing,
+/// the fork server unreachable).
+WorkerOutcome run_worker(ForkServer& forks, const WorkerCommand& command, const std::string& input,
                          const WorkerHooks& hooks);
 
 }  // namespace swarm::service

@@ -1,7 +1,7 @@
 #include "service/job_worker.h"
 
-#include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,7 +12,6 @@
 #include <iterator>
 #include <mutex>
 #include <new>
-#include <thread>
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
@@ -29,36 +28,24 @@ namespace swarm::cli {
 
 namespace {
 
-/// Sets `cancel` when SIGTERM arrives. SIGTERM is blocked here, before the estimator starts its
-/// threads (they inherit the mask), and taken synchronously by one thread: no signal handler.
-class CancelOnSigterm {
-   public:
-    explicit CancelOnSigterm(std::atomic<bool>& cancel) {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        thread_ = std::jthread([&cancel, set](std::stop_token stop) {
-            const timespec tick{1, 0};
-            while (!stop.stop_requested()) {
-                if (sigtimedwait(&set, nullptr, &tick) == SIGTERM) {
-                    cancel = true;
-                    return;
-                }
-            }
-        });
-    }
-    /// Wakes the waiting thread (its SIGTERM is harmless now: the job is over) and joins it.
-    ~CancelOnSigterm() {
-        thread_.request_stop();
-        pthread_kill(thread_.native_handle(), SIGTERM);
-    }
-    CancelOnSigterm(const CancelOnSigterm&) = delete;
-    CancelOnSigterm& operator=(const CancelOnSigterm&) = delete;
+/// The job's stop flag, for the SIGTERM handler, which can reach state only through a static.
+/// Set once, in the job's process, before the handler is installed; the fork server never sets it.
+std::atomic<bool>* stop_flag = nullptr;
 
-   private:
-    std::jthread thread_;
-};
+void on_sigterm(int) { stop_flag->store(true); }  // lock-free: async-signal-safe
+
+/// Sets `cancel` when SIGTERM arrives, whichever thread takes it. A handler, not a thread that
+/// waits for the signal: with a second thread every copy-on-write fault of the job flushes the
+/// TLB of the other core too (an interrupt, costly in a virtual machine), and joining it at the
+/// end waited for a thread that on a busy machine may not have been scheduled yet (100 ms).
+void stop_on_sigterm(std::atomic<bool>& cancel) {
+    stop_flag = &cancel;
+    struct sigaction action {};
+    action.sa_handler = on_sigterm;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+}
 
 /// One protocol line on stdout, whole, from any thread.
 class LineWriter {
@@ -96,21 +83,19 @@ void apply_deadline(std::int64_t deadline_unix_ms, RankOptions& options) {
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
 }
 
-std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
+std::string ranked_json(const JobArguments& args, JobResources& resources, const std::string& text,
                         std::atomic<bool>& cancel, LineWriter& out) {
-    const std::filesystem::path data_dir = resolve_data_dir(args.data_dir);
-    const Incident incident = read_incident_text(text, data_dir, builtin_models(), args.budget);
+    const Incident incident =
+        read_incident_text(text, resources.data_dir, builtin_models(), args.budget);
     crash_if_poisoned(incident.name);
-    const TransportTables tables =
-        TransportTables::load(args.tables.empty() ? data_dir / "tables" / kDefaultTableSet
-                                                  : std::filesystem::path(args.tables));
-    TableSetCache table_sets(data_dir / "tables");
+    if (!resources.tables) throw std::runtime_error(resources.tables_error);
+    const TransportTables& tables = *resources.tables;
     RankOptions options;
     options.threads = args.threads;
     options.seed = args.seed;
     options.cancel = &cancel;
     options.budget = args.budget;
-    options.table_sets = table_sets.loader();
+    options.table_sets = resources.table_sets.loader();
     options.report = [&out](const RankProgress& progress) {
         out.write("progress",
                   std::to_string(progress.fraction) + " " + std::to_string(progress.samples_done));
@@ -127,26 +112,38 @@ std::string ranked_json(const JobWorkerArguments& args, const std::string& text,
 
 }  // namespace
 
-CLI::App* add_job_worker_command(CLI::App& app, JobWorkerArguments& args) {
-    CLI::App* worker = app.add_subcommand("job-worker", "Run one job of swarm serve (internal)");
-    worker->group("");  // hidden from --help
-    worker->add_option("--data-dir", args.data_dir);
-    worker->add_option("--tables", args.tables);
-    worker->add_option("--threads", args.threads);
-    worker->add_option("--seed", args.seed);
-    worker->add_option("--deadline-unix-ms", args.deadline_unix_ms);
-    add_budget_options(*worker, args.budget);
-    return worker;
+JobResources::JobResources(const std::string& data_dir_flag, const std::string& tables_flag)
+    : data_dir(resolve_data_dir(data_dir_flag)), table_sets(data_dir / "tables") {
+    try {
+        tables = TransportTables::load(resolve_tables_dir(tables_flag, data_dir));
+    } catch (const std::exception& e) {
+        tables_error = e.what();
+    }
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(data_dir / "tables", ec)) {
+        try {
+            if (entry.is_directory()) table_sets.get(entry.path().filename().string());
+        } catch (const std::exception&) {
+            // Loaded (and failing with its message) by the job that names it, if any.
+        }
+    }
+    builtin_models();  // built once here rather than in every child
 }
 
-int run_job_worker(const JobWorkerArguments& args) {
-    std::atomic<bool> cancel{false};
-    const CancelOnSigterm cancel_on_sigterm(cancel);
+void add_job_options(CLI::App& app, JobArguments& args) {
+    app.add_option("--threads", args.threads);
+    app.add_option("--seed", args.seed);
+    app.add_option("--deadline-unix-ms", args.deadline_unix_ms);
+    add_budget_options(app, args.budget);
+}
+
+/// The job; returns the exit code.
+int run_job(const JobArguments& args, JobResources& resources, std::atomic<bool>& cancel) {
     LineWriter out;
     try {
         const std::string text{std::istreambuf_iterator<char>(std::cin),
                                std::istreambuf_iterator<char>()};
-        out.write("result", ranked_json(args, text, cancel, out));
+        out.write("result", ranked_json(args, resources, text, cancel, out));
         return 0;
     } catch (const RankDeadlineExceeded&) {
         out.write("error",
@@ -163,6 +160,14 @@ int run_job_worker(const JobWorkerArguments& args) {
         out.write("error", std::string("ranking failed: ") + e.what());
     }
     return kWorkerExitFailed;
+}
+
+void run_job_and_exit(const JobArguments& args, JobResources& resources) {
+    std::atomic<bool> cancel{false};
+    stop_on_sigterm(cancel);
+    const int code = run_job(args, resources, cancel);
+    std::fflush(stdout);
+    _exit(code);
 }
 
 }  // namespace swarm::cli

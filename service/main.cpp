@@ -6,7 +6,7 @@
 #include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/incident_commands.h"
-#include "service/job_worker.h"
+#include "service/job_zygote.h"
 #include "service/rank_command.h"
 #include "service/serve_command.h"
 #include "service/strategy_command.h"
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
 
     swarm::cli::ServeArguments serve_args;
     CLI::App* serve_cmd = swarm::cli::add_serve_command(app, serve_args, tables_help);
-    swarm::cli::JobWorkerArguments worker_args;
+    swarm::cli::ForkServerArguments worker_args;
     CLI::App* worker_cmd = swarm::cli::add_job_worker_command(app, worker_args);
 
     swarm::cli::add_budget_options(*serve_cmd, serve_args.config.jobs.budget);

@@ -103,7 +103,8 @@ RankingJobs::RankingJobs(JobsConfig config, MetricsRegistry& metrics)
     : config_(std::move(config)),
       metrics_(metrics),
       store_(config_.db_path),
-      queue_(config_.max_queue) {
+      queue_(config_.max_queue),
+      forks_({config_.worker_binary, config_.data_dir, config_.tables_dir}) {
     for (const std::string& id : store_.recover_unfinished(config_.max_attempts, now_ms()))
         queue_.push_unbounded(id);
     pool_ = std::make_unique<WorkerPool>(
@@ -366,12 +367,7 @@ void RankingJobs::finish(const JobRecord& job, const char* status, std::uint64_t
 
 WorkerCommand RankingJobs::worker_command(const JobRecord& job) const {
     WorkerCommand command;
-    command.binary = config_.worker_binary;
-    command.arguments = {"job-worker", "--data-dir", config_.data_dir.string(), "--threads",
-                         std::to_string(config_.threads_per_job)};
-    if (!config_.tables_dir.empty())
-        command.arguments.insert(command.arguments.end(),
-                                 {"--tables", config_.tables_dir.string()});
+    command.arguments = {"--threads", std::to_string(config_.threads_per_job)};
     if (job.seed)
         command.arguments.insert(command.arguments.end(), {"--seed", std::to_string(*job.seed)});
     if (job.deadline_ms) {
@@ -441,7 +437,7 @@ void RankingJobs::run(const std::string& id, JobControl& control) {
     };
     WorkerOutcome outcome;
     try {
-        outcome = run_worker(worker_command(*job), job->incident_json, hooks);
+        outcome = run_worker(forks_, worker_command(*job), job->incident_json, hooks);
     } catch (const std::exception& e) {
         outcome = {WorkerOutcome::Kind::Crashed, "", e.what()};
     }

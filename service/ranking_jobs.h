@@ -1,5 +1,6 @@
 // The asynchronous ranking jobs behind the REST API: accept (validate, persist, queue), run on
-// the worker pool, each in its own child process (job_process.h), report progress, cancel,
+// the worker pool, each in its own child process forked by the fork server (job_process.h,
+// fork_server.h), report progress, cancel,
 // wait, retry or quarantine a job that crashed, prune old jobs, and recover after a restart.
 // Knows nothing of HTTP: the server maps its outcomes to status codes.
 #pragma once
@@ -17,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "service/fork_server.h"
 #include "service/job_process.h"
 #include "service/job_queue.h"
 #include "service/job_store.h"
@@ -31,7 +33,7 @@ struct JobsConfig {
     std::filesystem::path db_path = "swarm-jobs.db";
     std::filesystem::path data_dir;       ///< cdfs/ for named flow-size CDFs, tables/
     std::filesystem::path tables_dir;     ///< the default transport table set
-    std::filesystem::path worker_binary;  ///< the swarm executable, run as `swarm job-worker`
+    std::filesystem::path worker_binary;  ///< the swarm executable: the fork server runs it
     std::size_t workers = 1;              ///< jobs estimated at the same time
     int threads_per_job = 0;              ///< RankOptions::threads; 0 = every core
     std::size_t max_queue = 64;           ///< queued jobs beyond this are refused (429)
@@ -166,6 +168,7 @@ class RankingJobs {
     std::uint64_t generation_ = 0;  ///< bumped on every status change, under changed_mutex_
     std::atomic<bool> stopping_{false};
     std::atomic<double> mean_job_seconds_{1.0};
+    ForkServer forks_;                  ///< started with the service; outlives the pool
     std::unique_ptr<WorkerPool> pool_;  ///< its threads use everything above
     std::mutex prune_mutex_;
     std::condition_variable_any prune_wake_;

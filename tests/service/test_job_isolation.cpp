@@ -91,9 +91,11 @@ TEST(JobIsolation, TheTimeLimitStopsAJobInsideOneLongSample) {
 }
 
 TEST(JobIsolation, AJobOverItsMemoryLimitFailsWithoutRetries) {
-    // 16 MiB of heap, anonymous maps and thread stacks: the job's process cannot even start its
-    // estimator threads. It fails by itself (it says why), so it is not retried.
-    TestServer server([](service::ServeConfig& c) { c.jobs.job_memory_bytes = 16 << 20; });
+    // 12 MiB of heap, anonymous maps and thread stacks, of which the fork server's loaded code and
+    // tables take about 9 (a child counts what it shares with the fork server): the job's process
+    // cannot even start its estimator threads. It fails by itself (it says why), so it is not
+    // retried. (16 MiB was enough once jobs no longer started a thread to wait for SIGTERM.)
+    TestServer server([](service::ServeConfig& c) { c.jobs.job_memory_bytes = 12 << 20; });
     auto client = server.client();
     auto res = post_incident(*client, slow_incident("hungry", 4));
     ASSERT_TRUE(res);
