@@ -80,48 +80,75 @@ std::string unsupported(const RankArguments& args) {
     return {};
 }
 
-/// FNV-1a of the file's bytes (0 when unreadable): the ranks must read the same incident.
-std::uint64_t file_hash(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::uint64_t hash = 14695981039346656037ull;
-    for (std::istreambuf_iterator<char> it(in), end; it != end; ++it) {
-        hash = (hash ^ static_cast<unsigned char>(*it)) * 1099511628211ull;
+/// FNV-1a, 64 bits.
+class Fnv1a {
+   public:
+    void add(const std::string& bytes) {
+        for (char c : bytes) hash_ = (hash_ ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        hash_ = (hash_ ^ 0xffu) * 1099511628211ull;  // ends the string: ("ab","c") != ("a","bc")
     }
-    return in ? hash : 0;
+    std::uint64_t value() const { return hash_; }
+
+   private:
+    std::uint64_t hash_ = 14695981039346656037ull;
+};
+
+/// The file's bytes, or empty when unreadable.
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// Every rank loads the incident; returns the exit code all ranks share when any failed (rank
-/// 0's message, or the first failing rank's), or 0.
+/// What every rank must share: its arguments (mpirun can start ranks with different ones) and
+/// the bytes of the incident file it read (each node may hold its own copy).
+struct Fingerprint {
+    std::uint64_t arguments;
+    std::uint64_t incident;
+};
+
+Fingerprint fingerprint(const std::vector<std::string>& arguments, const std::string& path) {
+    Fnv1a args;
+    for (const std::string& argument : arguments) args.add(argument);
+    Fnv1a incident;
+    incident.add(file_bytes(path));
+    return {args.value(), incident.value()};
+}
+
+/// Every rank has loaded the incident; returns the exit code all ranks share when any failed
+/// (rank 0's message, or the first failing rank's) or when they disagree, or 0.
 int agree_on_input(const MpiSession& mpi, const std::string& path, bool loaded,
-                   const std::string& captured) {
+                   const std::string& captured, const Fingerprint& print) {
     struct Status {
         std::int64_t failed;
-        std::uint64_t hash;
+        Fingerprint print;
     };
-    const Status mine{loaded ? 0 : 1, file_hash(path)};
+    const Status mine{loaded ? 0 : 1, print};
     std::vector<Status> all(static_cast<std::size_t>(mpi.ranks()));
     MPI_Allgather(&mine, sizeof mine, MPI_BYTE, all.data(), sizeof mine, MPI_BYTE, MPI_COMM_WORLD);
     if (all[0].failed) return 2;  // rank 0 has said why
     for (int k = 1; k < mpi.ranks(); ++k) {
         const Status& other = all[static_cast<std::size_t>(k)];
+        std::string problem;
         if (other.failed) {
-            if (mpi.rank() == k) std::cerr << "MPI rank " << k << ": " << captured;
-            if (mpi.rank() == 0)
-                std::cerr << "error: MPI rank " << k << " could not load " << path
-                          << " or its tables (its message above)\n";
-            return 2;
+            if (mpi.rank() == k) std::cerr << "MPI rank " + std::to_string(k) + ": " + captured;
+            problem = "MPI rank " + std::to_string(k) +
+                      " could not load the incident or its tables (see its message)";
+        } else if (other.print.arguments != all[0].print.arguments) {
+            problem = "MPI rank " + std::to_string(k) +
+                      " was started with other arguments than rank 0: every rank must rank the "
+                      "same incident with the same options";
+        } else if (other.print.incident != all[0].print.incident) {
+            problem = path + " differs on MPI rank " + std::to_string(k) +
+                      ": every rank must read the same incident file";
         }
-        if (other.hash != all[0].hash) {
-            if (mpi.rank() == 0)
-                std::cerr << "error: " << path << " differs on MPI rank " << k
-                          << ": every rank must read the same incident file\n";
-            return 2;
-        }
+        if (problem.empty()) continue;
+        if (mpi.rank() == 0) std::cerr << "error: " << problem << "\n";
+        return 2;
     }
     return 0;
 }
 
-int run(const MpiSession& mpi, const RankArguments& args) {
+int run(const MpiSession& mpi, const RankArguments& args, const std::vector<std::string>& argv) {
     const std::string& path = args.inputs[0];
     const std::filesystem::path data_dir = swarm::cli::resolve_data_dir(args.data_dir);
     std::unique_ptr<SingleRank> input;
@@ -132,7 +159,9 @@ int run(const MpiSession& mpi, const RankArguments& args) {
         input = swarm::cli::load_single(args, path, data_dir);
         captured = capture.text();
     }
-    if (const int code = agree_on_input(mpi, path, input != nullptr, captured)) return code;
+    if (const int code =
+            agree_on_input(mpi, path, input != nullptr, captured, fingerprint(argv, path)))
+        return code;
     if (mpi.rank() == 0) {
         swarm::mpi::MpiExecutor executor(MPI_COMM_WORLD);
         const int code = swarm::cli::rank_single(args, path, *input, &executor);
@@ -173,5 +202,5 @@ int main(int argc, char** argv) {
         if (mpi.rank() == 0) std::cerr << "error: " << why << "\n";
         return 2;
     }
-    return run(mpi, args);
+    return run(mpi, args, std::vector<std::string>(argv + 1, argv + argc));
 }
