@@ -99,19 +99,29 @@ std::string file_bytes(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// What every rank must share: its arguments (mpirun can start ranks with different ones) and
-/// the bytes of the incident file it read (each node may hold its own copy).
+/// What every rank must share: the options that change the samples (mpirun can start ranks
+/// with different arguments) and the bytes of the incident file (each node may hold its own
+/// copy). --threads, --format, --data-dir and --tables may differ: threads never change the
+/// result, only rank 0 prints, and paths may differ between nodes (docs/mpi.md).
 struct Fingerprint {
-    std::uint64_t arguments;
+    std::uint64_t options;
     std::uint64_t incident;
 };
 
-Fingerprint fingerprint(const std::vector<std::string>& arguments, const std::string& path) {
-    Fnv1a args;
-    for (const std::string& argument : arguments) args.add(argument);
+Fingerprint fingerprint(const RankArguments& args) {
+    Fnv1a options;
+    options.add(args.seed ? std::to_string(*args.seed) : "");
+    options.add(args.time_budget_s ? std::to_string(*args.time_budget_s) : "");
+    options.add(args.sampling);
+    options.add(args.downscale);
+    for (double limit : {args.budget.max_servers, args.budget.max_links,
+                         args.budget.max_flows_per_sample, args.budget.max_epochs_per_sample,
+                         args.budget.max_samples, args.budget.max_memory_bytes}) {
+        options.add(std::to_string(limit));
+    }
     Fnv1a incident;
-    incident.add(file_bytes(path));
-    return {args.value(), incident.value()};
+    incident.add(file_bytes(args.inputs[0]));
+    return {options.value(), incident.value()};
 }
 
 /// Every rank has loaded the incident; returns the exit code all ranks share when any failed
@@ -133,10 +143,10 @@ int agree_on_input(const MpiSession& mpi, const std::string& path, bool loaded,
             if (mpi.rank() == k) std::cerr << "MPI rank " + std::to_string(k) + ": " + captured;
             problem = "MPI rank " + std::to_string(k) +
                       " could not load the incident or its tables (see its message)";
-        } else if (other.print.arguments != all[0].print.arguments) {
+        } else if (other.print.options != all[0].print.options) {
             problem = "MPI rank " + std::to_string(k) +
-                      " was started with other arguments than rank 0: every rank must rank the "
-                      "same incident with the same options";
+                      " was started with other options than rank 0: every rank needs the same "
+                      "--seed, --sampling, --downscale, --time-budget and work budget";
         } else if (other.print.incident != all[0].print.incident) {
             problem = path + " differs on MPI rank " + std::to_string(k) +
                       ": every rank must read the same incident file";
@@ -148,7 +158,7 @@ int agree_on_input(const MpiSession& mpi, const std::string& path, bool loaded,
     return 0;
 }
 
-int run(const MpiSession& mpi, const RankArguments& args, const std::vector<std::string>& argv) {
+int run(const MpiSession& mpi, const RankArguments& args) {
     const std::string& path = args.inputs[0];
     const std::filesystem::path data_dir = swarm::cli::resolve_data_dir(args.data_dir);
     std::unique_ptr<SingleRank> input;
@@ -159,8 +169,7 @@ int run(const MpiSession& mpi, const RankArguments& args, const std::vector<std:
         input = swarm::cli::load_single(args, path, data_dir);
         captured = capture.text();
     }
-    if (const int code =
-            agree_on_input(mpi, path, input != nullptr, captured, fingerprint(argv, path)))
+    if (const int code = agree_on_input(mpi, path, input != nullptr, captured, fingerprint(args)))
         return code;
     if (mpi.rank() == 0) {
         swarm::mpi::MpiExecutor executor(MPI_COMM_WORLD);
@@ -202,5 +211,5 @@ int main(int argc, char** argv) {
         if (mpi.rank() == 0) std::cerr << "error: " << why << "\n";
         return 2;
     }
-    return run(mpi, args, std::vector<std::string>(argv + 1, argv + argc));
+    return run(mpi, args);
 }
