@@ -13,11 +13,11 @@
 #include "estimator/decision.h"
 #include "estimator/dkw.h"
 #include "estimator/helper/downscale.h"
+#include "estimator/sample_executor.h"
 #include "estimator/sample_plan.h"
 #include "estimator/sample_runner.h"
 #include "estimator/stop_check.h"
 #include "estimator/transport_tables.h"
-#include "swarm/sample_executor.h"
 
 namespace swarm {
 

@@ -1,5 +1,5 @@
-// The samples of one rank() call as work items (swarm/sample_executor.h): everything they read,
-// built once from the incident and the options (the transport mix, the demand sampler, the
+// The samples of one rank() call as work items (estimator/sample_executor.h): everything they
+// read, built once from the incident and the options (the transport mix, the demand sampler, the
 // healthy network and every candidate's, docs/model.md), and a way to run any set of items on
 // this process's threads. rank() builds one per call; a process that runs a share of another
 // process's ranking (mpi/) builds its own from the same incident and options, and gets the same
@@ -15,11 +15,11 @@
 
 #include "estimator/demand.h"
 #include "estimator/epoch_simulator.h"
+#include "estimator/sample_executor.h"
 #include "estimator/scenario.h"
 #include "estimator/transport_mix.h"
 #include "swarm/incident.h"
 #include "swarm/rank.h"
-#include "swarm/sample_executor.h"
 
 namespace swarm {
 

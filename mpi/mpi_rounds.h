@@ -12,7 +12,7 @@
 
 #include <string>
 
-#include "swarm/sample_executor.h"
+#include "estimator/sample_executor.h"
 
 namespace swarm::mpi {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "swarm/sample_executor.h"
+#include "estimator/sample_executor.h"
 
 namespace swarm::mpi {
 

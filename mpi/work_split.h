@@ -1,7 +1,7 @@
 // Which items of a round each MPI rank runs: contiguous blocks of the round's item list, as
 // even as integers allow (the first `items % ranks` ranks run one more). Contiguous blocks keep
 // a traffic sample's items together, so a rank draws few demand samples it shares with another.
-// The split never changes the result (swarm/sample_executor.h), only who computes what.
+// The split never changes the result (estimator/sample_executor.h), only who computes what.
 #pragma once
 
 #include <cstddef>

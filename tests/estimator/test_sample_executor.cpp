@@ -1,4 +1,4 @@
-// The seam of swarm/sample_executor.h: where and in which order a round's items run never
+// The seam of estimator/sample_executor.h: where and in which order a round's items run never
 // changes the ranking. An executor that runs the items one at a time in reverse order, and one
 // that hands half of them to a second SampleRunner built from the same incident (what another
 // MPI rank does, mpi/), give rank()'s in-process result bit for bit; one that drops items and
@@ -10,11 +10,12 @@
 
 #include "estimator/helper/incident_reader.h"
 #include "estimator/helper/ranking_json.h"
+#include "estimator/sample_executor.h"
 #include "estimator/sample_runner.h"
 #include "estimator/transport_tables.h"
+#include "fixtures.h"
 #include "models/builtin_models.h"
 #include "swarm/rank.h"
-#include "swarm/sample_executor.h"
 #include "testbed_incident.h"
 
 namespace swarm {
@@ -22,10 +23,7 @@ namespace {
 
 const std::filesystem::path kData = SWARM_SOURCE_DATA_DIR;
 
-const TransportTables& tables() {
-    static const TransportTables t = TransportTables::load(kData / "tables" / "analytic-reno");
-    return t;
-}
+const TransportTables& tables() { return testing::tables("analytic-reno"); }
 
 /// Two candidates, dkw mode with 3 traffic x 2 routing samples (so items differ in routing).
 Incident small_incident(bool adaptive) {
