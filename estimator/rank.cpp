@@ -1,9 +1,5 @@
 #include "swarm/rank.h"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -15,26 +11,17 @@
 #include "estimator/clp_statistics.h"
 #include "estimator/comparator.h"
 #include "estimator/decision.h"
-#include "estimator/demand.h"
 #include "estimator/dkw.h"
-#include "estimator/epoch_simulator.h"
 #include "estimator/helper/downscale.h"
+#include "estimator/sample_executor.h"
 #include "estimator/sample_plan.h"
-#include "estimator/scenario.h"
+#include "estimator/sample_runner.h"
 #include "estimator/stop_check.h"
-#include "estimator/transport_mix.h"
 #include "estimator/transport_tables.h"
 
 namespace swarm {
 
 namespace {
-
-SimulationSettings settings_of(const Incident& incident) {
-    const auto& e = incident.estimator;
-    const auto& t = incident.traffic;
-    return {e.epoch.value, e.short_flow_threshold.value, t.duration.value, t.window_start.value,
-            t.window_end.value};
-}
 
 /// Per-sample side metrics of the models, [scenario][sample].
 using SideMetricTable = std::vector<std::vector<std::vector<std::pair<std::string, double>>>>;
@@ -66,39 +53,35 @@ using CensusTable = std::vector<std::vector<std::pair<std::size_t, std::size_t>>
 
 /// What every round of one rank() call reads, and where it writes its results: per-sample
 /// values go to [scenario][t * routing + r], so results are reduced in sample order whatever
-/// thread ran them.
+/// thread or process ran them.
 struct SampleRun {
     const Incident& incident;
-    const TransportMix& transport;
-    const DemandSampler& sampler;
+    const SampleRunner& runner;
+    SampleExecutor& executor;
     const std::vector<Scenario>& scenarios;
     const std::vector<Metric>& metrics;
     const SamplePlan& plan;
-    std::uint64_t seed;
     const RankOptions& options;
     SampleValues table;
     SideMetricTable side;
     CensusTable census;
     /// (scenario, routing) runs finished per traffic sample: a round cut short keeps the
-    /// traffic samples that ran for every scenario (keep_complete_samples).
+    /// traffic samples that ran for every ranked scenario (keep_complete_samples).
     std::vector<std::atomic<std::size_t>> finished;
     std::atomic<std::size_t> units_done{0};
 
-    SampleRun(const Incident& incident_, const TransportMix& transport_,
-              const DemandSampler& sampler_, const std::vector<Scenario>& scenarios_,
-              const std::vector<Metric>& metrics_, const SamplePlan& plan_, std::uint64_t seed_,
+    SampleRun(const SampleRunner& runner_, SampleExecutor& executor_, const SamplePlan& plan_,
               const RankOptions& options_)
-        : incident(incident_),
-          transport(transport_),
-          sampler(sampler_),
-          scenarios(scenarios_),
-          metrics(metrics_),
+        : incident(runner_.incident()),
+          runner(runner_),
+          executor(executor_),
+          scenarios(runner_.scenarios()),
+          metrics(runner_.metrics()),
           plan(plan_),
-          seed(seed_),
           options(options_),
-          table(scenarios_.size()),
-          side(scenarios_.size()),
-          census(scenarios_.size()),
+          table(scenarios.size()),
+          side(scenarios.size()),
+          census(scenarios.size()),
           finished(static_cast<std::size_t>(plan_.traffic)) {}
 
     std::size_t rows() const { return table[0].size(); }
@@ -111,57 +94,43 @@ struct SampleRun {
     }
 };
 
-/// Traffic samples [begin, end), each with plan.routing routing samples, of every connected
-/// scenario, in parallel; grows and fills run.table, run.side and run.census. Throws
+/// rank()'s default executor: every item on this process's threads.
+class InProcessExecutor final : public SampleExecutor {
+   public:
+    void run_round(std::span<const SampleItem> items, StopTime stop, const SampleRunner& local,
+                   const SampleSink& sink) override {
+        local.run(items, stop, sink);
+    }
+};
+
+/// Traffic samples [begin, end), each with plan.routing routing samples, of every ranked
+/// scenario, through run.executor; grows and fills run.table, run.side and run.census. Throws
 /// RankCancelled when options.cancel is raised and RankDeadlineExceeded once `stop_at` passes
 /// (polled inside every sample, StopCheck).
-void run_round(SampleRun& run, int begin, int end, int round,
-               std::optional<std::chrono::steady_clock::time_point> stop_at) {
-    const std::uint64_t seed = run.seed;
+void run_round(SampleRun& run, int begin, int end, int round, StopTime stop_at) {
     const RankOptions& options = run.options;
-    const std::vector<Scenario>& scenarios = run.scenarios;
-    SimulationSettings settings = settings_of(run.incident);
-    settings.transport_mix_seed = derive_seed(seed, {kTransportMixStream});
-    settings.cancel = options.cancel;
-    settings.deadline = stop_at;
     const auto routing = static_cast<std::size_t>(run.plan.routing);
     const std::size_t samples_planned = static_cast<std::size_t>(end) * routing;
     run.resize(samples_planned);
-    const std::size_t planned = scenarios.size() * samples_planned;
-    tbb::enumerable_thread_specific<FlowOutcomes> outcome_buffers;
-    // A throw cancels the whole parallel_for and reaches rank()'s caller.
-    auto check_stop = [&] { StopCheck(options.cancel, stop_at).check(); };
-
-    tbb::parallel_for(begin, end, [&](int t) {
-        check_stop();
-        const auto tt = static_cast<std::uint64_t>(t);
-        const DemandSample demand = run.sampler.sample(derive_seed(seed, {kTrafficStream, tt}));
-        tbb::parallel_for(std::size_t{0}, scenarios.size() * routing, [&](std::size_t job) {
-            check_stop();
-            const std::size_t s = job / routing;
-            const std::size_t r = job % routing;
-            const Scenario& scenario = scenarios[s];
-            if (!scenario.excluded) {
-                FlowOutcomes& outcomes = outcome_buffers.local();
-                EpochSimulator simulator(*scenario.routing, run.transport, settings,
-                                         &scenario.binding.models);
-                simulator.run(demand, *scenario.editor, derive_seed(seed, {kRoutingStream, tt, r}),
-                              derive_seed(seed, {kTransportStream, tt, r}), outcomes);
-                const std::size_t sample = static_cast<std::size_t>(t) * routing + r;
-                run.census[s][sample] = {outcomes.censored, outcomes.long_throughput_bps.size()};
-                run.table[s][sample] = sample_metrics(outcomes, run.metrics);
-                run.side[s][sample] = outcomes.side_metrics;
-            }
-            ++run.finished[static_cast<std::size_t>(t)];
-            const std::size_t units = ++run.units_done;
-            const double fraction = static_cast<double>(units) / static_cast<double>(planned);
-            if (options.progress) options.progress(fraction);
-            if (options.report) {
-                options.report({fraction, static_cast<int>(units / scenarios.size()),
-                                static_cast<int>(samples_planned), run.plan.max_samples(), round});
-            }
-        });
-    });
+    const std::size_t ranked = run.runner.ranked_scenarios();
+    const std::size_t planned = ranked * samples_planned;
+    const std::vector<SampleItem> items = run.runner.items(begin, end, run.plan.routing);
+    const SampleSink sink = [&](std::size_t i, SampleOutcome&& outcome) {
+        const SampleItem& item = items[i];
+        const std::size_t sample = std::size_t{item.traffic} * routing + item.routing;
+        run.census[item.scenario][sample] = {outcome.censored, outcome.measured};
+        run.table[item.scenario][sample] = std::move(outcome.metrics);
+        run.side[item.scenario][sample] = std::move(outcome.side_metrics);
+        ++run.finished[item.traffic];
+        const std::size_t units = ++run.units_done;
+        const double fraction = static_cast<double>(units) / static_cast<double>(planned);
+        if (options.progress) options.progress(fraction);
+        if (options.report) {
+            options.report({fraction, static_cast<int>(units / ranked),
+                            static_cast<int>(samples_planned), run.plan.max_samples(), round});
+        }
+    };
+    run.executor.run_round(items, stop_at, run.runner, sink);
 }
 
 MetricEstimates summarise(const std::vector<std::vector<double>>& samples,
@@ -177,18 +146,6 @@ MetricEstimates summarise(const std::vector<std::vector<double>>& samples,
         estimates.emplace_back(metrics[m], summarise_composite(column, confidence));
     }
     return estimates;
-}
-
-/// Scenario 0 is the healthy network; candidates follow in input order. Each is built on its
-/// own (routing compilation is ~0.1 s per scenario at 16K servers), so in parallel.
-std::vector<Scenario> build_scenarios(const Incident& incident, const TransportMix& transport,
-                                      const DemandSampler& sampler, std::uint64_t seed) {
-    std::vector<Scenario> scenarios(incident.candidates.size() + 1);
-    tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t s) {
-        const Candidate* candidate = s == 0 ? nullptr : &incident.candidates[s - 1];
-        scenarios[s] = build_scenario(incident, transport, sampler, candidate, seed);
-    });
-    return scenarios;
 }
 
 /// The ranking of the samples run so far, and whether its pick is settled.
@@ -224,7 +181,7 @@ Standing standing_of(const SampleRun& run, double confidence) {
 /// kept in all.
 int keep_complete_samples(SampleRun& run, int begin, int end) {
     const auto routing = static_cast<std::size_t>(run.plan.routing);
-    const std::size_t units = run.scenarios.size() * routing;
+    const std::size_t units = run.runner.ranked_scenarios() * routing;
     std::size_t kept = static_cast<std::size_t>(begin) * routing;
     for (int t = begin; t < end; ++t) {
         if (run.finished[static_cast<std::size_t>(t)].load() != units) continue;
@@ -251,9 +208,9 @@ int keep_complete_samples(SampleRun& run, int begin, int end) {
 /// When the round about to start must stop: the caller's deadline and, from the second round
 /// on, the end of the time budget (a ranking needs one complete round, so the first may overrun
 /// the budget, never the deadline).
-std::optional<std::chrono::steady_clock::time_point> round_stop(
-    const RankOptions& options, std::chrono::steady_clock::time_point started, int round) {
-    std::optional<std::chrono::steady_clock::time_point> stop = options.deadline;
+StopTime round_stop(const RankOptions& options, std::chrono::steady_clock::time_point started,
+                    int round) {
+    StopTime stop = options.deadline;
     if (round == 1 || !options.time_budget_s) return stop;
     const auto budget_end =
         started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -344,10 +301,7 @@ void order_results(const SampleRun& run, const Standing& standing, Ranking& resu
 }  // namespace
 
 Ranking rank(const Incident& incident, const TransportTables& tables, const RankOptions& options) {
-    if (const int k = options.downscale ? (*options.downscale == 0 ? auto_downscale(incident)
-                                                                   : *options.downscale)
-                                        : 1;
-        k > 1) {
+    if (const int k = downscale_factor(incident, options); k > 1) {
         RankOptions full = options;
         full.downscale.reset();
         Ranking ranking = rank(downscaled(incident, k), tables, full);
@@ -357,30 +311,13 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     }
     const auto started = std::chrono::steady_clock::now();
     const EstimatorSpec& spec = incident.estimator;
-    const SamplingMode sampling = options.sampling.value_or(spec.sampling);
-    check_budget(incident, options.budget, options.threads, sampling);
-    const std::uint64_t seed = options.seed.value_or(spec.seed);
-    const SamplePlan plan = make_sample_plan(spec, sampling, options.budget.max_samples);
-    const std::vector<Metric> metrics =
-        metrics_to_report(incident.comparator, options.extra_metrics);
-    const TransportMix transport = incident_transport_mix(incident, tables, options);
-    const DemandSampler sampler(incident.topology, incident.traffic);
-
-    tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
-    std::vector<Scenario> scenarios;
-    StopCheck(options.cancel, options.deadline).check();
-    arena.execute([&] { scenarios = build_scenarios(incident, transport, sampler, seed); });
-    if (scenarios[0].excluded) {
-        // Every candidate is measured against the healthy network; with nothing broken it cannot
-        // carry the traffic, so the topology or traffic pattern is wrong, not the candidates.
-        throw IncidentError("$.topology",
-                            "the healthy network (no failures, no actions) is partitioned: " +
-                                *scenarios[0].excluded +
-                                "; every ToR that exchanges traffic must reach every other");
-    }
-    SampleRun run(incident, transport, sampler, scenarios, metrics, plan, seed, options);
+    const SampleRunner runner(incident, tables, options);
+    const SamplePlan plan = make_sample_plan(spec, options.sampling.value_or(spec.sampling),
+                                             options.budget.max_samples);
+    InProcessExecutor in_process;
+    SampleRun run(runner, options.executor ? *options.executor : in_process, plan, options);
     Standing standing;
-    arena.execute([&] { standing = sample_in_rounds(run, spec.confidence, started); });
+    runner.execute([&] { standing = sample_in_rounds(run, spec.confidence, started); });
 
     Ranking result;
     result.incident = incident.name;
@@ -391,8 +328,8 @@ Ranking rank(const Incident& incident, const TransportTables& tables, const Rank
     result.dkw_samples = plan.dkw;
     result.dkw_epsilon = dkw_epsilon(spec.confidence, samples);
     result.confidence = spec.confidence;
-    result.seed = seed;
-    result.tables = transport.describe();
+    result.seed = runner.seed();
+    result.tables = runner.transport().describe();
     result.version = SWARM_VERSION;
     result.decision = std::move(standing.decision);
     result.decision.sampling = plan.mode == SamplingMode::Adaptive ? "adaptive" : "dkw";

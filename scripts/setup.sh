@@ -13,6 +13,7 @@ packages=(
   python3-yaml chromium  # service: OpenAPI YAML->JSON at build time; the HTML report test
   pybind11-dev python3-dev  # the swarm Python module (python/)
   python3-jsonschema python3-networkx  # tests: incidents vs the schema; NetworkX-written topologies
+  libopenmpi-dev openmpi-bin  # swarm_mpi (mpi/, docs/mpi.md); without them it is not built
 )
 
 # Opt-in extras, never installed by default. --with-ns3 (or SWARM_WITH_NS3=1): ns-3.37 for the

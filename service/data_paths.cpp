@@ -11,6 +11,13 @@ std::filesystem::path resolve_data_dir(const std::string& flag) {
     return swarm::data_dir();  // the embedding API's rule, so the CLI and library agree
 }
 
+std::string tables_option_help() {
+    return std::string(
+               "A transport table set: a name under <data-dir>/tables/ (ns3-cubic, "
+               "analytic-reno, ...) or a directory (default: ") +
+           kDefaultTableSet + ")";
+}
+
 void add_data_dir_option(CLI::App& cmd, std::string& data_dir) {
     cmd.add_option("--data-dir", data_dir,
                    "Where cdfs/ and tables/ live (default: $SWARM_DATA_DIR or the source tree)");

@@ -18,6 +18,8 @@ namespace swarm::cli {
 inline constexpr const char* kDefaultTableSet = "ns3-cubic";
 
 std::filesystem::path resolve_data_dir(const std::string& flag);
+/// The help text of a --tables option.
+std::string tables_option_help();
 /// Adds --data-dir (the flag resolve_data_dir() reads) to a subcommand.
 void add_data_dir_option(CLI::App& cmd, std::string& data_dir);
 

@@ -12,6 +12,7 @@
 #include "estimator/transport_tables.h"
 #include "models/builtin_models.h"
 #include "service/batch_rank.h"
+#include "service/budget_options.h"
 #include "service/data_paths.h"
 #include "service/incident_input.h"
 #include "service/progress_bar.h"
@@ -48,22 +49,31 @@ bool write_text(const std::filesystem::path& path, const std::string& text) {
     return true;
 }
 
-/// One incident, result on stdout: the behaviour `swarm rank FILE` has always had.
-int run_single(const RankArguments& args, const std::string& path,
-               const std::filesystem::path& data_dir) {
-    Incident incident;
+}  // namespace
+
+std::unique_ptr<SingleRank> load_single(const RankArguments& args, const std::string& path,
+                                        const std::filesystem::path& data_dir) {
+    auto input = std::make_unique<SingleRank>();
     try {
-        incident = read_incident_file(path, data_dir, args.budget);
+        input->incident = read_incident_file(path, data_dir, args.budget);
     } catch (const std::exception& e) {
         std::cerr << "error: " << path << ": " << e.what() << "\n";
-        return 2;
+        return nullptr;
     }
-    const std::optional<TransportTables> tables = load_tables(args, data_dir);
-    if (!tables) return 2;
-    TableSetCache table_sets(data_dir / "tables");
-    RankOptions options;
-    apply_rank_arguments(args, options);
-    options.table_sets = table_sets.loader();
+    input->tables = load_tables(args, data_dir);
+    if (!input->tables) return nullptr;
+    input->table_sets = std::make_unique<TableSetCache>(data_dir / "tables");
+    apply_rank_arguments(args, input->options);
+    input->options.table_sets = input->table_sets->loader();
+    return input;
+}
+
+int rank_single(const RankArguments& args, const std::string& path, SingleRank& input,
+                SampleExecutor* executor) {
+    const Incident& incident = input.incident;
+    const TransportTables& tables = *input.tables;
+    RankOptions options = input.options;
+    options.executor = executor;
     std::optional<RankProgressBar> bar;
     if (is_terminal(2)) {
         bar.emplace(std::cerr);
@@ -73,16 +83,16 @@ int run_single(const RankArguments& args, const std::string& path,
         Ranking ranking;
         nlohmann::json curves;
         if (args.report.empty()) {
-            ranking = rank(incident, *tables, options);
+            ranking = rank(incident, tables, options);
         } else {
-            service::Analysis analysis = service::analyse(incident, *tables, options);
+            service::Analysis analysis = service::analyse(incident, tables, options);
             ranking = std::move(analysis.ranking);
             curves = std::move(analysis.curves);
         }
         if (bar) bar->finish();
         for (const std::string& warning : ranking.warnings)
             std::cerr << "warning: " << warning << "\n";
-        const std::vector<CandidateDiagnosis> diagnoses = diagnose(incident, *tables, options);
+        const std::vector<CandidateDiagnosis> diagnoses = diagnose(incident, tables, options);
         std::cout << render_ranking(incident, ranking, diagnoses, args.format, true);
         if (!args.report.empty()) {
             const std::string html = service::render_report_html({service::ReportEntry{
@@ -102,7 +112,66 @@ int run_single(const RankArguments& args, const std::string& path,
     return 0;
 }
 
-}  // namespace
+void add_rank_options(CLI::App& command, RankArguments& args) {
+    command
+        .add_option(
+            "incident", args.inputs,
+            "Incident JSON files, directories of *.json, or - for stdin (docs/incident-format.md)")
+        ->required();
+    command
+        .add_option("--format", args.format,
+                    "Output: a readable table, the JSON contract (docs/api.md) or CSV with one row "
+                    "per candidate and metric (docs/api.md#csv)")
+        ->check(CLI::IsMember({"table", "json", "csv"}))
+        ->capture_default_str();
+    command
+        .add_option("--threads", args.threads,
+                    "Worker threads per ranking (0 = every core); results do not depend on it")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    // CLI11 would read "-1" as 2^64 - 1.
+    command.add_option("--seed", args.seed, "Override the incident's estimator.seed")
+        ->check(CLI::Validator(
+            [](std::string& value) {
+                return value.starts_with('-') ? std::string("must be an integer >= 0, got " + value)
+                                              : std::string();
+            },
+            "UINT", "non-negative"));
+    add_data_dir_option(command, args.data_dir);
+    command.add_option("--tables", args.tables, tables_option_help());
+    command.add_option(
+        "--out", args.out_dir,
+        "Batch: write one result per incident to DIR/<stem>.txt, .json or .csv (as "
+        "--format says; <stem> is the file name without .json, -2, -3... on clashes); "
+        "the summary goes to stdout");
+    command.add_option("--jobs", args.jobs, "Batch: incidents ranked at the same time")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    command.add_option(
+        "--strategy", args.strategies,
+        "Instead of ranking, print what a baseline would pick (SWARM §4.1): NetPilot-Orig, "
+        "NetPilot-80, NetPilot-99, CorrOpt-25/50/75, Operator-25/50/75, or all; repeatable");
+    command
+        .add_option("--time-budget", args.time_budget_s,
+                    "Seconds of wall time per ranking: stop sampling then and report the best "
+                    "ranking so far with its confidence (the first round always completes)")
+        ->check(CLI::PositiveNumber);
+    command
+        .add_option("--sampling", args.sampling,
+                    "adaptive: rounds of samples until the pick is settled (default); dkw: the "
+                    "paper's fixed DKW sample count (overrides the incident's estimator.sampling)")
+        ->check(CLI::IsMember({"adaptive", "dkw"}));
+    command
+        .add_option("--downscale", args.downscale,
+                    "Traffic down-scaling (SWARM §3.4): simulate one of K sub-networks of capacity "
+                    "C/K with 1/K of the flows; 'auto' picks K from the incident's warm-up and "
+                    "window (docs/model.md); default: the full network")
+        ->check(CLI::IsMember({"auto"}) | CLI::Range(1, 1024));
+    command.add_option("--report", args.report,
+                       "Also write a self-contained HTML report (ranking, percentile curves, "
+                       "assumptions) of every incident");
+    add_budget_options(command, args.budget);
+}
 
 void apply_rank_arguments(const RankArguments& args, RankOptions& options) {
     options.threads = args.threads;
@@ -133,7 +202,10 @@ int run_rank(const RankArguments& args) {
     const bool single = args.inputs.size() == 1 &&
                         !std::filesystem::is_directory(args.inputs[0], not_found) &&
                         args.out_dir.empty();
-    if (single) return run_single(args, args.inputs[0], data_dir);
+    if (single) {
+        const std::unique_ptr<SingleRank> input = load_single(args, args.inputs[0], data_dir);
+        return input ? rank_single(args, args.inputs[0], *input) : 2;
+    }
 
     if (!args.out_dir.empty()) {
         std::error_code error;

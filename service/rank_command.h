@@ -3,13 +3,18 @@
 // Exit codes: 0 ok, 1 a ranking failed (or, in a batch, any file failed), 2 bad usage or input.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "estimator/helper/table_set_cache.h"
+#include "estimator/transport_tables.h"
 #include "swarm/budget.h"
+#include "swarm/incident.h"
 #include "swarm/rank.h"
 
 namespace swarm::cli {
@@ -32,7 +37,29 @@ struct RankArguments {
     WorkBudget budget;  ///< an incident over it is a bad input (exit 2)
 };
 
+/// Adds `swarm rank`'s argument and options to `command` (swarm's rank subcommand, swarm_mpi).
+void add_rank_options(CLI::App& command, RankArguments& args);
+
 int run_rank(const RankArguments& args);
+
+/// One incident file as `swarm rank FILE` ranks it: the incident, the default tables and the
+/// options, with the named table sets loaded through `table_sets`.
+struct SingleRank {
+    Incident incident;
+    std::optional<TransportTables> tables;  ///< set by load_single
+    std::unique_ptr<TableSetCache> table_sets;
+    RankOptions options;
+};
+
+/// Reads `path` and the tables; on bad input prints the error on stderr and returns null (exit
+/// code 2).
+std::unique_ptr<SingleRank> load_single(const RankArguments& args, const std::string& path,
+                                        const std::filesystem::path& data_dir);
+
+/// Ranks `input` and prints the result on stdout as `swarm rank FILE` does; returns the exit
+/// code. `executor` runs the samples (null: this process's threads).
+int rank_single(const RankArguments& args, const std::string& path, SingleRank& input,
+                SampleExecutor* executor = nullptr);
 
 /// The options every ranking of a `swarm rank` run shares (threads, seed, budget, sampling).
 void apply_rank_arguments(const RankArguments& args, RankOptions& options);

@@ -20,6 +20,7 @@
 namespace swarm {
 
 struct TransportTables;
+class SampleExecutor;  // estimator/sample_executor.h
 
 /// Where a ranking stands, for progress displays (RankOptions::report).
 struct RankProgress {
@@ -66,6 +67,10 @@ struct RankOptions {
     /// Loads a table set by directory name ("ns3-cubic") when the incident's `transport`
     /// section names one; rank() throws std::invalid_argument if it needs one and this is empty.
     std::function<std::shared_ptr<const TransportTables>(const std::string& set)> table_sets;
+    /// Where the samples of each round run (estimator/sample_executor.h, an in-tree extension
+    /// point, not installed: mpi/ uses it); null: on this process's threads. Never changes the
+    /// result. It must outlive the call.
+    SampleExecutor* executor = nullptr;
 };
 
 class RankCancelled : public std::runtime_error {
