@@ -108,7 +108,9 @@ struct Fingerprint {
     std::uint64_t incident;
 };
 
-Fingerprint fingerprint(const RankArguments& args) {
+/// `loaded`: the incident passed load_single's checks (a regular file within the size limit);
+/// otherwise its bytes are not read (/dev/zero would never end) and the failure is reported.
+Fingerprint fingerprint(const RankArguments& args, bool loaded) {
     Fnv1a options;
     options.add(args.seed ? std::to_string(*args.seed) : "");
     options.add(args.time_budget_s ? std::to_string(*args.time_budget_s) : "");
@@ -120,7 +122,7 @@ Fingerprint fingerprint(const RankArguments& args) {
         options.add(std::to_string(limit));
     }
     Fnv1a incident;
-    incident.add(file_bytes(args.inputs[0]));
+    if (loaded) incident.add(file_bytes(args.inputs[0]));
     return {options.value(), incident.value()};
 }
 
@@ -169,7 +171,8 @@ int run(const MpiSession& mpi, const RankArguments& args) {
         input = swarm::cli::load_single(args, path, data_dir);
         captured = capture.text();
     }
-    if (const int code = agree_on_input(mpi, path, input != nullptr, captured, fingerprint(args)))
+    const bool loaded = input != nullptr;
+    if (const int code = agree_on_input(mpi, path, loaded, captured, fingerprint(args, loaded)))
         return code;
     if (mpi.rank() == 0) {
         swarm::mpi::MpiExecutor executor(MPI_COMM_WORLD);

@@ -63,8 +63,19 @@ def check_match(swarm, swarm_mpi, mpiexec, np, incident, options):
 
 
 def check_bad_input(swarm_mpi, mpiexec, np):
-    missing = "/nonexistent/incident.json"
-    result = mpirun(mpiexec, np, swarm_mpi, [missing, "--format", "json"])
+    # A missing file, and an endless one that is refused before anything reads it.
+    for path in ("/nonexistent/incident.json", "/dev/zero"):
+        if check_refused(swarm_mpi, mpiexec, np, path):
+            return 1
+    return 0
+
+
+def check_refused(swarm_mpi, mpiexec, np, missing):
+    try:
+        result = mpirun(mpiexec, np, swarm_mpi, [missing, "--format", "json"])
+    except subprocess.TimeoutExpired:
+        print(f"{missing}: no answer within {TIMEOUT_S} s")
+        return 1
     if result.returncode != 2:
         print(f"expected exit 2, got {result.returncode}:\n{result.stderr}")
         return 1
